@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, request
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.api.schema import TENANT_HEADER, operation, parse_json, parse_query
+from service.errors import ProblemError
+from service.ingest.article import Article
+from service.ingest.pipeline import IngestReport, Source, ingest
+from service.runtime import Runtime
+from service.store import DEFAULT_TENANT, validate_tenant
+
+bp = Blueprint("articles", __name__, url_prefix="/v1/articles")
+
+
+class IngestBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[Source] = Field(min_length=1)
+
+
+class ListQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str | None = None
+    published_from: date | None = None
+    published_to: date | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class ArticleSummary(BaseModel):
+    id: str
+    title: str
+    url: str | None
+    source: str | None
+    author: str | None
+    published: date | None
+    language: str | None
+    content_hash: str
+    chars: int
+
+
+class ArticlePage(BaseModel):
+    articles: list[ArticleSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class ChunkOut(BaseModel):
+    id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+class ArticleDetail(Article):
+    chunks: list[ChunkOut]
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["sourced"]
+
+
+def tenant() -> str:
+    return validate_tenant(request.headers.get(TENANT_HEADER, DEFAULT_TENANT))
+
+
+def summary_of(article: Article) -> ArticleSummary:
+    return ArticleSummary(**article.model_dump(exclude={"text", "ingested_at"}), chars=len(article.text))
+
+
+@bp.post("")
+@operation("Ingest one article or a batch; each item is added, replaced, unchanged or failed",
+           body=Source | IngestBatch, response=IngestReport)
+def create():
+    body = request.get_json(silent=True)
+    batch = parse_json(IngestBatch if isinstance(body, dict) and "articles" in body else Source)
+    items = batch.articles if isinstance(batch, IngestBatch) else [batch]
+    rt = runtime()
+    report = ingest(enumerate(items), rt.store, rt.models.embedder, rt.settings, tenant())
+    if report.failed == len(items):
+        raise ProblemError(422, "Nothing ingested", "; ".join(r.error for r in report.results),
+                           [r.model_dump() for r in report.results])
+    return report.model_dump(mode="json"), 201 if report.added else 200
+
+
+@bp.get("")
+@operation("List articles, newest first, filtered by source and published date", query=ListQuery,
+           response=ArticlePage)
+def list_articles():
+    query = parse_query(ListQuery)
+    articles, total = runtime().store.texts.list(
+        tenant(), source=query.source, published_from=query.published_from, published_to=query.published_to,
+        limit=query.limit, offset=query.offset)
+    return ArticlePage(articles=[summary_of(a) for a in articles], total=total, limit=query.limit,
+                       offset=query.offset).model_dump(mode="json")
+
+
+@bp.get("/<article_id>")
+@operation("One article with its text and chunks", response=ArticleDetail)
+def get_article(article_id: str):
+    texts = runtime().store.texts
+    article = texts.get(tenant(), article_id)
+    if article is None:
+        raise ProblemError(404, "Not Found", f"no article {article_id!r}")
+    chunks = [ChunkOut(**c.model_dump(exclude={"article_id"})) for c in texts.chunks_of(tenant(), article)]
+    return ArticleDetail(**article.model_dump(), chunks=chunks).model_dump(mode="json")
+
+
+@bp.delete("/<article_id>")
+@operation("Delete an article, its chunks, vectors and keywords", status=204)
+def delete_article(article_id: str):
+    store = runtime().store
+    if not store.delete(tenant(), article_id):
+        raise ProblemError(404, "Not Found", f"no article {article_id!r}")
+    store.keywords.refresh(tenant())
+    return "", 204

@@ -1,0 +1,1 @@
+"""Ingestion: sources -> clean Article -> sentence-aware chunks with exact spans."""

@@ -1,0 +1,65 @@
+"""The article and chunk records that ingestion produces and the store keeps."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+
+class Article(BaseModel):
+    id: str
+    title: str
+    text: str
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published: date | None = None
+    language: str | None = None
+    content_hash: str
+    ingested_at: datetime
+
+
+class Chunk(BaseModel):
+    """A run of whole sentences; `article.text[start:end] == text` always holds."""
+
+    id: str
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+class ArticleFields(BaseModel):
+    """What a caller may say about an article besides its body."""
+
+    id: str | None = Field(default=None, description="Your id; derived from the URL or content if absent.")
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published: date | None = None
+    language: str | None = None
+
+
+def content_hash(fields: ArticleFields, title: str, text: str) -> str:
+    """Changes whenever anything a reader or a citation could see changes."""
+    digest = hashlib.sha256()
+    for part in (title, text, fields.url or "", fields.source or "", fields.author or "",
+                 fields.published.isoformat() if fields.published else "", fields.language or ""):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def derive_id(fields: ArticleFields, text: str) -> str:
+    if fields.id:
+        return fields.id
+    if fields.url:
+        return "u-" + hashlib.sha256(fields.url.strip().encode()).hexdigest()[:16]
+    return "c-" + hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,190 @@
+"""Sources to clean article text and metadata: plain text, scraped page text, HTML, URLs.
+
+Plain text is kept as given (whitespace normalised); scraped page text has its leading
+and trailing site furniture trimmed; HTML goes through trafilatura; URLs are fetched with
+a timeout, a size cap, a content-type check and a bounded number of redirects.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import httpx
+
+from service.ingest.article import ArticleFields
+
+
+class ExtractionError(ValueError):
+    """The source holds no usable article text; the message says why."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    title: str
+    text: str
+    fields: ArticleFields
+
+
+# Phrases that mark page furniture (subscription pleas, comment forms, share bars, lists of
+# other articles). Used only to trim the edges of scraped page text, never its middle.
+FURNITURE = re.compile(
+    r"subscribe|subscription|newsletter|(leave|post|add) a (reply|comment)|enter your comment|follow us|most (popular|read)|support our journalism"
+    r"|click here|sign up|log ?in|share (this|on)|send this page|download the .* app|advertisement"
+    r"|cookie|text size|disclaimer|^\W*tags\W*$|related (articles|stories)|read more|all rights reserved",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]]*$")
+MIN_ARTICLE_WORDS = 5
+
+
+def decode_body(raw: bytes, declared_charset: str | None = None) -> str:
+    """Bytes to text; binary data and undecodable bytes are refused, not guessed at."""
+    if b"\x00" in raw[:8192]:
+        raise ExtractionError("the body is binary (it contains NUL bytes), not text")
+    for encoding in filter(None, [declared_charset, "utf-8"]):
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise ExtractionError("the body is not valid UTF-8 text")
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    if sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t") > max(8, len(text) // 100):
+        raise ExtractionError("the text is mostly control characters (binary data?)")
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _has_article_sentence(paragraphs: list[str]) -> bool:
+    return any(
+        SENTENCE_END.search(p) and len(p.split()) >= MIN_ARTICLE_WORDS and not FURNITURE.search(p)
+        for p in paragraphs
+    )
+
+
+def from_text(body: str, fields: ArticleFields) -> Extracted:
+    text = normalise(body)
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    if not paragraphs:
+        raise ExtractionError("the text is empty")
+    if not _has_article_sentence([line for p in paragraphs for line in p.split("\n")]):
+        raise ExtractionError("the text holds no article sentence (only boilerplate or fragments)")
+    title = fields.title or _first_sentence(text)
+    return Extracted(title=title, text=text, fields=fields)
+
+
+def from_page_text(body: str, fields: ArticleFields) -> Extracted:
+    """Text scraped from a web page: keep the article between the site furniture.
+
+    jusText marks the paragraphs that read like prose; the runs before the first and after
+    the last such paragraph are trimmed from the outside in, up to the innermost furniture
+    line (a header, menu, subscription plea, comment form). The article's own middle is
+    never touched, so a short paragraph inside the story survives.
+    """
+    import justext
+
+    lines = [line for line in normalise(body).split("\n") if line.strip()]
+    if not lines:
+        raise ExtractionError("the text is empty")
+    markup = "<html><body>" + "".join(f"<p>{html_lib.escape(line)}</p>" for line in lines) + "</body></html>"
+    verdicts = justext.justext(markup.encode("utf-8"), justext.get_stoplist("English"))
+    prose = [i for i, v in enumerate(verdicts) if not v.is_boilerplate] if len(verdicts) == len(lines) else []
+    if not prose:
+        return from_text("\n\n".join(lines), fields)
+    first, last = prose[0], prose[-1]
+    head, body_lines, tail = lines[:first], lines[first:last + 1], lines[last + 1:]
+    furniture_in_head = [i for i, line in enumerate(head) if FURNITURE.search(line)]
+    header_start = furniture_in_head[-1] + 1 if furniture_in_head else 0
+    # What is left of the header without sentence punctuation is the headline and the like.
+    kept_head = [line for line in head[header_start:] if SENTENCE_END.search(line)]
+    furniture_in_tail = [i for i, line in enumerate(tail) if FURNITURE.search(line)]
+    kept_tail = tail[: furniture_in_tail[0]] if furniture_in_tail else tail
+    headline = next((line for line in reversed(head[header_start:] or head)
+                     if not SENTENCE_END.search(line) and len(line.split()) >= 4
+                     and not FURNITURE.search(line)), None)
+    page_fields = fields if fields.title or not headline else fields.model_copy(update={"title": headline})
+    kept = kept_head + body_lines + kept_tail
+    # Furniture written as prose (a disclaimer, a plea) can still sit at either edge.
+    while kept and _is_edge_furniture(kept[-1]):
+        kept.pop()
+    while kept and _is_edge_furniture(kept[0]):
+        kept.pop(0)
+    return from_text("\n\n".join(kept), page_fields)
+
+
+def _is_edge_furniture(line: str) -> bool:
+    return bool(FURNITURE.search(line)) and len(line.split()) < 40
+
+
+def from_html(markup: str, fields: ArticleFields) -> Extracted:
+    import trafilatura
+
+    found = trafilatura.extract(markup, output_format="json", with_metadata=True, url=fields.url,
+                                include_comments=False, include_tables=False, favor_precision=True)
+    if not found:
+        raise ExtractionError("no article text found in the HTML (all boilerplate?)")
+    meta = json.loads(found)
+    paragraphs = [p for p in (meta.get("text") or "").split("\n") if p.strip()]
+    title = fields.title or meta.get("title") or ""
+    if paragraphs and title and paragraphs[0].strip() == title.strip():
+        paragraphs = paragraphs[1:]  # trafilatura repeats the headline as the first line
+    merged = fields.model_copy(update={
+        "title": title or None,
+        "author": fields.author or meta.get("author"),
+        "published": fields.published or _parse_date(meta.get("date")),
+        "language": fields.language or meta.get("language"),
+        "source": fields.source or meta.get("sitename") or meta.get("source-hostname"),
+    })
+    return from_text("\n\n".join(paragraphs), merged)
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    timeout_s: float = 10.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 3
+
+
+def fetch_url(url: str, fields: ArticleFields, limits: FetchLimits = FetchLimits()) -> Extracted:
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        raise ExtractionError(f"only http(s) URLs can be fetched, not {url!r}")
+    try:
+        with httpx.Client(timeout=limits.timeout_s, follow_redirects=True,
+                          max_redirects=limits.max_redirects) as client:
+            with client.stream("GET", url, headers={"Accept": "text/html, text/plain;q=0.8"}) as response:
+                if response.status_code >= 400:
+                    raise ExtractionError(f"fetching {url} gave HTTP {response.status_code}")
+                content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                if content_type not in {"text/html", "application/xhtml+xml", "text/plain"}:
+                    raise ExtractionError(f"{url} is {content_type or 'of no declared type'}, not HTML or text")
+                raw = bytearray()
+                for block in response.iter_bytes():
+                    raw += block
+                    if len(raw) > limits.max_bytes:
+                        raise ExtractionError(f"{url} is larger than {limits.max_bytes:,} bytes")
+                body = decode_body(bytes(raw), response.charset_encoding)
+    except httpx.TooManyRedirects:
+        raise ExtractionError(f"{url} redirects more than {limits.max_redirects} times") from None
+    except httpx.HTTPError as exc:
+        raise ExtractionError(f"could not fetch {url}: {exc.__class__.__name__}: {exc}") from None
+    fields = fields.model_copy(update={"url": fields.url or url})
+    return from_html(body, fields) if content_type != "text/plain" else from_page_text(body, fields)
+
+
+def _first_sentence(text: str, limit: int = 120) -> str:
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].strip()
+    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,183 @@
+"""Idempotent ingestion: sources in, articles added, replaced or left unchanged, with reasons.
+
+Items are processed in groups so that the chunks of many articles are embedded in one
+batch; each article is then written on its own, so one bad item never blocks the others
+and nothing of a failed item is left behind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from service.ingest.article import ID_PATTERN, Article, ArticleFields, content_hash, derive_id
+from service.ingest.chunk import chunk_article
+from service.ingest.extract import (ExtractionError, Extracted, FetchLimits, fetch_url, from_html,
+                                    from_page_text, from_text)
+from service.models.embedder import Embedder
+from service.settings import Settings
+from service.store import Store
+
+Status = Literal["added", "replaced", "unchanged", "failed"]
+GROUP_SIZE = 32
+
+
+class Source(ArticleFields):
+    """One article to ingest: a body as `text`, `html` or scraped `page_text`, or just a `url` to fetch."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = None
+    html: str | None = None
+    page_text: str | None = Field(default=None, description="Text scraped from a page; site furniture is trimmed.")
+
+    @model_validator(mode="after")
+    def _one_body(self) -> Source:
+        bodies = [name for name in ("text", "html", "page_text") if getattr(self, name) is not None]
+        if len(bodies) > 1:
+            raise ValueError(f"give one of text, html or page_text, not {' and '.join(bodies)}")
+        if not bodies and not self.url:
+            raise ValueError("give the article as text, html or page_text, or a url to fetch")
+        if self.id is not None and not ID_PATTERN.match(self.id):
+            raise ValueError("id must be 1-128 of letters, digits, '.', '_', ':' and '-', starting with a letter or digit")
+        return self
+
+
+class ItemResult(BaseModel):
+    position: int = Field(description="0-based position of the item in the batch.")
+    article_id: str | None = None
+    status: Status
+    chunks: int = 0
+    error: str | None = None
+
+
+class IngestReport(BaseModel):
+    results: list[ItemResult]
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+    @classmethod
+    def of(cls, results: list[ItemResult]) -> IngestReport:
+        counts = {status: sum(1 for r in results if r.status == status)
+                  for status in ("added", "replaced", "unchanged", "failed")}
+        return cls(results=results, **counts)
+
+
+class Failed(BaseModel):
+    """An item that could not even be parsed (a malformed JSONL line, a file that is not text)."""
+
+    error: str
+
+
+def extract(source: Source, settings: Settings) -> Extracted:
+    fields = ArticleFields(**source.model_dump(include=set(ArticleFields.model_fields)))
+    if source.html is not None:
+        extracted = from_html(source.html, fields)
+    elif source.page_text is not None:
+        extracted = from_page_text(source.page_text, fields)
+    elif source.text is not None:
+        extracted = from_text(source.text, fields)
+    else:
+        extracted = fetch_url(source.url, fields,
+                              FetchLimits(settings.fetch_timeout_s, settings.fetch_max_bytes))
+    if len(extracted.text) > settings.max_article_chars:
+        raise ExtractionError(f"the article text has {len(extracted.text):,} characters, over the "
+                              f"limit of {settings.max_article_chars:,} (SOURCED_MAX_ARTICLE_CHARS)")
+    return extracted
+
+
+def to_article(extracted: Extracted) -> Article:
+    fields = extracted.fields
+    return Article(
+        id=derive_id(fields, extracted.text), title=extracted.title, text=extracted.text, url=fields.url,
+        source=fields.source, author=fields.author, published=fields.published, language=fields.language,
+        content_hash=content_hash(fields, extracted.title, extracted.text),
+        ingested_at=datetime.now(timezone.utc),
+    )
+
+
+def ingest(items: Iterable[tuple[int, Source | Failed]], store: Store, embedder: Embedder, settings: Settings,
+           tenant: str, on_item: Callable[[ItemResult], None] | None = None) -> IngestReport:
+    results: list[ItemResult] = []
+
+    def record(result: ItemResult) -> None:
+        results.append(result)
+        if on_item:
+            on_item(result)
+
+    for group in _groups(items, GROUP_SIZE):
+        pending = []
+        for position, item in group:
+            if isinstance(item, Failed):
+                record(ItemResult(position=position, status="failed", error=item.error))
+                continue
+            try:
+                article = to_article(extract(item, settings))
+            except (ExtractionError, ValidationError) as exc:
+                record(ItemResult(position=position, article_id=item.id, status="failed", error=str(exc)))
+                continue
+            previous = store.texts.content_hash(tenant, article.id)
+            if previous == article.content_hash:
+                record(ItemResult(position=position, article_id=article.id, status="unchanged"))
+                continue
+            chunks = chunk_article(article.id, article.content_hash[:12], article.text,
+                                   settings.chunk_chars, settings.chunk_overlap_sentences)
+            pending.append((position, article, chunks, "replaced" if previous else "added"))
+        if not pending:
+            continue
+        vectors = embedder.embed([c.text for _, _, chunks, _ in pending for c in chunks])
+        offset = 0
+        for position, article, chunks, status in pending:
+            article_vectors, offset = vectors[offset:offset + len(chunks)], offset + len(chunks)
+            try:
+                store.save(tenant, article, chunks, article_vectors)
+            except Exception as exc:  # a store failure fails this item; the batch goes on
+                record(ItemResult(position=position, article_id=article.id, status="failed",
+                                  error=f"storing failed: {exc.__class__.__name__}: {exc}"))
+                continue
+            record(ItemResult(position=position, article_id=article.id, status=status, chunks=len(chunks)))
+    store.keywords.refresh(tenant)
+    return IngestReport.of(sorted(results, key=lambda r: r.position))
+
+
+def parse_jsonl(lines: Iterable[str | bytes], first_line: int = 1) -> Iterator[tuple[int, Source | Failed]]:
+    """Each line a JSON object; a bad line becomes a Failed item naming its line number."""
+    for number, line in enumerate(lines, first_line):
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, Failed(error="not valid UTF-8")
+                continue
+        if not line.strip():
+            continue
+        try:
+            yield number, Source.model_validate(json.loads(line))
+        except json.JSONDecodeError as exc:
+            yield number, Failed(error=f"not JSON ({exc.msg})")
+        except ValidationError as exc:
+            yield number, Failed(error=describe(exc))
+
+
+def describe(error: ValidationError) -> str:
+    return "; ".join(
+        (f"{'.'.join(map(str, e['loc']))}: " if e["loc"] else "") + e["msg"].removeprefix("Value error, ")
+        for e in error.errors()
+    )
+
+
+def _groups(items: Iterable, size: int) -> Iterator[list]:
+    group = []
+    for item in items:
+        group.append(item)
+        if len(group) == size:
+            yield group
+            group = []
+    if group:
+        yield group

@@ -1,0 +1,157 @@
+"""The LLM seam. litellm is the only way the service calls a language model.
+
+`LLM` applies the settings (model string, api_base, key, timeout) to every litellm
+call, so the rest of the service never imports litellm. The embedded generator is a
+litellm custom provider (`local/...`), registered beside any other provider, so that
+changing `SOURCED_LLM_MODEL` to `openai/...`, `ollama/...` or `hosted_vllm/...` is the
+whole switch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import litellm
+from litellm import CustomLLM
+
+from service.settings import Settings
+
+litellm.suppress_debug_info = True
+
+Message = dict[str, str]
+
+
+class LLMConfigError(ValueError):
+    """The configured model string names no provider litellm knows, or no embedded model."""
+
+
+class LLMError(RuntimeError):
+    """The model call failed (provider down, timeout, bad response)."""
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+
+
+def register_provider(name: str, handler: CustomLLM) -> None:
+    """Add (or replace) a litellm custom provider without dropping other registrations."""
+    others = [p for p in litellm.custom_provider_map if p["provider"] != name]
+    litellm.custom_provider_map = [*others, {"provider": name, "custom_handler": handler}]
+    litellm.utils.custom_llm_setup()
+
+
+class LLM:
+    def __init__(self, settings: Settings):
+        self.model = settings.llm_model
+        self.max_tokens = settings.llm_max_tokens
+        self._call_options = {
+            "api_base": settings.llm_api_base,
+            "api_key": settings.llm_api_key,
+            "timeout": settings.llm_timeout_s,
+        }
+        self._call_options = {k: v for k, v in self._call_options.items() if v is not None}
+        validate_model_string(self.model)
+
+    def _kwargs(self, messages: Sequence[Message], max_tokens: int | None, stop: Sequence[str] | None) -> dict:
+        return {
+            "model": self.model,
+            "messages": list(messages),
+            "max_tokens": max_tokens or self.max_tokens,
+            "temperature": 0.0,
+            **({"stop": list(stop)} if stop else {}),
+            **self._call_options,
+        }
+
+    def complete(
+        self, messages: Sequence[Message], max_tokens: int | None = None, stop: Sequence[str] | None = None
+    ) -> Completion:
+        try:
+            response = litellm.completion(**self._kwargs(messages, max_tokens, stop))
+        except Exception as exc:  # litellm maps every provider's failure onto its own exception tree
+            raise LLMError(f"{self.model}: {exc}") from exc
+        return _completion_from(response, self.model)
+
+    async def acomplete(
+        self, messages: Sequence[Message], max_tokens: int | None = None, stop: Sequence[str] | None = None
+    ) -> Completion:
+        try:
+            response = await litellm.acompletion(**self._kwargs(messages, max_tokens, stop))
+        except Exception as exc:
+            raise LLMError(f"{self.model}: {exc}") from exc
+        return _completion_from(response, self.model)
+
+    def stream(
+        self, messages: Sequence[Message], max_tokens: int | None = None, stop: Sequence[str] | None = None
+    ) -> Iterator[str]:
+        """Yield text pieces as the model produces them."""
+        try:
+            for chunk in litellm.completion(**self._kwargs(messages, max_tokens, stop), stream=True):
+                piece = chunk.choices[0].delta.content if chunk.choices else None
+                if piece:
+                    yield piece
+        except Exception as exc:
+            raise LLMError(f"{self.model}: {exc}") from exc
+
+    def next_token_probabilities(
+        self, messages: Sequence[Message], candidates: Sequence[str], top: int = 20
+    ) -> dict[str, float] | None:
+        """Probability of each candidate as the first answer token, or None where the provider
+        returns no logprobs (then the caller reads the answer text instead).
+
+        Candidates are matched on the stripped, case-sensitive token text, and all variants of
+        a candidate (" Yes", "Yes") are summed.
+        """
+        try:
+            response = litellm.completion(
+                **self._kwargs(messages, 1, None), logprobs=True, top_logprobs=top
+            )
+        except litellm.UnsupportedParamsError:
+            return None
+        except Exception as exc:
+            raise LLMError(f"{self.model}: {exc}") from exc
+        logprobs = getattr(response.choices[0], "logprobs", None)
+        content = getattr(logprobs, "content", None) if logprobs is not None else None
+        if not content:
+            return None
+        probabilities = dict.fromkeys(candidates, 0.0)
+        for alternative in content[0].top_logprobs:
+            token = alternative.token.strip()
+            if token in probabilities:
+                probabilities[token] += math.exp(alternative.logprob)
+        return probabilities
+
+
+def validate_model_string(model: str) -> None:
+    from service.models.local_llm import PROVIDER, UnknownLocalModel, local_model_spec
+
+    if model.startswith(f"{PROVIDER}/"):
+        try:
+            local_model_spec(model)
+        except UnknownLocalModel as exc:
+            raise LLMConfigError(f"SOURCED_LLM_MODEL={model!r}: {exc}") from None
+        return
+    try:
+        litellm.get_llm_provider(model)
+    except Exception as exc:
+        raise LLMConfigError(
+            f"SOURCED_LLM_MODEL={model!r} names no provider litellm knows ({exc.__class__.__name__}). "
+            "Use local/<embedded model>, or a litellm string such as openai/gpt-4o-mini, "
+            "ollama/llama3.1, hosted_vllm/<model> with SOURCED_LLM_API_BASE."
+        ) from None
+
+
+def _completion_from(response, model: str) -> Completion:
+    usage = getattr(response, "usage", None)
+    return Completion(
+        text=response.choices[0].message.content or "",
+        model=model,
+        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+    )
+

@@ -1,0 +1,167 @@
+"""The embedded generator (a GGUF model run by llama-cpp-python) as a litellm custom provider.
+
+Registered under the provider name `local`, so `litellm.completion(model="local/<name>")`
+reaches it like any remote model. llama.cpp contexts are not thread-safe, so every call
+holds one lock: the embedded model serves one generation at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import numpy as np
+from litellm import CustomLLM
+from litellm.types.utils import ChatCompletionTokenLogprob, ChoiceLogprobs, GenericStreamingChunk, Usage
+from litellm.utils import ModelResponse
+
+from service.models.gguf import QWEN_CODER_1_5B, SplitModel, ensure_assembled
+from service.settings import Settings
+
+PROVIDER = "local"
+LOCAL_MODELS: dict[str, SplitModel] = {"qwen2.5-coder-1.5b-instruct": QWEN_CODER_1_5B}
+
+
+class UnknownLocalModel(ValueError):
+    """`local/<name>` where no embedded model has that name."""
+
+
+def local_model_spec(model: str) -> SplitModel:
+    name = model.removeprefix(f"{PROVIDER}/")
+    if name not in LOCAL_MODELS:
+        raise UnknownLocalModel(
+            f"no embedded model called {name!r}; embedded models: "
+            + ", ".join(f"{PROVIDER}/{n}" for n in LOCAL_MODELS)
+        )
+    return LOCAL_MODELS[name]
+
+
+class _CaptureLogits:
+    """A llama-cpp logits processor that keeps each step's logits and changes nothing."""
+
+    def __init__(self) -> None:
+        self.steps: list[np.ndarray] = []
+
+    def __call__(self, input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        self.steps.append(np.array(scores, dtype=np.float32, copy=True))
+        return scores
+
+
+class LocalLlamaProvider(CustomLLM):
+    def __init__(self, settings: Settings):
+        super().__init__()
+        from llama_cpp import Llama
+
+        spec = local_model_spec(settings.llm_model)
+        started = time.perf_counter()
+        self.path: Path = ensure_assembled(settings.models_path, spec)
+        # mmap makes generation ~20x slower on this kind of machine (pages evicted under load).
+        self.llama = Llama(
+            model_path=str(self.path),
+            n_ctx=settings.llm_context_tokens,
+            n_threads=settings.threads,
+            n_threads_batch=settings.threads,
+            use_mmap=False,
+            verbose=False,
+        )
+        self.load_seconds = time.perf_counter() - started
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            self.llama.close()
+
+    def _llama_options(self, optional_params: dict) -> dict:
+        options = {
+            "max_tokens": optional_params.get("max_tokens") or 256,
+            "temperature": optional_params.get("temperature", 0.0),
+            "stop": optional_params.get("stop"),
+            "seed": optional_params.get("seed", 0),
+        }
+        if "top_p" in optional_params:
+            options["top_p"] = optional_params["top_p"]
+        return options
+
+    def _logprobs(self, capture: _CaptureLogits, tokens: list[str], top: int) -> ChoiceLogprobs:
+        content = []
+        for logits, token in zip(capture.steps, tokens):
+            logprobs = logits - (np.log(np.exp(logits - logits.max()).sum()) + logits.max())
+            best = np.argsort(-logprobs)[: max(top, 1)]
+            alternatives = [
+                {"token": self._piece(int(i)), "logprob": float(logprobs[i]), "bytes": None} for i in best
+            ]
+            content.append(
+                ChatCompletionTokenLogprob(
+                    token=token, logprob=alternatives[0]["logprob"], bytes=None, top_logprobs=alternatives
+                )
+            )
+        return ChoiceLogprobs(content=content)
+
+    def _piece(self, token_id: int) -> str:
+        return self.llama.detokenize([token_id]).decode("utf-8", errors="replace")
+
+    def completion(self, model, messages, api_base, custom_prompt_dict, model_response: ModelResponse,
+                   print_verbose, encoding, api_key, logging_obj, optional_params: dict, *args, **kwargs):
+        wants_logprobs = bool(optional_params.get("logprobs"))
+        capture = _CaptureLogits()
+        with self._lock:
+            result = self.llama.create_chat_completion(
+                messages=messages,
+                logits_processor=[capture] if wants_logprobs else None,
+                **self._llama_options(optional_params),
+            )
+            if wants_logprobs:
+                completion_ids = self.llama.tokenize(
+                    (result["choices"][0]["message"]["content"] or "").encode(), add_bos=False, special=True
+                )
+                pieces = [self._piece(i) for i in completion_ids] or [""]
+                logprobs = self._logprobs(capture, pieces, optional_params.get("top_logprobs") or 1)
+        choice = result["choices"][0]
+        model_response.choices[0].message.content = choice["message"]["content"]
+        model_response.choices[0].finish_reason = choice.get("finish_reason") or "stop"
+        if wants_logprobs:
+            model_response.choices[0].logprobs = logprobs
+        model_response.model = model
+        model_response.usage = Usage(
+            prompt_tokens=result["usage"]["prompt_tokens"],
+            completion_tokens=result["usage"]["completion_tokens"],
+            total_tokens=result["usage"]["total_tokens"],
+        )
+        return model_response
+
+    def streaming(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
+                  encoding, api_key, logging_obj, optional_params: dict, *args, **kwargs
+                  ) -> Iterator[GenericStreamingChunk]:
+        with self._lock:
+            completion_tokens = 0
+            for chunk in self.llama.create_chat_completion(
+                messages=messages, stream=True, **self._llama_options(optional_params)
+            ):
+                choice = chunk["choices"][0]
+                text = choice["delta"].get("content") or ""
+                finish = choice.get("finish_reason")
+                completion_tokens += bool(text)
+                if finish:
+                    prompt_tokens = max(self.llama.n_tokens - completion_tokens, 0)
+                    yield GenericStreamingChunk(
+                        text=text, is_finished=True, finish_reason=finish, index=0, tool_use=None,
+                        usage={"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                               "total_tokens": prompt_tokens + completion_tokens},
+                    )
+                    return
+                if text:
+                    yield GenericStreamingChunk(
+                        text=text, is_finished=False, finish_reason="", index=0, tool_use=None, usage=None
+                    )
+
+    async def acompletion(self, *args, **kwargs):
+        return await asyncio.to_thread(self.completion, *args, **kwargs)
+
+    async def astreaming(self, *args, **kwargs) -> AsyncIterator[GenericStreamingChunk]:
+        stream = self.streaming(*args, **kwargs)
+        done = object()
+        while (chunk := await asyncio.to_thread(next, stream, done)) is not done:
+            yield chunk

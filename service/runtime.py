@@ -1,0 +1,38 @@
+"""What one process holds once: settings, models, and the store built on the embedder."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from service.models.registry import Models
+from service.settings import Settings
+from service.store import Store
+
+
+class NotReady(RuntimeError):
+    """The models are still loading (or failed to); the store needs the embedder."""
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    models: Models
+    _store: Store | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    embedder = self.models.embedder
+                    if embedder is None:
+                        raise NotReady(self.models.error or "models are still loading")
+                    self._store = Store(self.settings, embedder.name, embedder.dimension)
+        return self._store
+
+    @classmethod
+    def for_ingest(cls, settings: Settings) -> Runtime:
+        """The runtime of a CLI command that only embeds: the generator is not loaded."""
+        return cls(settings=settings, models=Models(settings).load(reranker=False, generator=False))

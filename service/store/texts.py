@@ -1,0 +1,146 @@
+"""Full article texts and chunk spans in SQLite, per tenant, with a change counter."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from service.ingest.article import Article, Chunk
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+    url TEXT, source TEXT, author TEXT, published TEXT, language TEXT,
+    content_hash TEXT NOT NULL, ingested_at TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, article_id TEXT NOT NULL,
+    idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+CREATE INDEX IF NOT EXISTS chunks_by_article ON chunks (tenant, article_id, idx);
+CREATE INDEX IF NOT EXISTS articles_by_source ON articles (tenant, source, published);
+CREATE TABLE IF NOT EXISTS generations (tenant TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+"""
+
+ARTICLE_COLUMNS = ("id", "title", "text", "url", "source", "author", "published", "language",
+                   "content_hash", "ingested_at")
+
+
+class TextStore:
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.row_factory = sqlite3.Row
+        try:
+            with db:  # one transaction: committed on success, rolled back on any error
+                yield db
+        finally:
+            db.close()
+
+    def generation(self, tenant: str) -> int:
+        with self._connect() as db:
+            row = db.execute("SELECT generation FROM generations WHERE tenant = ?", (tenant,)).fetchone()
+        return row[0] if row else 0
+
+    def content_hash(self, tenant: str, article_id: str) -> str | None:
+        with self._connect() as db:
+            row = db.execute("SELECT content_hash FROM articles WHERE tenant = ? AND id = ?",
+                             (tenant, article_id)).fetchone()
+        return row[0] if row else None
+
+    def put(self, tenant: str, article: Article, chunks: Sequence[Chunk]) -> None:
+        """Make `article` and exactly `chunks` current, in one transaction."""
+        row = article.model_dump()
+        row["published"] = article.published.isoformat() if article.published else None
+        row["ingested_at"] = article.ingested_at.isoformat()
+        with self._connect() as db:
+            db.execute(
+                f"INSERT OR REPLACE INTO articles (tenant, {', '.join(ARTICLE_COLUMNS)}) "
+                f"VALUES (?, {', '.join('?' * len(ARTICLE_COLUMNS))})",
+                (tenant, *(row[c] for c in ARTICLE_COLUMNS)),
+            )
+            db.execute("DELETE FROM chunks WHERE tenant = ? AND article_id = ?", (tenant, article.id))
+            db.executemany(
+                'INSERT INTO chunks (tenant, id, article_id, idx, start, "end") VALUES (?, ?, ?, ?, ?, ?)',
+                [(tenant, c.id, c.article_id, c.index, c.start, c.end) for c in chunks],
+            )
+            self._bump(db, tenant)
+
+    def delete(self, tenant: str, article_id: str) -> bool:
+        with self._connect() as db:
+            deleted = db.execute("DELETE FROM articles WHERE tenant = ? AND id = ?", (tenant, article_id)).rowcount
+            db.execute("DELETE FROM chunks WHERE tenant = ? AND article_id = ?", (tenant, article_id))
+            if deleted:
+                self._bump(db, tenant)
+        return bool(deleted)
+
+    def get(self, tenant: str, article_id: str) -> Article | None:
+        with self._connect() as db:
+            row = db.execute(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE tenant = ? AND id = ?",
+                             (tenant, article_id)).fetchone()
+        return _article(row) if row else None
+
+    def list(self, tenant: str, *, source: str | None = None, published_from: date | None = None,
+             published_to: date | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Article], int]:
+        where, params = ["tenant = ?"], [tenant]
+        if source is not None:
+            where.append("source = ?")
+            params.append(source)
+        if published_from is not None:
+            where.append("published >= ?")
+            params.append(published_from.isoformat())
+        if published_to is not None:
+            where.append("published <= ?")
+            params.append(published_to.isoformat())
+        clause = " AND ".join(where)
+        with self._connect() as db:
+            total = db.execute(f"SELECT COUNT(*) FROM articles WHERE {clause}", params).fetchone()[0]
+            rows = db.execute(
+                f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE {clause} "
+                "ORDER BY published DESC, id LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+        return [_article(r) for r in rows], total
+
+    def chunks_of(self, tenant: str, article: Article) -> list[Chunk]:
+        with self._connect() as db:
+            rows = db.execute('SELECT id, idx, start, "end" FROM chunks WHERE tenant = ? AND article_id = ? '
+                              "ORDER BY idx", (tenant, article.id)).fetchall()
+        return [Chunk(id=r["id"], article_id=article.id, index=r["idx"], start=r["start"], end=r["end"],
+                      text=article.text[r["start"]:r["end"]]) for r in rows]
+
+    def all_chunks(self, tenant: str) -> list[Chunk]:
+        """Every current chunk of the tenant, with its text, in a stable order."""
+        with self._connect() as db:
+            rows = db.execute(
+                'SELECT c.id, c.article_id, c.idx, c.start, c."end", a.text FROM chunks c '
+                "JOIN articles a ON a.tenant = c.tenant AND a.id = c.article_id "
+                "WHERE c.tenant = ? ORDER BY c.article_id, c.idx", (tenant,)).fetchall()
+        return [Chunk(id=r["id"], article_id=r["article_id"], index=r["idx"], start=r["start"], end=r["end"],
+                      text=r["text"][r["start"]:r["end"]]) for r in rows]
+
+    def chunk_count(self, tenant: str) -> int:
+        with self._connect() as db:
+            return db.execute("SELECT COUNT(*) FROM chunks WHERE tenant = ?", (tenant,)).fetchone()[0]
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection, tenant: str) -> None:
+        db.execute("INSERT INTO generations (tenant, generation) VALUES (?, 1) "
+                   "ON CONFLICT(tenant) DO UPDATE SET generation = generation + 1", (tenant,))
+
+
+def _article(row: sqlite3.Row) -> Article:
+    values = dict(row)
+    values["published"] = date.fromisoformat(values["published"]) if values["published"] else None
+    values["ingested_at"] = datetime.fromisoformat(values["ingested_at"])
+    return Article(**values)

@@ -1,0 +1,88 @@
+"""Chunk vectors in Chroma: embedded (PersistentClient) by default, a server when configured.
+
+Collections are created with no embedding function, so Chroma never falls back to its
+default one (which downloads a model): the service embeds every text itself and passes
+vectors in. Writes are split by the client's maximum batch size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from service.settings import Settings
+
+
+class EmbedderMismatch(RuntimeError):
+    """The collection was built with another embedder; its vectors cannot be compared."""
+
+
+def chroma_client(settings: Settings) -> chromadb.ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(host=url.hostname or "127.0.0.1",
+                                   port=url.port or (443 if url.scheme == "https" else 8000),
+                                   ssl=url.scheme == "https", settings=chroma_settings)
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class VectorStore:
+    def __init__(self, client: chromadb.ClientAPI, embedder_name: str, dimension: int):
+        self.client = client
+        self.embedder_name = embedder_name
+        self.dimension = dimension
+        self.max_batch = client.get_max_batch_size()
+        self._collections: dict[str, chromadb.Collection] = {}
+
+    def collection(self, tenant: str) -> chromadb.Collection:
+        if tenant not in self._collections:
+            collection = self.client.get_or_create_collection(
+                name=f"sourced-{tenant}",
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedder": self.embedder_name, "dimension": self.dimension},
+            )
+            existing = (collection.metadata or {}).get("embedder")
+            if existing not in (None, self.embedder_name):
+                raise EmbedderMismatch(
+                    f"tenant {tenant!r} was indexed with {existing}, not {self.embedder_name}; "
+                    "re-ingest into a new data directory or set SOURCED_EMBEDDER back"
+                )
+            self._collections[tenant] = collection
+        return self._collections[tenant]
+
+    def upsert(self, tenant: str, ids: Sequence[str], vectors: np.ndarray, documents: Sequence[str],
+               metadatas: Sequence[dict]) -> None:
+        collection = self.collection(tenant)
+        for i in range(0, len(ids), self.max_batch):
+            end = i + self.max_batch
+            collection.upsert(ids=list(ids[i:end]), embeddings=vectors[i:end], documents=list(documents[i:end]),
+                              metadatas=list(metadatas[i:end]))
+
+    def delete_article(self, tenant: str, article_id: str, keep_version: str | None = None) -> None:
+        """Delete the article's chunks, except those of `keep_version` if given."""
+        where: dict = {"article_id": article_id}
+        if keep_version is not None:
+            where = {"$and": [where, {"version": {"$ne": keep_version}}]}
+        self.collection(tenant).delete(where=where)
+
+    def delete_ids(self, tenant: str, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), self.max_batch):
+            self.collection(tenant).delete(ids=list(ids[i:i + self.max_batch]))
+
+    def query(self, tenant: str, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest chunks, best first."""
+        collection = self.collection(tenant)
+        result = collection.query(query_embeddings=[vector], n_results=k, where=where or None,
+                                  include=["distances"])
+        return [(chunk_id, 1.0 - distance) for chunk_id, distance in zip(result["ids"][0], result["distances"][0])]
+
+    def count(self, tenant: str) -> int:
+        return self.collection(tenant).count()
