@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.api.schema import TENANT_HEADER, operation, parse_json, parse_query
 from service.errors import ProblemError
 from service.ingest.article import Article
-from service.ingest.pipeline import IngestReport, Source, ingest
+from service.ingest.pipeline import Failed, IngestReport, Source, describe, ingest
 from service.runtime import Runtime
 from service.store import DEFAULT_TENANT, validate_tenant
 
@@ -16,6 +16,8 @@ bp = Blueprint("articles", __name__, url_prefix="/v1/articles")
 
 
 class IngestBatch(BaseModel):
+    """The documented shape of a batch; its items are validated one by one (see batch_items)."""
+
     model_config = ConfigDict(extra="forbid")
     articles: list[Source] = Field(min_length=1)
 
@@ -77,14 +79,27 @@ def summary_of(article: Article) -> ArticleSummary:
            body=Source | IngestBatch, response=IngestReport)
 def create():
     body = request.get_json(silent=True)
-    batch = parse_json(IngestBatch if isinstance(body, dict) and "articles" in body else Source)
-    items = batch.articles if isinstance(batch, IngestBatch) else [batch]
+    items = batch_items(body) if isinstance(body, dict) and "articles" in body else [parse_json(Source)]
     rt = runtime()
     report = ingest(enumerate(items), rt.store, rt.models.embedder, rt.settings, tenant())
     if report.failed == len(items):
         raise ProblemError(422, "Nothing ingested", "; ".join(r.error for r in report.results),
                            [r.model_dump() for r in report.results])
     return report.model_dump(mode="json"), 201 if report.added else 200
+
+
+def batch_items(body: dict) -> list[Source | Failed]:
+    """Validate each item on its own, so one malformed item fails alone."""
+    articles = body["articles"]
+    if set(body) != {"articles"} or not isinstance(articles, list) or not articles:
+        raise ProblemError(422, "Invalid request body", "a batch is {\"articles\": [one or more articles]}")
+    items: list[Source | Failed] = []
+    for entry in articles:
+        try:
+            items.append(Source.model_validate(entry))
+        except ValidationError as exc:
+            items.append(Failed(error=describe(exc)))
+    return items
 
 
 @bp.get("")

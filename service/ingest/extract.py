@@ -62,11 +62,12 @@ def normalise(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def _is_sentence_like(line: str) -> bool:
+    return bool(SENTENCE_END.search(line)) and len(line.split()) >= MIN_ARTICLE_WORDS and not FURNITURE.search(line)
+
+
 def _has_article_sentence(paragraphs: list[str]) -> bool:
-    return any(
-        SENTENCE_END.search(p) and len(p.split()) >= MIN_ARTICLE_WORDS and not FURNITURE.search(p)
-        for p in paragraphs
-    )
+    return any(_is_sentence_like(p) for p in paragraphs)
 
 
 def from_text(body: str, fields: ArticleFields) -> Extracted:
@@ -96,6 +97,8 @@ def from_page_text(body: str, fields: ArticleFields) -> Extracted:
     markup = "<html><body>" + "".join(f"<p>{html_lib.escape(line)}</p>" for line in lines) + "</body></html>"
     verdicts = justext.justext(markup.encode("utf-8"), justext.get_stoplist("English"))
     prose = [i for i, v in enumerate(verdicts) if not v.is_boilerplate] if len(verdicts) == len(lines) else []
+    # jusText wants long paragraphs; on a short page fall back to lines that read as sentences.
+    prose = prose or [i for i, line in enumerate(lines) if _is_sentence_like(line)]
     if not prose:
         return from_text("\n\n".join(lines), fields)
     first, last = prose[0], prose[-1]

@@ -1,0 +1,74 @@
+import json
+
+import pytest
+
+from service.ingest.article import ArticleFields
+from service.ingest.extract import ExtractionError, decode_body, from_html, from_page_text, from_text
+from tests.conftest import SHARED_DATA
+
+
+def test_seed_page_comes_out_as_the_article_alone():
+    page = (SHARED_DATA / "seed_page.txt").read_text()
+    clean = json.loads((SHARED_DATA / "seed_article.json").read_text())
+    extracted = from_page_text(page, ArticleFields())
+    assert extracted.text == clean["text"]
+    for furniture in ("Support Our Journalism", "LEAVE A REPLY", "Please enter", "Most Popular", "Disclaimer"):
+        assert furniture not in extracted.text
+    assert extracted.title.startswith("Belgian intelligence service monitors Alibaba hub")
+
+
+def test_page_trimming_never_cuts_the_middle_of_the_story():
+    page = ("Home | World | Business\nSubscribe to our newsletter\n"
+            "The council approved the bridge on Tuesday after a long debate in the chamber.\n"
+            "Click here.\n"
+            "Construction starts in spring and will cost 12 million euros, officials said.\n"
+            "Most Popular\nLeave a reply")
+    text = from_page_text(page, ArticleFields()).text
+    assert text.startswith("The council approved") and text.endswith("officials said.")
+    assert "Click here." in text
+
+
+def test_plain_text_is_kept_as_given_with_whitespace_normalised():
+    extracted = from_text("  First line of the story here today.\r\n\r\n\r\nSecond   paragraph.  ", ArticleFields())
+    assert extracted.text == "First line of the story here today.\n\nSecond paragraph."
+    assert extracted.title == "First line of the story here today."
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("", "empty"),
+    ("   \n\n  ", "empty"),
+    ("Home\nNews\nSubscribe now\nMost Popular", "no article sentence"),
+    ("Subscribe to our newsletter for the latest news and offers every day.", "no article sentence"),
+])
+def test_empty_or_boilerplate_text_is_refused(body, reason):
+    with pytest.raises(ExtractionError, match=reason):
+        from_text(body, ArticleFields())
+
+
+def test_binary_and_non_utf8_bodies_are_refused():
+    with pytest.raises(ExtractionError, match="binary"):
+        decode_body(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(ExtractionError, match="UTF-8"):
+        decode_body("Café au lait, s'il vous plaît.".encode("latin-1"))
+    assert decode_body("Ça marche.".encode("latin-1"), "iso-8859-1") == "Ça marche."
+
+
+def test_html_gives_text_and_metadata_without_boilerplate():
+    page = """<html><head><title>Bridge vote - City News</title>
+    <meta name="author" content="Jane Doe"><meta property="article:published_time" content="2024-09-26">
+    </head><body><nav><a href="/">Home</a> | <a href="/world">World</a></nav>
+    <article><h1>Council approves the new bridge</h1>
+    <p>The council voted on Tuesday to build a new bridge across the river, officials said.</p>
+    <p>Construction will start next spring and cost 12 million euros, according to the plan.</p></article>
+    <footer><p>Subscribe to our newsletter.</p><p>Most Popular</p></footer></body></html>"""
+    extracted = from_html(page, ArticleFields(url="https://news.example/bridge"))
+    assert extracted.title == "Council approves the new bridge"
+    assert extracted.text == ("The council voted on Tuesday to build a new bridge across the river, officials said."
+                              "\n\nConstruction will start next spring and cost 12 million euros, according to the plan.")
+    assert extracted.fields.author == "Jane Doe"
+    assert extracted.fields.published.isoformat() == "2024-09-26"
+
+
+def test_html_that_is_all_boilerplate_is_refused():
+    with pytest.raises(ExtractionError):
+        from_html("<html><body><nav>Home | World</nav><footer>Most Popular</footer></body></html>", ArticleFields())
