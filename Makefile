@@ -42,6 +42,17 @@ test: install
 
 bench: install
 	$(BIN)/python bench/models.py
+	$(BIN)/python bench/ingest.py
+
+# The quality figures in the README. The LLM judge makes the full sets slow on 2 cores,
+# so the cascade runs on seeded, stratified samples and the fast path on everything.
+DATA := ../shared/data
+eval: install
+	$(BIN)/sourced eval faithfulness --data $(DATA)/summedits_news.jsonl --fast
+	$(BIN)/sourced eval faithfulness --data $(DATA)/summac_factcc.jsonl --fast
+	$(BIN)/sourced eval faithfulness --data $(DATA)/summedits_news.jsonl --limit 200
+	$(BIN)/sourced eval faithfulness --data $(DATA)/summac_factcc.jsonl --limit 150
+	$(BIN)/sourced eval qa --data $(DATA)/halueval_qa_dev.jsonl
 
 clean:
 	rm -rf $(VENV)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -80,6 +81,60 @@ def ingest_command(target: str, tenant: str) -> None:
         if result.status == "failed":
             click.echo(f"  failed {labelled[result.position][0]}: {result.error}", err=True)
     sys.exit(1 if report.failed else 0)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure quality: the checker against human labels, retrieval, citations."""
+
+
+def _eval_models(judge: bool):
+    from service.models.registry import Models
+
+    return Models(_settings()).load(generator=judge)
+
+
+@eval_group.command("faithfulness")
+@click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="JSONL rows {document, summary, label}; label 1 = supported.")
+@click.option("--limit", type=int, default=None, help="A stratified, seeded sample of this many rows.")
+@click.option("--fast", is_flag=True, help="Fast signals only; no LLM judge.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_faithfulness(data: Path, limit: int | None, fast: bool, as_json: bool) -> None:
+    """Balanced accuracy, precision/recall per class, ROC AUC and claims/s of the checker."""
+    from eval import faithfulness
+    from service.checker import make_checker
+
+    models = _eval_models(judge=not fast)
+    figures = faithfulness.run(make_checker(models, judge=not fast), data, limit)
+    models.close()
+    click.echo(json.dumps(figures) if as_json else faithfulness.describe(figures))
+
+
+@eval_group.command("qa")
+@click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="JSONL rows {knowledge, question, right_answer, hallucinated_answer}.")
+@click.option("--limit", type=int, default=None, help="Only the first N rows.")
+@click.option("--fast", is_flag=True, help="Fast checker signals only; no LLM judge.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_qa(data: Path, limit: int | None, fast: bool, as_json: bool) -> None:
+    """Retrieval recall@1/@5 and MRR, and the checker on right vs hallucinated answers."""
+    from eval import qa
+    from service.checker import make_checker
+    from service.runtime import Runtime
+
+    models = _eval_models(judge=not fast)
+    figures = qa.run(Runtime(settings=models.settings, models=models), make_checker(models, judge=not fast),
+                     data, limit)
+    models.close()
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    r, c = figures["retrieval"], figures["checker"]
+    click.echo(f"{figures['dataset']}: {figures['questions']} questions\n"
+               f"  retrieval recall@1 {r['recall@1']:.3f}  recall@5 {r['recall@5']:.3f}  MRR {r['mrr']:.3f}\n"
+               f"  checker balanced accuracy {c['balanced_accuracy']:.3f}  ROC AUC {c['roc_auc']:.3f} "
+               f"({figures['claims_per_second']:.2f} claims/s)")
 
 
 @main.command()

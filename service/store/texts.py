@@ -129,6 +129,44 @@ class TextStore:
         return [Chunk(id=r["id"], article_id=r["article_id"], index=r["idx"], start=r["start"], end=r["end"],
                       text=r["text"][r["start"]:r["end"]]) for r in rows]
 
+    def current_chunks(self, tenant: str, chunk_ids: Sequence[str], *, article_ids: Sequence[str] | None = None,
+                       source: str | None = None, published_from: date | None = None,
+                       published_to: date | None = None) -> dict[str, tuple[Chunk, Article]]:
+        """The chunks among `chunk_ids` that are current and pass the filters, with their articles.
+
+        Every search result goes through here, so a chunk of a replaced or deleted version, or
+        of another tenant, can never reach a reader, whatever the vector or keyword index holds.
+        """
+        if not chunk_ids:
+            return {}
+        where = ["c.tenant = ?", f"c.id IN ({', '.join('?' * len(chunk_ids))})"]
+        params: list = [tenant, *chunk_ids]
+        if article_ids is not None:
+            where.append(f"c.article_id IN ({', '.join('?' * len(article_ids))})")
+            params += list(article_ids)
+        if source is not None:
+            where.append("a.source = ?")
+            params.append(source)
+        if published_from is not None:
+            where.append("a.published >= ?")
+            params.append(published_from.isoformat())
+        if published_to is not None:
+            where.append("a.published <= ?")
+            params.append(published_to.isoformat())
+        columns = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
+        with self._connect() as db:
+            rows = db.execute(
+                f'SELECT c.id AS chunk_id, c.idx, c.start, c."end", {columns} FROM chunks c '
+                "JOIN articles a ON a.tenant = c.tenant AND a.id = c.article_id WHERE " + " AND ".join(where),
+                params).fetchall()
+        found = {}
+        for row in rows:
+            article = _article({c: row[c] for c in ARTICLE_COLUMNS})
+            found[row["chunk_id"]] = (Chunk(id=row["chunk_id"], article_id=article.id, index=row["idx"],
+                                            start=row["start"], end=row["end"],
+                                            text=article.text[row["start"]:row["end"]]), article)
+        return found
+
     def chunk_count(self, tenant: str) -> int:
         with self._connect() as db:
             return db.execute("SELECT COUNT(*) FROM chunks WHERE tenant = ?", (tenant,)).fetchone()[0]
@@ -139,7 +177,7 @@ class TextStore:
                    "ON CONFLICT(tenant) DO UPDATE SET generation = generation + 1", (tenant,))
 
 
-def _article(row: sqlite3.Row) -> Article:
+def _article(row: sqlite3.Row | dict) -> Article:
     values = dict(row)
     values["published"] = date.fromisoformat(values["published"]) if values["published"] else None
     values["ingested_at"] = datetime.fromisoformat(values["ingested_at"])

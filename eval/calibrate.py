@@ -1,0 +1,83 @@
+"""Fit the checker's weights and thresholds on SummEdits' non-news domains only.
+
+    .venv/bin/python -m eval.calibrate [--judge-sample 160] [--judge-share 0.5]
+
+1. Fast signals on every row of train/summedits_other_domains.jsonl -> a class-balanced
+   logistic regression (the fast probability).
+2. The judge on a seeded, stratified sample of the same file -> a second logistic
+   regression on (fast logit, judge logit): how much to trust each.
+3. The judge band: the middle `judge-share` of fast probabilities on the training rows
+   goes to the judge; the rest is decided fast.
+Writes service/checker/calibration.json. The reported sets are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+import service  # noqa: F401
+from eval.datasets import SHARED_DATA, load_jsonl, stratified_sample
+from service.checker.cascade import CALIBRATION_PATH, logit
+from service.checker.judge import Judge
+from service.checker.signals import FEATURES, SignalExtractor, worst_case
+from service.models.registry import Models
+from service.settings import Settings
+
+TRAIN = SHARED_DATA / "train" / "summedits_other_domains.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--judge-sample", type=int, default=160)
+    parser.add_argument("--judge-share", type=float, default=0.5)
+    args = parser.parse_args()
+
+    models = Models(Settings.from_env()).load(reranker=False, generator=args.judge_sample > 0)
+    extractor = SignalExtractor(models.embedder)
+    rows = load_jsonl(TRAIN)
+    sentence_signals = [extractor.claim_signals(r["summary"], extractor.source([r["document"]])) for r in rows]
+    features = np.array([worst_case(s) for s in sentence_signals])
+    labels = np.array([r["label"] for r in rows])
+
+    scaler = StandardScaler().fit(features)
+    fast = LogisticRegression(class_weight="balanced", max_iter=2000).fit(scaler.transform(features), labels)
+    fast_probabilities = fast.predict_proba(scaler.transform(features))[:, 1]
+    low, high = np.quantile(fast_probabilities, [0.5 - args.judge_share / 2, 0.5 + args.judge_share / 2])
+
+    combine_coef, combine_intercept = (1.0, 0.0), 0.0
+    if args.judge_sample > 0:
+        judge = Judge(models.llm)
+        index = {id(r): i for i, r in enumerate(rows)}
+        sample = stratified_sample(rows, args.judge_sample, seed=7)
+        pairs = []
+        for row in sample:
+            i = index[id(row)]
+            source = extractor.source([row["document"]])
+            aligned = sorted({a for s in sentence_signals[i] for a in s.aligned[:2]})
+            judged = judge.probability(row["summary"], [source.texts[a] for a in aligned])
+            pairs.append((logit(fast_probabilities[i]), logit(judged), row["label"]))
+        x = np.array([(f, j) for f, j, _ in pairs])
+        combiner = LogisticRegression(class_weight="balanced").fit(x, [label for _, _, label in pairs])
+        combine_coef, combine_intercept = tuple(map(float, combiner.coef_[0])), float(combiner.intercept_[0])
+
+    calibration = {
+        "fitted_on": f"{TRAIN.name}: {len(rows)} rows (fast); {args.judge_sample} stratified rows (judge)",
+        "features": list(FEATURES),
+        "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(),
+        "coef": fast.coef_[0].tolist(), "intercept": float(fast.intercept_[0]),
+        "judge_low": float(low), "judge_high": float(high),
+        "combine_coef": list(combine_coef), "combine_intercept": combine_intercept,
+        "threshold": 0.5,
+    }
+    CALIBRATION_PATH.write_text(json.dumps(calibration, indent=2) + "\n")
+    print(json.dumps(calibration, indent=2))
+    models.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""The checker: fast signals decide the clear cases, the judge only the uncertain ones.
+
+Weights and thresholds come from `calibration.json`, fitted by `eval/calibrate.py` on
+SummEdits' non-news domains only (the reported sets are never used to fit anything).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+from pydantic import BaseModel
+
+from service.checker.signals import FEATURES, SignalExtractor, worst_case
+from service.models.embedder import Embedder
+
+CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
+JUDGED_SENTENCES_PER_CLAIM_SENTENCE = 2
+
+
+class CheckerInputError(ValueError):
+    """The claim is empty: there is nothing to check."""
+
+
+class Evidence(BaseModel):
+    """The source sentence that best supports one sentence of the claim."""
+
+    claim_sentence: str
+    passage: int
+    start: int
+    end: int
+    quote: str
+
+
+class Verdict(BaseModel):
+    probability: float
+    fast_probability: float | None = None  # before the judge, where it was asked
+    label: Literal["supported", "unsupported"]
+    decided_by: Literal["fast", "judge", "no-source"]
+    evidence: list[Evidence]
+    signals: dict[str, float]
+
+
+class SupportJudge(Protocol):
+    def probability(self, claim: str, source_sentences: list[str]) -> float: ...
+
+
+@dataclass(frozen=True)
+class Calibration:
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    judge_low: float  # fast probabilities inside [judge_low, judge_high] go to the judge
+    judge_high: float
+    combine_coef: tuple[float, float]  # weights of (fast logit, judge logit)
+    combine_intercept: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_PATH) -> Calibration:
+        data = json.loads(path.read_text())
+        if data["features"] != list(FEATURES):
+            raise ValueError(f"{path} was fitted on other features; run eval/calibrate.py again")
+        return cls(mean=np.array(data["mean"]), scale=np.array(data["scale"]), coef=np.array(data["coef"]),
+                   intercept=data["intercept"], judge_low=data["judge_low"], judge_high=data["judge_high"],
+                   combine_coef=tuple(data["combine_coef"]), combine_intercept=data["combine_intercept"],
+                   threshold=data["threshold"])
+
+    def fast_probability(self, features: np.ndarray) -> float:
+        return sigmoid(float(((features - self.mean) / self.scale) @ self.coef + self.intercept))
+
+    def combined_probability(self, fast: float, judged: float) -> float:
+        a, b = self.combine_coef
+        return sigmoid(a * logit(fast) + b * logit(judged) + self.combine_intercept)
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+class Checker:
+    def __init__(self, embedder: Embedder, judge: SupportJudge | None = None,
+                 calibration: Calibration | None = None):
+        self.signals = SignalExtractor(embedder)
+        self.judge = judge
+        self.calibration = calibration or Calibration.load()
+
+    def check(self, claim: str, sources: Sequence[str]) -> Verdict:
+        if not claim or not claim.strip():
+            raise CheckerInputError("the claim is empty")
+        passages = [s for s in sources if s and s.strip()]
+        if not passages:
+            return Verdict(probability=0.0, label="unsupported", decided_by="no-source", evidence=[], signals={})
+        source = self.signals.source(list(passages))
+        sentences = self.signals.claim_signals(claim.strip(), source)
+        features = worst_case(sentences)
+        probability = fast = self.calibration.fast_probability(features)
+        decided_by = "fast"
+        if self.judge is not None and self.calibration.judge_low <= probability <= self.calibration.judge_high:
+            aligned = sorted({i for s in sentences for i in s.aligned[:JUDGED_SENTENCES_PER_CLAIM_SENTENCE]})
+            judged = self.judge.probability(claim.strip(), [source.texts[i] for i in aligned])
+            probability = self.calibration.combined_probability(probability, judged)
+            decided_by = "judge"
+        evidence = []
+        for sentence in sentences:
+            best = sentence.aligned[0]
+            passage, start, end = source.spans[best]
+            evidence.append(Evidence(claim_sentence=sentence.claim, passage=passage, start=start, end=end,
+                                     quote=source.texts[best]))
+        return Verdict(probability=probability, fast_probability=fast,
+                       label="supported" if probability >= self.calibration.threshold else "unsupported",
+                       decided_by=decided_by, evidence=evidence,
+                       signals=dict(zip(FEATURES, map(float, features))))
+
+    def check_batch(self, items: Sequence[tuple[str, Sequence[str]]]) -> list[Verdict]:
+        return [self.check(claim, sources) for claim, sources in items]

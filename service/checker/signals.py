@@ -1,0 +1,165 @@
+"""Fast, model-light signals of whether a claim is supported by source sentences.
+
+The claim is split into sentences; each is aligned to the source sentences most similar
+to it (embeddings plus word overlap), and compared with them: content words, numbers and
+names the aligned sentences lack, negation that differs, and similarity itself. A claim is
+as weak as its weakest sentence, so per-sentence signals are aggregated worst-case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from service.ingest.chunk import sentence_spans
+from service.models.embedder import Embedder
+
+WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|without|n't|cannot|denied|denies|deny)\b|n[’']t\b",
+                      re.IGNORECASE)
+NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "hundred": "100",
+                "thousand": "1000", "million": "1000000", "billion": "1000000000", "first": "1", "second": "2",
+                "third": "3", "half": "0.5", "dozen": "12"}
+STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from further had has have having
+he her here hers herself him himself his how i if in into is it its itself just me more most my myself now of off on
+once only or other our ours ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were what when where which while
+who whom why will with would you your yours yourself yourselves said says say according told also would could may might
+must shall one""".split())
+ALIGNED = 3
+CANDIDATES = 6  # source sentences per claim sentence that are embedded, chosen by word overlap
+
+FEATURES = ("similarity_max", "similarity_mean_top", "novel_words_aligned", "novel_words_source",
+            "novel_numbers_aligned", "novel_numbers_source", "novel_names_aligned", "novel_names_source",
+            "negation_mismatch", "claim_words")
+
+
+def stem(word: str) -> str:
+    """A crude stem (the first six letters) so 'monitoring' meets 'monitored'."""
+    return word.lower().replace("’", "'")[:6]
+
+
+def content_words(text: str) -> set[str]:
+    return {stem(w) for w in WORD.findall(text) if len(w) > 2 and w.lower() not in STOPWORDS and not w.isdigit()}
+
+
+def numbers(text: str) -> set[str]:
+    found = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
+    found |= {NUMBER_WORDS[w.lower()] for w in WORD.findall(text) if w.lower() in NUMBER_WORDS}
+    return found
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that do not open a sentence: people, places, organisations."""
+    found = set()
+    for start, end in sentence_spans(text):
+        words = WORD.findall(text[start:end])
+        found |= {w.lower() for w in words[1:] if w[:1].isupper() and w.lower() not in STOPWORDS}
+    return found
+
+
+@dataclass
+class SourceSentences:
+    """The sentences of the source passages, with where each sits, and their vectors."""
+
+    texts: list[str]
+    spans: list[tuple[int, int, int]]  # (passage index, start, end)
+    vectors: dict[int, np.ndarray] = field(default_factory=dict)  # filled on demand
+    words: list[set[str]] = field(default_factory=list)
+    all_words: set[str] = field(default_factory=set)
+    all_numbers: set[str] = field(default_factory=set)
+    all_names: set[str] = field(default_factory=set)
+
+
+@dataclass
+class SentenceSignals:
+    claim: str
+    aligned: list[int]  # indices into SourceSentences, best first
+    values: dict[str, float]
+
+
+class SignalExtractor:
+    def __init__(self, embedder: Embedder, cache_size: int = 256):
+        self.embedder = embedder
+        self._cache: OrderedDict[str, SourceSentences] = OrderedDict()
+        self._cache_size = cache_size
+
+    def source(self, passages: list[str]) -> SourceSentences:
+        """Sentences of the passages; cached, since one article is checked against many claims."""
+        key = hashlib.sha256("\x00".join(passages).encode()).hexdigest()
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        spans = [(i, s, e) for i, passage in enumerate(passages) for s, e in sentence_spans(passage)]
+        texts = [passages[i][s:e] for i, s, e in spans]
+        sentences = SourceSentences(texts=texts, spans=spans)
+        sentences.words = [content_words(t) for t in texts]
+        sentences.all_words = set().union(*sentences.words) if texts else set()
+        sentences.all_numbers = set().union(*(numbers(p) for p in passages)) if passages else set()
+        sentences.all_names = {w for p in passages for w in WORD.findall(p.lower())}
+        self._cache[key] = sentences
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return sentences
+
+    def claim_signals(self, claim: str, source: SourceSentences) -> list[SentenceSignals]:
+        """Signals for each sentence of the claim.
+
+        Only the source sentences sharing the most words with a claim sentence are embedded
+        (and their vectors kept with the source): embedding every sentence of a long article
+        for every claim would cost more than all the other signals together.
+        """
+        claim_sentences = [claim[s:e] for s, e in sentence_spans(claim)] or [claim]
+        words = [content_words(text) for text in claim_sentences]
+        candidates = [self._candidates(w, source) for w in words]
+        missing = sorted({i for c in candidates for i in c} - set(source.vectors))
+        vectors = self.embedder.embed(claim_sentences + [source.texts[i] for i in missing])
+        source.vectors.update(zip(missing, vectors[len(claim_sentences):]))
+        return [self._sentence(text, w, vector, c, source)
+                for text, w, vector, c in zip(claim_sentences, words, vectors, candidates)]
+
+    @staticmethod
+    def _candidates(words: set[str], source: SourceSentences) -> list[int]:
+        overlap = [len(words & w) for w in source.words]
+        return sorted(range(len(overlap)), key=lambda i: -overlap[i])[:CANDIDATES]
+
+    def _sentence(self, text: str, words: set[str], vector: np.ndarray, candidates: list[int],
+                  source: SourceSentences) -> SentenceSignals:
+        if not source.texts:
+            return SentenceSignals(text, [], {name: 0.0 for name in FEATURES} | {"novel_words_source": 1.0,
+                                                                                 "novel_words_aligned": 1.0})
+        similarity = np.array([source.vectors[i] @ vector for i in candidates])
+        overlap = np.array([len(words & source.words[i]) / max(len(words), 1) for i in candidates])
+        ranking = [candidates[j] for j in np.argsort(-(similarity + overlap))[:ALIGNED]]
+        aligned_words = set().union(*(source.words[i] for i in ranking))
+        aligned_text = " ".join(source.texts[i] for i in ranking)
+        claim_numbers, claim_names = numbers(text), names(text)
+        top = np.sort(similarity)[::-1][:ALIGNED]
+        values = {
+            "similarity_max": float(top[0]),
+            "similarity_mean_top": float(top.mean()),
+            "novel_words_aligned": len(words - aligned_words) / max(len(words), 1),
+            "novel_words_source": len(words - source.all_words) / max(len(words), 1),
+            "novel_numbers_aligned": float(len(claim_numbers - numbers(aligned_text))),
+            "novel_numbers_source": float(len(claim_numbers - source.all_numbers)),
+            "novel_names_aligned": float(len(claim_names - {w.lower() for w in WORD.findall(aligned_text)})),
+            "novel_names_source": float(len(claim_names - source.all_names)),
+            "negation_mismatch": float(bool(NEGATION.search(text)) != bool(NEGATION.search(aligned_text))),
+            "claim_words": float(len(words)),
+        }
+        return SentenceSignals(text, [int(i) for i in ranking], values)
+
+
+def worst_case(signals: list[SentenceSignals]) -> np.ndarray:
+    """One feature vector for the whole claim: each feature at its least supportive sentence."""
+    rows = np.array([[s.values[name] for name in FEATURES] for s in signals])
+    lower_is_worse = {"similarity_max", "similarity_mean_top"}
+    return np.array([rows[:, j].min() if name in lower_is_worse else rows[:, j].max()
+                     for j, name in enumerate(FEATURES)])

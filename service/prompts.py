@@ -1,0 +1,33 @@
+"""Prompt templates, read from the versioned files in prompts/ (never written into code).
+
+Templates use {name} fields. Substituted values are never parsed again, so a brace or a
+field name inside article text stays plain text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    version: str
+    template: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}.{self.version}"
+
+    def render(self, **values: str) -> str:
+        return self.template.format(**values)
+
+
+@cache
+def load_prompt(name: str, version: str = "v1") -> Prompt:
+    path = PROMPTS_DIR / f"{name}.{version}.txt"
+    return Prompt(name=name, version=version, template=path.read_text(encoding="utf-8").strip())
