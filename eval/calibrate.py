@@ -4,7 +4,7 @@
 
 1. Fast signals on every row of train/summedits_other_domains.jsonl -> a class-balanced
    logistic regression (the fast probability).
-2. The judge on a seeded, stratified sample of the same file -> a second logistic
+2. The judge (SOURCED_CHECKER_JUDGE) on a seeded, stratified sample of the same file -> a second logistic
    regression on (fast logit, judge logit): how much to trust each.
 3. The judge band: the middle `judge-share` of fast probabilities on the training rows
    goes to the judge; the rest is decided fast.
@@ -23,7 +23,7 @@ from sklearn.preprocessing import StandardScaler
 import service  # noqa: F401
 from eval.datasets import SHARED_DATA, load_jsonl, stratified_sample
 from service.checker.cascade import CALIBRATION_PATH, logit
-from service.checker.judge import Judge
+from service.checker import make_checker
 from service.checker.signals import FEATURES, SignalExtractor, worst_case
 from service.models.registry import Models
 from service.settings import Settings
@@ -37,7 +37,9 @@ def main() -> None:
     parser.add_argument("--judge-share", type=float, default=0.5)
     args = parser.parse_args()
 
-    models = Models(Settings.from_env()).load(reranker=False, generator=args.judge_sample > 0)
+    settings = Settings.from_env()
+    models = Models(settings).load(reranker=False,
+                                   generator=args.judge_sample > 0 and settings.checker_judge == "llm")
     extractor = SignalExtractor(models.embedder)
     rows = load_jsonl(TRAIN)
     sentence_signals = [extractor.claim_signals(r["summary"], extractor.source([r["document"]])) for r in rows]
@@ -50,8 +52,8 @@ def main() -> None:
     low, high = np.quantile(fast_probabilities, [0.5 - args.judge_share / 2, 0.5 + args.judge_share / 2])
 
     combine_coef, combine_intercept = (1.0, 0.0), 0.0
-    if args.judge_sample > 0:
-        judge = Judge(models.llm)
+    if args.judge_sample > 0 and settings.checker_judge != "none":
+        judge = make_checker(models).judge  # the judge the settings name: the LLM, or an NLI model
         index = {id(r): i for i, r in enumerate(rows)}
         sample = stratified_sample(rows, args.judge_sample, seed=7)
         pairs = []

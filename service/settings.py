@@ -45,6 +45,11 @@ class Settings(BaseModel):
     fetch_timeout_s: float = Field(default=10.0, gt=0)
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
 
+    checker_judge: Literal["llm", "nli", "none"] = Field(
+        default="llm", description="Who decides the claims the fast signals leave uncertain.")
+    checker_nli_model: Path | None = Field(
+        default=None, description="A local sentence-transformers NLI CrossEncoder, for checker_judge=nli.")
+
     chroma_url: str | None = Field(
         default=None, description="Chroma server URL; unset means an embedded store in data_dir."
     )

@@ -122,6 +122,3 @@ class Checker:
                        label="supported" if probability >= self.calibration.threshold else "unsupported",
                        decided_by=decided_by, evidence=evidence,
                        signals=dict(zip(FEATURES, map(float, features))))
-
-    def check_batch(self, items: Sequence[tuple[str, Sequence[str]]]) -> list[Verdict]:
-        return [self.check(claim, sources) for claim, sources in items]

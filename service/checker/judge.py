@@ -1,12 +1,14 @@
-"""The generator as a yes/no judge: P(Yes) for "is this claim supported by these sentences?".
+"""Judges for the uncertain claims: P(the claim is supported by these source sentences).
 
-Read from next-token probabilities where the provider returns them (greedy, one token);
-otherwise from the answer text (1.0 for yes, 0.0 for no, 0.5 for anything else).
+The default is the generator as a yes/no judge, read from next-token probabilities where
+the provider returns them (greedy, one token), otherwise from the answer text (1.0 for yes,
+0.0 for no, 0.5 for anything else). An NLI cross-encoder can replace it by setting.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from service.models.llm import LLM
 from service.prompts import load_prompt
@@ -28,3 +30,27 @@ class Judge:
                 return yes / (yes + no)
         answer = self.llm.complete(messages, max_tokens=3).text.strip().lower()
         return 1.0 if re.match(r"yes\b", answer) else 0.0 if re.match(r"no\b", answer) else 0.5
+
+
+class NliJudge:
+    """An NLI cross-encoder from a local directory, for users who have one (off by default).
+
+    P(entailment) of (source sentences, claim), read from the label names in the model's
+    config, so any sentence-transformers CrossEncoder with an "entailment" label works.
+    """
+
+    def __init__(self, model_dir: Path, threads: int):
+        import torch
+        from sentence_transformers import CrossEncoder
+
+        torch.set_num_threads(threads)
+        self.model = CrossEncoder(str(model_dir), device="cpu", local_files_only=True)
+        labels = {i: name.lower() for i, name in self.model.config.id2label.items()}
+        matches = [i for i, name in labels.items() if name.startswith("entail")]
+        if not matches:
+            raise ValueError(f"{model_dir} has no 'entailment' label (labels: {sorted(labels.values())})")
+        self.entailment = matches[0]
+
+    def probability(self, claim: str, source_sentences: list[str]) -> float:
+        scores = self.model.predict([(" ".join(source_sentences), claim)], apply_softmax=True)
+        return float(scores[0][self.entailment])

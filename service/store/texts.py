@@ -94,17 +94,9 @@ class TextStore:
 
     def list(self, tenant: str, *, source: str | None = None, published_from: date | None = None,
              published_to: date | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Article], int]:
-        where, params = ["tenant = ?"], [tenant]
-        if source is not None:
-            where.append("source = ?")
-            params.append(source)
-        if published_from is not None:
-            where.append("published >= ?")
-            params.append(published_from.isoformat())
-        if published_to is not None:
-            where.append("published <= ?")
-            params.append(published_to.isoformat())
-        clause = " AND ".join(where)
+        where, params = _article_filters("articles", source, published_from, published_to)
+        clause = " AND ".join(["tenant = ?", *where])
+        params = [tenant, *params]
         with self._connect() as db:
             total = db.execute(f"SELECT COUNT(*) FROM articles WHERE {clause}", params).fetchone()[0]
             rows = db.execute(
@@ -144,15 +136,9 @@ class TextStore:
         if article_ids is not None:
             where.append(f"c.article_id IN ({', '.join('?' * len(article_ids))})")
             params += list(article_ids)
-        if source is not None:
-            where.append("a.source = ?")
-            params.append(source)
-        if published_from is not None:
-            where.append("a.published >= ?")
-            params.append(published_from.isoformat())
-        if published_to is not None:
-            where.append("a.published <= ?")
-            params.append(published_to.isoformat())
+        article_where, article_params = _article_filters("a", source, published_from, published_to)
+        where += article_where
+        params += article_params
         columns = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
         with self._connect() as db:
             rows = db.execute(
@@ -167,14 +153,23 @@ class TextStore:
                                             text=article.text[row["start"]:row["end"]]), article)
         return found
 
-    def chunk_count(self, tenant: str) -> int:
-        with self._connect() as db:
-            return db.execute("SELECT COUNT(*) FROM chunks WHERE tenant = ?", (tenant,)).fetchone()[0]
-
     @staticmethod
     def _bump(db: sqlite3.Connection, tenant: str) -> None:
         db.execute("INSERT INTO generations (tenant, generation) VALUES (?, 1) "
                    "ON CONFLICT(tenant) DO UPDATE SET generation = generation + 1", (tenant,))
+
+
+def _article_filters(table: str, source: str | None, published_from: date | None,
+                     published_to: date | None) -> tuple[list[str], list]:
+    """SQL conditions (on `table`'s columns) and their parameters for the article filters."""
+    where, params = [], []
+    for condition, value in ((f"{table}.source = ?", source),
+                             (f"{table}.published >= ?", published_from and published_from.isoformat()),
+                             (f"{table}.published <= ?", published_to and published_to.isoformat())):
+        if value is not None:
+            where.append(condition)
+            params.append(value)
+    return where, params
 
 
 def _article(row: sqlite3.Row | dict) -> Article:
