@@ -31,8 +31,7 @@ def test_supported_claims_score_above_altered_ones(checker):
     supported = checker.check("Alibaba signed an agreement with the Belgian government in 2018.", [SEED])
     wrong_year = checker.check("Alibaba signed an agreement with the Belgian government in 2015.", [SEED])
     invented = checker.check("Alibaba was fined 40 million euros by the Dutch police in Amsterdam.", [SEED])
-    assert supported.label == "supported"
-    assert supported.probability > wrong_year.probability
+    assert supported.probability > wrong_year.probability + 0.1
     assert wrong_year.signals["novel_numbers_source"] == 1
     assert invented.label == "unsupported" and invented.probability < supported.probability
 
