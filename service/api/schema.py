@@ -18,8 +18,11 @@ M = TypeVar("M", bound=BaseModel)
 TENANT_HEADER = "X-Sourced-Tenant"
 
 
-def errors_of(error: ValidationError) -> list[dict]:
-    return [{"loc": list(e["loc"]), "msg": e["msg"]} for e in error.errors()]
+def invalid(status: int, title: str, error: ValidationError) -> ProblemError:
+    """A problem document listing every field that failed validation."""
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in error.errors()]
+    return ProblemError(status, title, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors),
+                        errors)
 
 
 def parse_json(model: type[M]) -> M:
@@ -29,16 +32,14 @@ def parse_json(model: type[M]) -> M:
     try:
         return model.model_validate(body)
     except ValidationError as exc:
-        raise ProblemError(422, "Invalid request body", "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                                                  for e in exc.errors()), errors_of(exc)) from None
+        raise invalid(422, "Invalid request body", exc) from None
 
 
 def parse_query(model: type[M]) -> M:
     try:
         return model.model_validate(request.args.to_dict())
     except ValidationError as exc:
-        raise ProblemError(400, "Invalid query parameters", "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), errors_of(exc)) from None
+        raise invalid(400, "Invalid query parameters", exc) from None
 
 
 def operation(summary: str, *, body: type[BaseModel] | Any | None = None, query: type[BaseModel] | None = None,

@@ -50,12 +50,9 @@ class LLM:
     def __init__(self, settings: Settings):
         self.model = settings.llm_model
         self.max_tokens = settings.llm_max_tokens
-        self._call_options = {
-            "api_base": settings.llm_api_base,
-            "api_key": settings.llm_api_key,
-            "timeout": settings.llm_timeout_s,
-        }
-        self._call_options = {k: v for k, v in self._call_options.items() if v is not None}
+        options = {"api_base": settings.llm_api_base, "api_key": settings.llm_api_key,
+                   "timeout": settings.llm_timeout_s}
+        self._call_options = {k: v for k, v in options.items() if v is not None}
         validate_model_string(self.model)
 
     def _kwargs(self, messages: Sequence[Message], max_tokens: int | None, stop: Sequence[str] | None) -> dict:
