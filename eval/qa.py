@@ -23,8 +23,12 @@ TENANT = "eval-qa"
 
 
 def answer_claim(question: str, answer: str) -> str:
-    """An answer alone ("Delhi") is no claim; with its question it says something checkable."""
-    return f"{question.rstrip('?').strip()}? {answer.strip()}"
+    """An answer alone ("Delhi") is no claim; with its question it says something checkable.
+
+    Joined into one sentence: split at the question mark, a short answer would be judged on
+    its own, and the worst-sentence aggregation would call a one-word right answer unsupported.
+    """
+    return f"{question.rstrip('?').strip()}: {answer.strip()}"
 
 
 def run(runtime: Runtime, checker: Checker, data: Path, limit: int | None = None) -> dict:
