@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.api.schema import TENANT_HEADER, operation, parse_json, parse_query
 from service.errors import ProblemError
 from service.ingest.article import Article
-from service.ingest.pipeline import Failed, IngestReport, Source, describe, ingest
+from service.ingest.pipeline import Failed, IngestReport, Source, ingest, parse_item
 from service.runtime import Runtime
 from service.store import DEFAULT_TENANT, validate_tenant
 
@@ -93,13 +93,7 @@ def batch_items(body: dict) -> list[Source | Failed]:
     articles = body["articles"]
     if set(body) != {"articles"} or not isinstance(articles, list) or not articles:
         raise ProblemError(422, "Invalid request body", "a batch is {\"articles\": [one or more articles]}")
-    items: list[Source | Failed] = []
-    for entry in articles:
-        try:
-            items.append(Source.model_validate(entry))
-        except ValidationError as exc:
-            items.append(Failed(error=describe(exc)))
-    return items
+    return [parse_item(entry) for entry in articles]
 
 
 @bp.get("")

@@ -158,11 +158,19 @@ def parse_jsonl(lines: Iterable[str | bytes], first_line: int = 1) -> Iterator[t
         if not line.strip():
             continue
         try:
-            yield number, Source.model_validate(json.loads(line))
+            entry = json.loads(line)
         except json.JSONDecodeError as exc:
             yield number, Failed(error=f"not JSON ({exc.msg})")
-        except ValidationError as exc:
-            yield number, Failed(error=describe(exc))
+            continue
+        yield number, parse_item(entry)
+
+
+def parse_item(entry: object) -> Source | Failed:
+    """One item of a batch (a JSONL line, a JSON list entry, an API batch entry), validated alone."""
+    try:
+        return Source.model_validate(entry)
+    except ValidationError as exc:
+        return Failed(error=describe(exc))
 
 
 def describe(error: ValidationError) -> str:

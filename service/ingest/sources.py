@@ -8,10 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from pydantic import ValidationError
-
 from service.ingest.extract import ExtractionError, decode_body
-from service.ingest.pipeline import Failed, Source, describe, parse_jsonl
+from service.ingest.pipeline import Failed, Source, parse_item, parse_jsonl
 
 Item = tuple[str, Source | Failed]  # (where it came from: "file:line", the URL, ...), the item
 URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -61,7 +59,4 @@ def _items_from_json(text: str, name: str) -> Iterator[Item]:
         yield name, Failed(error=f"not JSON ({exc.msg})")
         return
     for position, entry in enumerate(data if isinstance(data, list) else [data]):
-        try:
-            yield f"{name}[{position}]", Source.model_validate(entry)
-        except ValidationError as exc:
-            yield f"{name}[{position}]", Failed(error=describe(exc))
+        yield f"{name}[{position}]", parse_item(entry)
