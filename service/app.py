@@ -8,7 +8,7 @@ import threading
 
 from flask import Flask
 
-from service.api import articles, health
+from service.api import articles, ask, health, summarize
 from service.api.schema import openapi_document
 from service.errors import Problem, problem_response, register_error_handlers
 from service.models.registry import Models
@@ -26,6 +26,8 @@ def create_app(settings: Settings | None = None, models: Models | None = None) -
 
     app.register_blueprint(health.bp)
     app.register_blueprint(articles.bp)
+    app.register_blueprint(ask.bp)
+    app.register_blueprint(summarize.bp)
     register_error_handlers(app)
 
     @app.errorhandler(NotReady)

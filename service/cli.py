@@ -83,6 +83,57 @@ def ingest_command(target: str, tenant: str) -> None:
     sys.exit(1 if report.failed else 0)
 
 
+@main.command("ask")
+@click.argument("question")
+@click.option("--mode", type=click.Choice(["generate", "extractive"]), default="generate", show_default=True,
+              help="extractive: quote the best sentences; no language model.")
+@click.option("--article", "article_ids", multiple=True, help="Only this article (repeatable).")
+@click.option("--verify", type=click.Choice(["remove", "flag"]), default="remove", show_default=True,
+              help="Drop unsupported sentences, or keep them marked.")
+@click.option("--tenant", default="default", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the response JSON (as the HTTP API returns it).")
+def ask_command(question: str, mode: str, article_ids: tuple[str, ...], verify: str, tenant: str,
+                as_json: bool) -> None:
+    """Answer QUESTION from the ingested articles, with footnoted verbatim quotes."""
+    from pydantic import ValidationError
+
+    from service.answer import AskRequest, ask
+    from service.models.registry import Models
+    from service.retrieve import Filters
+    from service.runtime import Runtime
+    from service.store import validate_tenant
+
+    try:
+        request = AskRequest(question=question, mode=mode, verify=verify,
+                             filters=Filters(article_ids=list(article_ids) or None))
+        validate_tenant(tenant)
+    except (ValidationError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = _settings()
+    models = Models(settings).load(generator=mode == "generate")
+    try:
+        response = ask(request, Runtime(settings=settings, models=models), tenant)
+    finally:
+        models.close()
+    if as_json:
+        click.echo(response.model_dump_json(indent=2))
+        return
+    click.echo(response.answer)
+    if response.citations:
+        click.echo()
+    for citation in response.citations:
+        where = f"{citation.article_id}, characters {citation.start}-{citation.end}"
+        click.echo(f"[{citation.n}] \"{citation.quote}\"\n    {citation.title} ({where})"
+                   + (f"\n    {citation.url}" if citation.url else ""))
+    notes = []
+    if response.removed:
+        notes.append(f"{response.removed} unsupported sentence(s) removed")
+    if response.fallback:
+        notes.append(f"extractive fallback: {response.fallback}")
+    if notes:
+        click.echo("\n(" + "; ".join(notes) + ")", err=True)
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Measure quality: the checker against human labels, retrieval, citations."""
@@ -135,6 +186,30 @@ def eval_qa(data: Path, limit: int | None, fast: bool, as_json: bool) -> None:
                f"  retrieval recall@1 {r['recall@1']:.3f}  recall@5 {r['recall@5']:.3f}  MRR {r['mrr']:.3f}\n"
                f"  checker balanced accuracy {c['balanced_accuracy']:.3f}  ROC AUC {c['roc_auc']:.3f} "
                f"({figures['claims_per_second']:.2f} claims/s)")
+
+
+@eval_group.command("citations")
+@click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="JSONL rows {knowledge, question, right_answer}; all knowledge passages form the corpus.")
+@click.option("--limit", type=int, default=None, help="Ask only the first N questions.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_citations(data: Path, limit: int | None, as_json: bool) -> None:
+    """ALCE citation recall and precision, and correctness, of the service's own answers."""
+    from eval import citations
+    from service.runtime import Runtime
+
+    models = _eval_models(judge=True)
+    try:
+        figures = citations.run(Runtime(settings=models.settings, models=models), data, limit)
+    finally:
+        models.close()
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    click.echo(f"{figures['dataset']}: {figures['questions']} questions over {figures['corpus_passages']} passages\n"
+               f"  citation recall {figures['citation_recall']:.3f}  precision {figures['citation_precision']:.3f}\n"
+               f"  correct {figures['correct']:.3f}  not in sources {figures['not_in_sources']:.3f}  "
+               f"({figures['seconds_per_question']:.1f} s/question)")
 
 
 @main.command()

@@ -38,6 +38,8 @@ class Settings(BaseModel):
 
     embedder: Literal["minilm", "bge-small"] = "minilm"
     reranker: Literal["ms-marco-minilm", "none"] = "ms-marco-minilm"
+    min_relevance: float | None = Field(
+        default=None, description="Relevance floor in the reranker's units; unset uses the reranker's own.")
 
     chunk_chars: int = Field(default=800, ge=100, description="Largest chunk, in characters.")
     chunk_overlap_sentences: int = Field(default=1, ge=0)

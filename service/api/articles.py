@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.schema import TENANT_HEADER, operation, parse_json, parse_query
+from service.api import runtime, tenant
+from service.api.schema import operation, parse_json, parse_query
 from service.errors import ProblemError
 from service.ingest.article import Article
 from service.ingest.pipeline import Failed, IngestReport, Source, ingest, parse_item
-from service.runtime import Runtime
-from service.store import DEFAULT_TENANT, validate_tenant
 
 bp = Blueprint("articles", __name__, url_prefix="/v1/articles")
 
@@ -60,14 +59,6 @@ class ChunkOut(BaseModel):
 
 class ArticleDetail(Article):
     chunks: list[ChunkOut]
-
-
-def runtime() -> Runtime:
-    return current_app.extensions["sourced"]
-
-
-def tenant() -> str:
-    return validate_tenant(request.headers.get(TENANT_HEADER, DEFAULT_TENANT))
 
 
 def summary_of(article: Article) -> ArticleSummary:

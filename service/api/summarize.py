@@ -1,0 +1,32 @@
+"""POST /v1/summarize: a cited, checked summary of stored articles or of raw text."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from service.api import runtime, tenant
+from service.api.schema import operation, parse_json
+from service.errors import ProblemError
+from service.ingest.extract import ExtractionError
+from service.runtime import NotReady
+from service.summarize import Summarizer, SummarizeRequest, Summary, load_articles
+
+bp = Blueprint("summarize", __name__, url_prefix="/v1")
+
+
+@bp.post("/summarize")
+@operation("Summarise one article, several, or raw text; every sentence cites verbatim spans and is checked",
+           body=SummarizeRequest, response=Summary)
+def summarize_view():
+    body = parse_json(SummarizeRequest)
+    rt = runtime()
+    if not rt.models.ready:
+        raise NotReady(rt.models.error or "models are still loading")
+    try:
+        articles, chunks = load_articles(body, rt, tenant())
+    except LookupError as exc:
+        raise ProblemError(404, "Not Found", str(exc)) from None
+    except ExtractionError as exc:
+        raise ProblemError(422, "Unusable text", str(exc)) from None
+    summary = Summarizer(rt.models.llm, rt.checker).summarize(articles, chunks, body.style, body.words, body.verify)
+    return summary.model_dump(mode="json")

@@ -1,0 +1,104 @@
+"""Citations: `[n]` markers in generated text -> sentences with the passages they cite.
+
+Markers are taken out of the text first and remembered by position; the clean text is
+split into sentences, and each marker belongs to the sentence it follows (a marker after
+a full stop still belongs to the sentence before it). Numbers that name no passage are
+dropped here, so no dangling citation can reach a reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from service.context import Passage
+from service.ingest.chunk import sentence_spans
+
+MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*$")
+
+
+@dataclass
+class DraftSentence:
+    text: str
+    citations: list[int] = field(default_factory=list)  # passage numbers, in order, no repeats
+
+
+class Checked(Protocol):
+    text: str
+    citations: list[int]
+    supported: bool
+    score: float
+
+
+class Citation(BaseModel):
+    n: int
+    article_id: str
+    title: str
+    url: str | None
+    chunk_id: str
+    start: int
+    end: int
+    quote: str
+
+
+def parse_cited_text(text: str, valid: Collection[int]) -> list[DraftSentence]:
+    clean_parts: list[str] = []
+    markers: list[tuple[int, list[int]]] = []  # (position in clean text, numbers)
+    cursor = length = 0
+    for match in MARKER.finditer(text):
+        clean_parts.append(text[cursor:match.start()])
+        length += match.start() - cursor
+        markers.append((length, [int(n) for n in re.findall(r"\d+", match.group(1))]))
+        cursor = match.end()
+    clean_parts.append(text[cursor:])
+    clean = "".join(clean_parts)
+    spans = sentence_spans(clean)
+    sentences = [DraftSentence(clean[start:end]) for start, end in spans]
+    if not sentences:
+        return []
+    for position, numbers in markers:
+        owner = max((i for i, (start, _) in enumerate(spans) if start < position), default=0)
+        for n in numbers:
+            if n in valid and n not in sentences[owner].citations:
+                sentences[owner].citations.append(n)
+    return [s for s in sentences if any(ch.isalnum() for ch in s.text)]
+
+
+class CitedSentence(BaseModel):
+    text: str
+    citations: list[int]
+    supported: bool
+    score: float
+
+
+def renumber(sentences: Sequence[Checked], passages: Sequence[Passage]) -> tuple[list[CitedSentence], list[Citation]]:
+    """Citations numbered 1, 2, ... in order of first use, each resolved to its passage."""
+    by_number = {p.n: p for p in passages}
+    numbers: dict[int, int] = {}
+    for sentence in sentences:
+        for n in sentence.citations:
+            numbers.setdefault(n, len(numbers) + 1)
+    out = [CitedSentence(text=s.text, citations=[numbers[n] for n in s.citations], supported=s.supported,
+                         score=round(s.score, 4)) for s in sentences]
+    return out, [cite(by_number[old], new) for old, new in numbers.items()]
+
+
+def cite(passage: Passage, n: int) -> Citation:
+    return Citation(n=n, article_id=passage.article.id, title=passage.article.title, url=passage.article.url,
+                    chunk_id=passage.chunk_id, start=passage.start, end=passage.end, quote=passage.text)
+
+
+def with_markers(text: str, numbers: list[int]) -> str:
+    """'It rained.' + [1, 2] -> 'It rained [1][2].' (markers inside the closing punctuation)."""
+    if not numbers:
+        return text
+    markers = "".join(f"[{n}]" for n in numbers)
+    end = SENTENCE_END.search(text)
+    if end is None:
+        return f"{text} {markers}"
+    return f"{text[:end.start()].rstrip()} {markers}{end.group()}"

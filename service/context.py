@@ -1,0 +1,105 @@
+"""Context: the best sentences of the retrieved chunks, scored by the reranker and numbered.
+
+The cross-encoder scores single sentences rather than whole chunks: short pairs keep the
+prompt small (each numbered passage is one sentence, so a citation is one exact quote)
+and cost less than scoring chunks. A sentence's score is lifted by the best sentence of
+its own article, so that the second half of an answer ("why") stays beside the first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.ingest.article import Article
+from service.ingest.chunk import sentence_spans
+from service.models.reranker import Reranker
+from service.retrieve import Hit
+
+ARTICLE_PRIOR = 0.5  # weight of the article's best sentence score in each of its sentences' rank
+TAG = re.compile(r"</?\s*passages?\s*>", re.IGNORECASE)
+
+
+@dataclass
+class Passage:
+    """One source sentence offered to the generator as `[n]`; `article.text[start:end]` is its text."""
+
+    n: int
+    article: Article
+    chunk_id: str
+    start: int
+    end: int
+    relevance: float
+
+    @property
+    def text(self) -> str:
+        return self.article.text[self.start:self.end]
+
+
+@dataclass
+class Context:
+    passages: list[Passage]
+    best_relevance: float | None  # of any candidate sentence; None when retrieval found nothing
+
+    def by_number(self) -> dict[int, Passage]:
+        return {p.n: p for p in self.passages}
+
+
+def build_context(question: str, hits: Sequence[Hit], reranker: Reranker, *, limit: int = 8,
+                  budget_chars: int = 1600) -> Context:
+    """Score every sentence of the hits, keep the best `limit` within `budget_chars`, and
+    number them in reading order (article by article, in text order)."""
+    candidates = _sentences(hits)
+    if not candidates:
+        return Context(passages=[], best_relevance=None)
+    scores = reranker.score(question, [c.text for c in candidates])
+    best_in_article: dict[str, float] = {}
+    for candidate, score in zip(candidates, scores):
+        candidate.relevance = float(score)
+        best_in_article[candidate.article.id] = max(best_in_article.get(candidate.article.id, -1e9), float(score))
+    ranked = sorted(candidates, key=lambda c: -(c.relevance + ARTICLE_PRIOR * best_in_article[c.article.id]))
+    chosen: list[Passage] = []
+    used = 0
+    for candidate in ranked:
+        length = candidate.end - candidate.start
+        if len(chosen) == limit or (chosen and used + length > budget_chars):
+            break
+        chosen.append(candidate)
+        used += length
+    article_order = {a: i for i, a in enumerate(dict.fromkeys(c.article.id for c in ranked))}
+    chosen.sort(key=lambda p: (article_order[p.article.id], p.start))
+    for n, passage in enumerate(chosen, 1):
+        passage.n = n
+    return Context(passages=chosen, best_relevance=float(max(scores)))
+
+
+def render_passages(passages: Sequence[Passage]) -> str:
+    """The numbered passages, grouped under their article's title, as quoted data."""
+    lines: list[str] = []
+    current = None
+    for passage in passages:
+        if passage.article.id != current:
+            current = passage.article.id
+            lines.append(f'Article "{_quoted(passage.article.title)}":')
+        lines.append(f"[{passage.n}] {_quoted(passage.text)}")
+    return "\n".join(lines)
+
+
+def _quoted(text: str) -> str:
+    """Article text may not close the data block it sits in."""
+    return TAG.sub(" ", " ".join(text.split()))
+
+
+def _sentences(hits: Sequence[Hit]) -> list[Passage]:
+    seen: set[tuple[str, int]] = set()
+    sentences = []
+    for hit in hits:
+        for start, end in sentence_spans(hit.chunk.text):
+            span = (hit.chunk.start + start, hit.chunk.start + end)
+            if (hit.article.id, span[0]) in seen:  # chunks overlap by a sentence
+                continue
+            seen.add((hit.article.id, span[0]))
+            sentences.append(Passage(n=0, article=hit.article, chunk_id=hit.chunk.id, start=span[0], end=span[1],
+                                     relevance=0.0))
+    return sentences

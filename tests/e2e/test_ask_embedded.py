@@ -1,0 +1,49 @@
+"""The done-when questions of the ask pipeline, answered by the embedded model end to end."""
+
+import pytest
+
+from service.answer import NOT_IN_SOURCES, AskRequest, ask
+from service.ingest.pipeline import ingest
+from service.runtime import Runtime
+from tests.conftest import corpus_sources
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def corpus(embedded_models, tmp_path_factory):
+    settings = embedded_models.settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("ask") / "data"})
+    runtime = Runtime(settings=settings, models=embedded_models)
+    report = ingest(enumerate(corpus_sources()), runtime.store, embedded_models.embedder, settings, "default")
+    assert report.failed == 0
+    return runtime
+
+
+def assert_cited_verbatim(response, runtime):
+    assert response.found and response.sentences
+    assert all(s.citations and s.supported for s in response.sentences)
+    for citation in response.citations:
+        article = runtime.store.texts.get("default", citation.article_id)
+        assert article.text[citation.start:citation.end] == citation.quote
+
+
+def test_who_is_monitoring_whom_and_why(corpus):
+    response = ask(AskRequest(question="Who is monitoring whom, and why?"), corpus, "default")
+    assert_cited_verbatim(response, corpus)
+    answer = response.answer.lower()
+    assert "alibaba" in answer and ("belgi" in answer or "vsse" in answer)
+    assert "espionage" in answer or "interference" in answer
+    quotes = " ".join(c.quote for c in response.citations).lower()
+    assert "liege" in quotes or "logistics hub" in quotes
+    assert response.usage.prompt_tokens <= 700
+
+
+def test_did_alibaba_admit_wrongdoing(corpus):
+    response = ask(AskRequest(question="Did Alibaba admit wrongdoing?"), corpus, "default")
+    assert_cited_verbatim(response, corpus)
+    assert "denied" in response.answer.lower()
+
+
+def test_a_question_the_corpus_cannot_answer(corpus):
+    response = ask(AskRequest(question="What is the population of Lima, Peru?"), corpus, "default")
+    assert not response.found and response.answer == NOT_IN_SOURCES

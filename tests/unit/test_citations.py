@@ -1,0 +1,24 @@
+from service.citations import parse_cited_text, with_markers
+
+
+def test_markers_belong_to_the_sentence_they_follow_even_after_the_full_stop():
+    drafts = parse_cited_text("Rates rose [1]. Shares fell.[2][3] Bonds were flat [2, 4].", valid={1, 2, 3, 4})
+    assert [(d.text, d.citations) for d in drafts] == [
+        ("Rates rose.", [1]), ("Shares fell.", [2, 3]), ("Bonds were flat.", [2, 4])]
+
+
+def test_numbers_that_name_no_passage_are_dropped():
+    drafts = parse_cited_text("Rates rose [7]. Shares fell [1][1].", valid={1, 2})
+    assert [(d.text, d.citations) for d in drafts] == [("Rates rose.", []), ("Shares fell.", [1])]
+
+
+def test_text_without_words_is_no_sentence():
+    assert parse_cited_text("[1]", valid={1}) == []
+    assert parse_cited_text("  ", valid={1}) == []
+
+
+def test_markers_go_inside_the_closing_punctuation():
+    assert with_markers("It rained.", [1, 2]) == "It rained [1][2]."
+    assert with_markers('He said "no."', [3]) == 'He said "no [3]."'
+    assert with_markers("No stop", [1]) == "No stop [1]"
+    assert with_markers("Kept.", []) == "Kept."
