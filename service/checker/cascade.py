@@ -20,6 +20,9 @@ from service.checker.signals import FEATURES, SignalExtractor, worst_case
 from service.models.embedder import Embedder
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
+# A claim that only restates source sentences (see SentenceSignals.restates) is supported at
+# least this strongly. The regression never saw such claims: SummEdits pairs differ by edits.
+RESTATEMENT_PROBABILITY = 0.9
 JUDGED_SENTENCES_PER_CLAIM_SENTENCE = 2
 
 
@@ -107,7 +110,9 @@ class Checker:
         features = worst_case(sentences)
         probability = fast = self.calibration.fast_probability(features)
         decided_by = "fast"
-        if self.judge is not None and self.calibration.judge_low <= probability <= self.calibration.judge_high:
+        if all(s.restates for s in sentences):
+            probability = fast = max(probability, RESTATEMENT_PROBABILITY)
+        elif self.judge is not None and self.calibration.judge_low <= probability <= self.calibration.judge_high:
             aligned = sorted({i for s in sentences for i in s.aligned[:JUDGED_SENTENCES_PER_CLAIM_SENTENCE]})
             judged = self.judge.probability(claim.strip(), [source.texts[i] for i in aligned])
             probability = self.calibration.combined_probability(probability, judged)

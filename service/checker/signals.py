@@ -19,6 +19,7 @@ from service.ingest.chunk import sentence_spans
 from service.models.embedder import Embedder
 
 WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+POSSESSIVE = re.compile(r"['’]s?$")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|without|n't|cannot|denied|denies|deny)\b|n[’']t\b",
                       re.IGNORECASE)
@@ -34,6 +35,7 @@ themselves then there these they this those through to too under until up very w
 who whom why will with would you your yours yourself yourselves said says say according told also would could may might
 must shall one""".split())
 ALIGNED = 3
+RESTATEMENT_SIMILARITY = 0.6
 CANDIDATES = 6  # source sentences per claim sentence that are embedded, chosen by word overlap
 
 FEATURES = ("similarity_max", "similarity_mean_top", "novel_words_aligned", "novel_words_source",
@@ -61,8 +63,17 @@ def names(text: str) -> set[str]:
     found = set()
     for start, end in sentence_spans(text):
         words = WORD.findall(text[start:end])
-        found |= {w.lower() for w in words[1:] if w[:1].isupper() and w.lower() not in STOPWORDS}
+        found |= {name_form(w) for w in words[1:] if w[:1].isupper() and w.lower() not in STOPWORDS}
     return found
+
+
+def name_form(word: str) -> str:
+    """'Alibaba’s' and 'Alibaba's' are the name 'alibaba'."""
+    return POSSESSIVE.sub("", word.lower())
+
+
+def name_forms(text: str) -> set[str]:
+    return {name_form(w) for w in WORD.findall(text)}
 
 
 @dataclass
@@ -83,6 +94,7 @@ class SentenceSignals:
     claim: str
     aligned: list[int]  # indices into SourceSentences, best first
     values: dict[str, float]
+    restates: bool = False  # every word, number and name is in the best source sentence, same polarity
 
 
 class SignalExtractor:
@@ -103,7 +115,7 @@ class SignalExtractor:
         sentences.words = [content_words(t) for t in texts]
         sentences.all_words = set().union(*sentences.words) if texts else set()
         sentences.all_numbers = set().union(*(numbers(p) for p in passages)) if passages else set()
-        sentences.all_names = {w for p in passages for w in WORD.findall(p.lower())}
+        sentences.all_names = set().union(*(name_forms(p) for p in passages)) if passages else set()
         self._cache[key] = sentences
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -149,12 +161,17 @@ class SignalExtractor:
             "novel_words_source": len(words - source.all_words) / max(len(words), 1),
             "novel_numbers_aligned": float(len(claim_numbers - numbers(aligned_text))),
             "novel_numbers_source": float(len(claim_numbers - source.all_numbers)),
-            "novel_names_aligned": float(len(claim_names - {w.lower() for w in WORD.findall(aligned_text)})),
+            "novel_names_aligned": float(len(claim_names - name_forms(aligned_text))),
             "novel_names_source": float(len(claim_names - source.all_names)),
-            "negation_mismatch": float(bool(NEGATION.search(text)) != bool(NEGATION.search(aligned_text))),
+            # against the best sentence only: a neighbour's "denied" must not flag a plain claim
+            "negation_mismatch": float(bool(NEGATION.search(text)) != bool(NEGATION.search(source.texts[ranking[0]]))),
             "claim_words": float(len(words)),
         }
-        return SentenceSignals(text, [int(i) for i in ranking], values)
+        best = ranking[0]
+        restates = (not words - source.words[best] and not claim_numbers - numbers(source.texts[best])
+                    and not claim_names - name_forms(source.texts[best]) and not values["negation_mismatch"]
+                    and float(source.vectors[best] @ vector) >= RESTATEMENT_SIMILARITY)
+        return SentenceSignals(text, [int(i) for i in ranking], values, restates)
 
 
 def worst_case(signals: list[SentenceSignals]) -> np.ndarray:
