@@ -134,6 +134,124 @@ def ask_command(question: str, mode: str, article_ids: tuple[str, ...], verify: 
         click.echo("\n(" + "; ".join(notes) + ")", err=True)
 
 
+@main.command("summarize")
+@click.argument("article_ids", nargs=-1, required=True)
+@click.option("--style", type=click.Choice(["headline", "brief", "bullets", "newsletter"]), default="brief",
+              show_default=True)
+@click.option("--words", type=int, default=None, help="Word budget (each style has a default).")
+@click.option("--tenant", default="default", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the response JSON (as the HTTP API returns it).")
+def summarize_command(article_ids: tuple[str, ...], style: str, words: int | None, tenant: str,
+                      as_json: bool) -> None:
+    """Summarise stored articles (several IDs give one summary of all), every sentence cited."""
+    from pydantic import ValidationError
+
+    from service.models.registry import Models
+    from service.runtime import Runtime
+    from service.summarize import Summarizer, SummarizeRequest, load_articles
+
+    try:
+        request = SummarizeRequest(article_ids=list(article_ids), style=style, words=words)
+    except ValidationError as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = _settings()
+    models = Models(settings).load()
+    try:
+        runtime = Runtime(settings=settings, models=models)
+        try:
+            articles, chunks = load_articles(request, runtime, tenant)
+        except LookupError as exc:
+            raise click.UsageError(str(exc)) from None
+        summary = Summarizer(models.llm, runtime.checker).summarize(articles, chunks, style, words)
+    finally:
+        models.close()
+    if as_json:
+        click.echo(summary.model_dump_json(indent=2))
+        return
+    if summary.title:
+        click.echo(summary.title + "\n")
+    click.echo(summary.summary + "\n")
+    for citation in summary.citations:
+        click.echo(f"[{citation.n}] \"{citation.quote}\" ({citation.article_id}, "
+                   f"characters {citation.start}-{citation.end})")
+    click.echo(f"\nfaithfulness {summary.faithfulness:.2f}; {summary.removed} removed, {summary.rewritten} rewritten",
+               err=True)
+
+
+@main.command("digest")
+@click.option("--ids", "article_ids", default=None, help="Comma-separated article ids.")
+@click.option("--jsonl", "jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Ingest this JSONL file first and digest its articles.")
+@click.option("--source", default=None, help="Articles from this source.")
+@click.option("--from", "published_from", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--to", "published_to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--topic", default=None, help="The articles most relevant to this query.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--style", type=click.Choice(["headline", "brief", "bullets", "newsletter"]), default="brief",
+              show_default=True)
+@click.option("--words", type=int, default=None)
+@click.option("--title", default="The sourced digest", show_default=True)
+@click.option("--concurrency", type=int, default=4, show_default=True,
+              help="Summaries in flight with a remote model (the embedded one runs one at a time).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("digest"), show_default=True)
+@click.option("--tenant", default="default", show_default=True)
+def digest_command(article_ids, jsonl, source, published_from, published_to, topic, limit, style, words, title,
+                   concurrency, out, tenant) -> None:
+    """Write a newsletter digest (digest.md, digest.html, digest.json) of the selected articles.
+
+    Summaries are cached by article content, prompt version and model: a re-run redoes only
+    what changed or failed. Exits 1 if any article could not be summarised.
+    """
+    from pydantic import ValidationError
+    from tqdm import tqdm
+
+    from service.digest import Selection, build_digest, select_articles, write_digest
+    from service.ingest.pipeline import ingest
+    from service.ingest.sources import items_from
+    from service.models.registry import Models
+    from service.runtime import Runtime
+    from service.store import validate_tenant
+
+    settings = _settings()
+    try:
+        validate_tenant(tenant)
+        ids = [i.strip() for i in article_ids.split(",") if i.strip()] if article_ids else None
+        labelled = list(items_from(str(jsonl), sys.stdin.buffer)) if jsonl else []
+        selection = Selection(article_ids=ids, source=source, topic=topic, limit=limit,
+                              published_from=published_from.date() if published_from else None,
+                              published_to=published_to.date() if published_to else None)
+    except (ValidationError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    models = Models(settings).load()
+    try:
+        runtime = Runtime(settings=settings, models=models)
+        if labelled:
+            report = ingest(((i, item) for i, (_, item) in enumerate(labelled)), runtime.store, models.embedder,
+                            settings, tenant)
+            ingested = [r.article_id for r in report.results if r.article_id and r.status != "failed"]
+            selection = selection.model_copy(update={"article_ids": ingested})
+            click.echo(f"ingested {jsonl}: added {report.added}, replaced {report.replaced}, "
+                       f"unchanged {report.unchanged}, failed {report.failed}", err=True)
+        try:
+            articles = select_articles(selection, runtime, tenant)
+        except LookupError as exc:
+            raise click.UsageError(str(exc)) from None
+        if not articles:
+            raise click.UsageError("no article matches the selection")
+        with tqdm(total=len(articles), unit="article", file=sys.stderr, disable=None) as bar:
+            digest = build_digest(articles, runtime, tenant, title=title, style=style, words=words,
+                                  concurrency=concurrency, on_item=lambda _: bar.update())
+    finally:
+        models.close()
+    written = write_digest(digest, out)
+    cached = sum(item.cached for item in digest.items)
+    click.echo(f"{len(digest.items)} articles in {len(digest.topics)} topics ({cached} from cache), "
+               f"{len(digest.failed)} failed: {written['md']}, {written['html']}")
+    for item in digest.failed:
+        click.echo(f"  failed {item.article_id}: {item.error}", err=True)
+    sys.exit(1 if digest.failed else 0)
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Measure quality: the checker against human labels, retrieval, citations."""

@@ -1,0 +1,207 @@
+"""The newsletter digest: select articles -> summarise each (cached) -> group by topic -> render.
+
+Each article's summary is cached under (content hash, prompt version, model, style, words),
+written atomically as soon as it is done, so a run killed halfway, or re-run with one new
+article, summarises only what is missing. One article failing is recorded in the digest
+and does not stop the others. The embedded model runs one summary at a time (it holds one
+context); a remote model gets up to `concurrency` summaries in flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import jinja2
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.checker.signals import STOPWORDS, WORD
+from service.ingest.article import Article
+from service.models.local_llm import PROVIDER as LOCAL_PROVIDER
+from service.retrieve import Filters, retrieve
+from service.runtime import Runtime
+from service.summarize import PROMPT_VERSION, Style, Summarizer, Summary
+
+TEMPLATES = Path(__file__).with_name("templates")
+TOPIC_SIMILARITY = 0.35  # cosine between an article and a topic's centroid to join it
+
+
+class Selection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    article_ids: list[str] | None = None
+    source: str | None = None
+    published_from: date | None = None
+    published_to: date | None = None
+    topic: str | None = Field(default=None, description="A query: the articles most relevant to it.")
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class DigestItem(BaseModel):
+    article_id: str
+    title: str
+    url: str | None
+    source: str | None
+    published: date | None
+    summary: Summary | None = None
+    cached: bool = False
+    error: str | None = None
+
+
+class Topic(BaseModel):
+    name: str
+    items: list[DigestItem]
+
+
+class Digest(BaseModel):
+    title: str
+    generated_at: datetime
+    model: str
+    topics: list[Topic]
+    failed: list[DigestItem]
+
+    @property
+    def items(self) -> list[DigestItem]:
+        return [item for topic in self.topics for item in topic.items]
+
+
+def select_articles(selection: Selection, runtime: Runtime, tenant: str) -> list[Article]:
+    texts = runtime.store.texts
+    if selection.article_ids:
+        articles = [texts.get(tenant, article_id) for article_id in dict.fromkeys(selection.article_ids)]
+        missing = [i for i, a in zip(selection.article_ids, articles) if a is None]
+        if missing:
+            raise LookupError(f"no article {', '.join(map(repr, missing))}")
+        return articles[:selection.limit]
+    if selection.topic:
+        filters = Filters(source=selection.source, published_from=selection.published_from,
+                          published_to=selection.published_to)
+        hits = retrieve(selection.topic, runtime.store, runtime.models.embedder, tenant, k=selection.limit * 4,
+                        candidates=selection.limit * 4, filters=filters, reranker=runtime.models.reranker).hits
+        relevant = [h for h in hits if h.relevance is None or h.relevance >= runtime.reranker.relevance_floor]
+        return list({h.article.id: h.article for h in relevant}.values())[:selection.limit]
+    articles, _ = texts.list(tenant, source=selection.source, published_from=selection.published_from,
+                             published_to=selection.published_to, limit=selection.limit, offset=0)
+    return articles
+
+
+class SummaryCache:
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    @staticmethod
+    def key(article: Article, model: str, style: str, words: int | None) -> str:
+        parts = (article.content_hash, PROMPT_VERSION, model, style, str(words))
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+    def get(self, key: str) -> Summary | None:
+        path = self.directory / f"{key}.json"
+        try:
+            return Summary.model_validate_json(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None  # a missing or unreadable entry is summarised again
+
+    def put(self, key: str, summary: Summary) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=self.directory, suffix=".tmp", delete=False,
+                                         encoding="utf-8") as handle:
+            handle.write(summary.model_dump_json())
+        os.replace(handle.name, self.directory / f"{key}.json")
+
+
+def build_digest(articles: Sequence[Article], runtime: Runtime, tenant: str, *, title: str, style: Style = "brief",
+                 words: int | None = None, concurrency: int = 4,
+                 on_item: Callable[[DigestItem], None] | None = None) -> Digest:
+    llm = runtime.models.llm
+    summarizer = Summarizer(llm, runtime.checker)
+    cache = SummaryCache(runtime.settings.data_dir / "cache" / "summaries")
+    texts = runtime.store.texts
+
+    def summarize(article: Article) -> DigestItem:
+        item = DigestItem(article_id=article.id, title=article.title, url=article.url, source=article.source,
+                          published=article.published)
+        key = SummaryCache.key(article, llm.model, style, words)
+        cached = cache.get(key)
+        if cached is not None:
+            item.summary, item.cached = cached, True
+        else:
+            try:
+                item.summary = summarizer.summarize([article], {article.id: texts.chunks_of(tenant, article)}, style,
+                                                    words)
+                cache.put(key, item.summary)
+            except Exception as exc:  # one article failing is reported; the batch goes on
+                item.error = f"{exc.__class__.__name__}: {exc}"
+        if on_item:
+            on_item(item)
+        return item
+
+    workers = 1 if llm.model.startswith(f"{LOCAL_PROVIDER}/") else max(concurrency, 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        items = list(pool.map(summarize, articles))
+    done = [item for item in items if item.summary is not None and item.summary.sentences]
+    failed = [item for item in items if item not in done]
+    for item in failed:
+        item.error = item.error or "no sentence of the summary was supported by the article"
+    return Digest(title=title, generated_at=datetime.now(timezone.utc), model=llm.model,
+                  topics=group_by_topic(done, runtime.models.embedder), failed=failed)
+
+
+def group_by_topic(items: list[DigestItem], embedder) -> list[Topic]:
+    """Greedy clustering of title + summary vectors; a topic is named by its commonest words."""
+    if not items:
+        return []
+    vectors = embedder.embed([f"{item.title}. {item.summary.summary}" for item in items])
+    groups: list[list[int]] = []
+    centroids: list[np.ndarray] = []
+    for i, vector in enumerate(vectors):
+        similarities = [float(c @ vector / np.linalg.norm(c)) for c in centroids]
+        best = int(np.argmax(similarities)) if similarities else -1
+        if best >= 0 and similarities[best] >= TOPIC_SIMILARITY:
+            groups[best].append(i)
+            centroids[best] = centroids[best] + vector
+        else:
+            groups.append([i])
+            centroids.append(vector.copy())
+    groups.sort(key=len, reverse=True)
+    return [Topic(name=topic_name([items[i] for i in group]), items=[items[i] for i in group]) for group in groups]
+
+
+def topic_name(items: list[DigestItem]) -> str:
+    if len(items) == 1:
+        return items[0].summary.title or items[0].title
+    counts = Counter(w for item in items for w in {w for w in WORD.findall(item.title) if w[:1].isupper()
+                                                     and w.lower() not in STOPWORDS and len(w) > 2})
+    common = [w for w, n in counts.most_common(3) if n > 1]
+    return ", ".join(common) if common else "More news"
+
+
+def citations_of(item: DigestItem) -> dict[int, dict]:
+    return {c.n: c.model_dump(mode="json") for c in item.summary.citations}
+
+
+def render(digest: Digest, fmt: str) -> str:
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                                     autoescape=jinja2.select_autoescape(["html"]),
+                                     trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    template = environment.get_template(f"digest.{fmt}.j2")
+    return template.render(digest=digest, citations_of=citations_of)
+
+
+def write_digest(digest: Digest, out: Path) -> dict[str, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for fmt, name in (("md", "digest.md"), ("html", "digest.html")):
+        path = out / name
+        path.write_text(render(digest, fmt), encoding="utf-8")
+        written[fmt] = path
+    (out / "digest.json").write_text(json.dumps(digest.model_dump(mode="json"), indent=1), encoding="utf-8")
+    written["json"] = out / "digest.json"
+    return written

@@ -1,0 +1,255 @@
+"""Summaries: every sentence of the article(s) numbered -> generate -> cite -> verify -> rewrite or drop.
+
+Long inputs are summarised map-reduce style without losing any part: sentences are read in
+groups that fit the prompt, each group is reduced to the sentences its checked notes cite,
+and the rounds repeat until the selection fits. Every summary sentence therefore cites
+sentences of the articles themselves, never an intermediate note.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from service.checker import Checker
+from service.checker.signals import WORD
+from service.citations import Citation, CitedSentence, DraftSentence, parse_cited_text, renumber, with_markers
+from service.context import Passage, render_passages
+from service.ingest.article import Article, Chunk
+from service.ingest.chunk import sentence_spans
+from service.ingest.extract import ExtractionError
+from service.ingest.pipeline import Source, extract, ingest, to_article
+from service.models.llm import LLM, Usage
+from service.prompts import load_prompt
+from service.runtime import Runtime
+from service.verify import CheckedSentence, verify
+
+Style = Literal["headline", "brief", "bullets", "newsletter"]
+DEFAULT_WORDS = {"headline": 14, "brief": 60, "bullets": 80, "newsletter": 110, "notes": 120}
+GROUP_CHARS = 6000  # sentences per prompt (about 1,500 tokens): inside a 4k context with the output
+BUDGET_SLACK = 1.25  # sentences past this share of the word budget are cut, whole
+PROMPT_VERSION = "v1"
+BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
+
+
+class SummarizeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    article_id: str | None = None
+    article_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
+    text: str | None = Field(default=None, min_length=1, description="Raw text, summarised without being stored.")
+    title: str | None = Field(default=None, description="The raw text's title.")
+    store: bool = Field(default=False, description="Ingest the raw text as an article before summarising it.")
+    style: Style = "brief"
+    words: int | None = Field(default=None, ge=3, le=600, description="Word budget; each style has a default.")
+    verify: Literal["remove", "flag"] = "remove"
+
+    @model_validator(mode="after")
+    def _one_input(self) -> SummarizeRequest:
+        given = [name for name in ("article_id", "article_ids", "text") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of `article_id`, `article_ids` or `text`")
+        if self.text is not None and not self.text.strip():
+            raise ValueError("the text is blank")
+        return self
+
+
+class Summary(BaseModel):
+    title: str | None = Field(description="The newsletter item's title (checked), else the article's title.")
+    summary: str
+    style: Style
+    words: int
+    sentences: list[CitedSentence]
+    citations: list[Citation]
+    article_ids: list[str]
+    faithfulness: float = Field(description="Share of generated sentences supported, after one rewrite.")
+    removed: int = Field(description="Unsupported sentences dropped (after one rewrite).")
+    rewritten: int
+    model: str
+    prompt_version: str
+    timings: dict[str, float]
+    usage: Usage
+
+
+def load_articles(request: SummarizeRequest, runtime: Runtime, tenant: str
+                  ) -> tuple[list[Article], dict[str, list[Chunk]]]:
+    """The articles a request names (LookupError for an unknown id), or its raw text as an
+    unsaved article; raw text is stored first only when the request says `store`."""
+    texts = runtime.store.texts
+    if request.text is not None:
+        source = Source(text=request.text, title=request.title)
+        if not request.store:
+            return [to_article(extract(source, runtime.settings))], {}
+        report = ingest([(0, source)], runtime.store, runtime.models.embedder, runtime.settings, tenant)
+        if report.failed:
+            raise ExtractionError(report.results[0].error)
+        ids = [report.results[0].article_id]
+    else:
+        ids = [request.article_id] if request.article_id is not None else list(dict.fromkeys(request.article_ids))
+    articles = [texts.get(tenant, article_id) for article_id in ids]
+    missing = [article_id for article_id, article in zip(ids, articles) if article is None]
+    if missing:
+        raise LookupError(f"no article {', '.join(map(repr, missing))}")
+    return articles, {a.id: texts.chunks_of(tenant, a) for a in articles}
+
+
+def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk]]) -> list[Passage]:
+    passages = []
+    for article in articles:
+        article_chunks = chunks.get(article.id, [])
+        for start, end in sentence_spans(article.text):
+            chunk_id = next((c.id for c in article_chunks if c.start <= start < c.end), f"{article.id}#text")
+            passages.append(Passage(n=len(passages) + 1, article=article, chunk_id=chunk_id, start=start, end=end,
+                                    relevance=0.0))
+    return passages
+
+
+class Summarizer:
+    def __init__(self, llm: LLM, checker: Checker):
+        self.llm = llm
+        self.checker = checker
+        self.system = load_prompt("summarize-system", PROMPT_VERSION).render()
+        self.template = load_prompt("summarize", PROMPT_VERSION)
+        self.styles = dict(line.split(": ", 1) for line in
+                           load_prompt("summarize-styles", PROMPT_VERSION).template.splitlines() if line.strip())
+
+    def summarize(self, articles: Sequence[Article], chunks: dict[str, list[Chunk]], style: Style,
+                  words: int | None = None, verify_mode: str = "remove") -> Summary:
+        words = words or DEFAULT_WORDS[style]
+        usage, timings = Usage(), {"generate": 0.0, "verify": 0.0}
+        passages = self._reduce(numbered_sentences(articles, chunks), usage, timings)
+        text = self._generate(passages, style, words, usage, timings)
+        title_line, drafts = split_output(text, style, {p.n for p in passages})
+        started = time.perf_counter()
+        checked = verify(drafts, passages, self.checker)
+        checked, rewritten = self._rewrite_unsupported(checked, passages, usage)
+        title = None
+        if title_line is not None:
+            as_sentence = DraftSentence(sentence_case(title_line.text, articles), title_line.citations)
+            verdict = verify([as_sentence], passages, self.checker)[0]
+            title = title_line.text.rstrip(".") if verdict.supported else None
+        timings["verify"] += _ms(started)
+        if title is None and len(articles) == 1:
+            title = articles[0].title
+        supported = sum(s.supported for s in checked)
+        kept = within_budget(checked if verify_mode == "flag" else [s for s in checked if s.supported], words)
+        out, citations = renumber(kept, passages)
+        rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
+                    else " ".join(with_markers(s.text, s.citations) for s in out))
+        return Summary(title=title, summary=rendered, style=style, words=words, sentences=out, citations=citations,
+                       article_ids=[a.id for a in articles],
+                       faithfulness=round(supported / len(checked), 4) if checked else 1.0,
+                       removed=0 if verify_mode == "flag" else len(checked) - supported,
+                       rewritten=rewritten, model=self.llm.model, prompt_version=PROMPT_VERSION,
+                       timings=timings, usage=usage)
+
+    def _messages(self, passages: Sequence[Passage], instruction: str) -> list[dict[str, str]]:
+        return [{"role": "system", "content": self.system},
+                {"role": "user", "content": self.template.render(passages=render_passages(passages),
+                                                                 instruction=instruction)}]
+
+    def _generate(self, passages: Sequence[Passage], style: str, words: int, usage: Usage,
+                  timings: dict[str, float]) -> str:
+        started = time.perf_counter()
+        instruction = self.styles[style].format(words=words)
+        completion = self.llm.complete(self._messages(passages, instruction), max_tokens=2 * words + 60)
+        usage.add(completion)
+        timings["generate"] += _ms(started)
+        return completion.text
+
+    def _reduce(self, passages: list[Passage], usage: Usage, timings: dict[str, float]) -> list[Passage]:
+        """Map rounds until the sentences fit one prompt: each group keeps what its checked notes cite."""
+        while sum(p.end - p.start for p in passages) > GROUP_CHARS:
+            kept: list[Passage] = []
+            for group in groups(passages, GROUP_CHARS):
+                text = self._generate(group, "notes", DEFAULT_WORDS["notes"], usage, timings)
+                _, notes = split_output(text, "notes", {p.n for p in group})
+                started = time.perf_counter()
+                checked = verify(notes, group, self.checker)
+                timings["verify"] += _ms(started)
+                cited = {n for s in checked if s.supported for n in s.citations}
+                kept += [p for p in group if p.n in cited] or group[:3]  # a group with no checked note keeps its lead
+            if len(kept) >= len(passages):  # no progress: keep the lead of what is left rather than loop
+                kept = list(groups(kept, GROUP_CHARS))[0]
+            passages = kept
+        return passages
+
+    def _rewrite_unsupported(self, checked: list[CheckedSentence], passages: Sequence[Passage],
+                             usage: Usage) -> tuple[list[CheckedSentence], int]:
+        """One rewrite for each unsupported sentence, from the sentences it cites (or all)."""
+        rewrite = load_prompt("rewrite", PROMPT_VERSION)
+        by_number = {p.n: p for p in passages}
+        result, rewritten = [], 0
+        for sentence in checked:
+            if sentence.supported:
+                result.append(sentence)
+                continue
+            sources = [by_number[n] for n in sentence.citations] or list(passages)
+            prompt = rewrite.render(passages=render_passages(sources), sentence=sentence.text)
+            completion = self.llm.complete([{"role": "system", "content": self.system},
+                                            {"role": "user", "content": prompt}], max_tokens=80)
+            usage.add(completion)
+            drafts = parse_cited_text(completion.text.strip().strip('"'), {p.n for p in sources})[:1]
+            retried = verify(drafts, sources, self.checker) if drafts else []
+            if retried and retried[0].supported:
+                result.append(retried[0])
+                rewritten += 1
+            else:
+                result.append(sentence)
+        return result, rewritten
+
+
+def split_output(text: str, style: str, valid: set[int]) -> tuple[DraftSentence | None, list[DraftSentence]]:
+    """(title, sentences) of a generated summary: bullets and note lines are sentences of their own."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    title = None
+    if style == "newsletter" and lines and TITLE.match(lines[0]):
+        parsed = parse_cited_text(TITLE.sub("", lines.pop(0)).strip("*# "), valid)
+        title = parsed[0] if parsed else None
+    if style == "headline":
+        return title, parse_cited_text(BULLET.sub("", lines[0]), valid)[:1] if lines else []
+    if style in ("bullets", "notes"):
+        return title, [s for line in lines for s in parse_cited_text(BULLET.sub("", line), valid)]
+    return title, parse_cited_text(" ".join(BULLET.sub("", line) for line in lines), valid)
+
+
+def sentence_case(title: str, articles: Sequence[Article]) -> str:
+    """'Service Monitors Alibaba Hub' -> 'Service monitors Alibaba hub': a title-cased word that the
+    articles write in lower case is no name, and the checker reads capitals as names."""
+    lower = {w for a in articles for w in WORD.findall(a.text) if w.islower()}
+    words = title.split(" ")
+    return " ".join([words[0]] + [w.lower() if w.lower().strip(",.:;!?") in lower else w for w in words[1:]])
+
+
+def groups(passages: Sequence[Passage], budget: int) -> list[list[Passage]]:
+    """Consecutive runs of sentences of at most `budget` characters (a longer sentence alone)."""
+    result: list[list[Passage]] = [[]]
+    used = 0
+    for passage in passages:
+        length = passage.end - passage.start
+        if result[-1] and used + length > budget:
+            result.append([])
+            used = 0
+        result[-1].append(passage)
+        used += length
+    return result
+
+
+def within_budget(sentences: list[CheckedSentence], words: int) -> list[CheckedSentence]:
+    kept, used = [], 0
+    for sentence in sentences:
+        count = len(sentence.text.split())
+        if kept and used + count > words * BUDGET_SLACK:
+            break
+        kept.append(sentence)
+        used += count
+    return kept
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

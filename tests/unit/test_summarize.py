@@ -1,0 +1,193 @@
+"""Summaries and the digest over a real Chroma and the real embedder, the LLM faked at litellm."""
+
+import re
+
+import pytest
+
+from service.app import create_app
+from service.digest import Selection, SummaryCache, build_digest, render, select_articles
+from service.errors import PROBLEM_JSON
+from service.ingest.pipeline import Source, ingest
+from service.models.fake_llm import register_fake
+from service.summarize import GROUP_CHARS, Summarizer
+
+HARBOUR = ("The port authority approved the harbour expansion on Monday, its chairman said. "
+           "Work on the new quay starts in March and will cost 40 million euros. "
+           "Fishermen oppose the plan because the quay closes their moorings.")
+RAIL = "Rail workers will strike on Friday, the union said. The strike is over pay and working hours."
+FLOOD = "Heavy rain flooded the river valley on Sunday. Two bridges were closed and 300 homes lost power."
+
+
+def numbered(prompt: str) -> dict[int, str]:
+    return {int(n): text for n, text in re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.M)}
+
+
+def cite_first_words(prompt: str, sentences: int = 2) -> str:
+    """A faithful fake summary: the first sentences of the prompt, each citing itself."""
+    return " ".join(f"{text} [{n}]" for n, text in list(numbered(prompt).items())[:sentences])
+
+
+class Script:
+    def __init__(self):
+        self.summary = cite_first_words
+        self.rewrite = lambda prompt: cite_first_words(prompt, 1)
+        self.fail_on: str | None = None
+        self.interrupt_on: str | None = None
+        self.calls: list[str] = []
+
+    def __call__(self, messages):
+        prompt = messages[-1]["content"]
+        kind = "rewrite" if "says more than" in prompt else "notes" if "main facts" in prompt else "summary"
+        self.calls.append(kind)
+        if self.interrupt_on and self.interrupt_on in prompt:
+            raise KeyboardInterrupt  # the process being killed mid-batch
+        if self.fail_on and self.fail_on in prompt:
+            raise RuntimeError("model overloaded")
+        if kind == "rewrite":
+            return self.rewrite(prompt)
+        if kind == "notes":
+            return "\n".join(f"{text} [{n}]" for n, text in list(numbered(prompt).items())[::10])
+        return self.summary(prompt)
+
+
+@pytest.fixture
+def script():
+    return Script()
+
+
+@pytest.fixture
+def rt(runtime, script):
+    register_fake(script)
+    runtime.settings = runtime.settings.model_copy(update={"checker_judge": "none"})
+    runtime.models.settings = runtime.settings
+    sources = [Source(id="harbour", title="Harbour expansion approved", text=HARBOUR, url="https://example.org/h",
+                      source="Port News"),
+               Source(id="rail", title="Rail strike", text=RAIL, source="Rail Daily"),
+               Source(id="flood", title="Valley floods", text=FLOOD, source="Port News")]
+    assert ingest(enumerate(sources), runtime.store, runtime.models.embedder, runtime.settings, "default").added == 3
+    return runtime
+
+
+def summarize(rt, ids, style="brief", words=None):
+    texts = rt.store.texts
+    articles = [texts.get("default", i) for i in ids]
+    return Summarizer(rt.models.llm, rt.checker).summarize(articles, {a.id: texts.chunks_of("default", a)
+                                                                      for a in articles}, style, words)
+
+
+def test_summary_sentences_cite_verbatim_spans(rt):
+    summary = summarize(rt, ["harbour"])
+    assert summary.faithfulness == 1.0 and summary.removed == 0 and len(summary.sentences) == 2
+    article = rt.store.texts.get("default", "harbour")
+    for citation in summary.citations:
+        assert article.text[citation.start:citation.end] == citation.quote
+        assert citation.chunk_id.startswith("harbour#")
+    assert summary.summary.endswith("[2].") and summary.title == "Harbour expansion approved"
+
+
+def test_newsletter_title_is_checked_and_bullets_are_lines(rt, script):
+    script.summary = lambda p: ("Title: Port authority approved harbour expansion [1]\n"
+                                + cite_first_words(p))
+    newsletter = summarize(rt, ["harbour"], style="newsletter")
+    assert newsletter.title == "Port authority approved harbour expansion"
+    script.summary = lambda p: "\n".join(f"- {text} [{n}]" for n, text in numbered(p).items())
+    bullets = summarize(rt, ["harbour"], style="bullets")
+    assert bullets.summary.count("\n- ") == 2 and bullets.summary.startswith("- ")
+
+
+def test_an_unsupported_sentence_is_rewritten_once_or_dropped(rt, script):
+    script.summary = lambda p: cite_first_words(p, 1) + " The chairman resigned in a bribery scandal in Brussels [1]."
+    rewritten = summarize(rt, ["harbour"])
+    assert rewritten.rewritten == 1 and rewritten.removed == 0
+    assert "resigned" not in rewritten.summary and script.calls.count("rewrite") == 1
+    script.rewrite = lambda prompt: "The chairman was arrested in Brussels last year [1]."
+    dropped = summarize(rt, ["harbour"])
+    assert dropped.removed == 1 and dropped.faithfulness == 0.5 and "Brussels" not in dropped.summary
+
+
+def test_several_articles_make_one_summary_citing_each(rt, script):
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items()
+                                        if "strike on Friday" in text or "approved" in text)
+    summary = summarize(rt, ["harbour", "rail"])
+    assert {c.article_id for c in summary.citations} == {"harbour", "rail"}
+
+
+def test_a_long_article_is_read_whole_in_groups_then_reduced(rt, script):
+    sentences = [f"Report {i}: the council counted {i * 7} new bicycles on street number {i}." for i in range(200)]
+    text = " ".join(sentences)
+    assert len(text) > 2 * GROUP_CHARS
+    ingest([(0, Source(id="long", title="Bicycle census", text=text))], rt.store, rt.models.embedder, rt.settings,
+           "default")
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in list(numbered(p).items())[-2:])
+    summary = summarize(rt, ["long"])
+    groups = -(-len(text) // GROUP_CHARS)
+    assert script.calls.count("notes") >= groups  # every part of the article was read
+    assert summary.sentences and all(s.supported for s in summary.sentences)
+    # the final prompt held what the notes cited from every group, the last one included
+    assert max(c.start for c in summary.citations) > GROUP_CHARS
+
+
+@pytest.fixture
+def client(rt):
+    app = create_app(rt.settings, rt.models)
+    app.extensions["sourced"] = rt
+    return app.test_client()
+
+
+def test_summarize_over_http(client, rt):
+    by_id = client.post("/v1/summarize", json={"article_id": "rail", "style": "headline"})
+    assert by_id.status_code == 200 and by_id.json["style"] == "headline" and len(by_id.json["sentences"]) == 1
+    raw = client.post("/v1/summarize", json={"text": "The museum reopened on Saturday after a fire. "
+                                                     "Visitors queued for two hours.", "title": "Museum"})
+    assert raw.status_code == 200 and raw.json["citations"][0]["quote"].startswith("The museum reopened")
+    assert rt.store.texts.list("default", limit=10, offset=0)[1] == 3  # raw text is not stored
+    stored = client.post("/v1/summarize", json={"text": "The zoo got a new panda on Monday.", "store": True})
+    assert stored.status_code == 200 and rt.store.texts.list("default", limit=10, offset=0)[1] == 4
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"article_id": "nope"}, 404),
+    ({}, 422),
+    ({"article_id": "rail", "text": "x"}, 422),
+    ({"article_id": "rail", "style": "epic"}, 422),
+    ({"article_ids": []}, 422),
+    ({"text": "   "}, 422),
+    ({"article_id": "rail", "words": 0}, 422),
+])
+def test_bad_summarize_requests_are_problems(client, body, status):
+    response = client.post("/v1/summarize", json=body)
+    assert response.status_code == status and response.mimetype == PROBLEM_JSON
+
+
+def test_digest_groups_renders_and_reports_a_failing_article(rt, script):
+    script.fail_on = "Rail workers"
+    articles = select_articles(Selection(), rt, "default")
+    digest = build_digest(articles, rt, "default", title="Morning")
+    assert [item.article_id for item in digest.failed] == ["rail"] and "overloaded" in digest.failed[0].error
+    assert {item.article_id for item in digest.items} == {"harbour", "flood"}
+    html = render(digest, "html")
+    assert 'title="The port authority approved the harbour expansion on Monday, its chairman said."' in html
+    assert 'href="https://example.org/h"' in html and "<script" not in html
+    markdown = render(digest, "md")
+    assert "[Harbour expansion approved](https://example.org/h)" in markdown and "Not summarised" in markdown
+
+
+def test_digest_selection_by_source_and_topic(rt):
+    assert {a.id for a in select_articles(Selection(source="Port News"), rt, "default")} == {"harbour", "flood"}
+    assert [a.id for a in select_articles(Selection(topic="rail workers strike pay"), rt, "default")] == ["rail"]
+    with pytest.raises(LookupError):
+        select_articles(Selection(article_ids=["rail", "nope"]), rt, "default")
+
+
+def test_a_digest_killed_halfway_resumes_without_redoing_finished_articles(rt, script):
+    articles = [rt.store.texts.get("default", i) for i in ("harbour", "flood", "rail")]
+    script.interrupt_on = "Rail workers"
+    with pytest.raises(KeyboardInterrupt):
+        build_digest(articles, rt, "default", title="Morning")
+    cache = SummaryCache(rt.settings.data_dir / "cache" / "summaries")
+    assert len(list(cache.directory.glob("*.json"))) == 2
+    script.interrupt_on = None
+    script.calls.clear()
+    digest = build_digest(articles, rt, "default", title="Morning")
+    assert script.calls == ["summary"]  # only the rail article was summarised again
+    assert {item.article_id: item.cached for item in digest.items} == {"harbour": True, "flood": True, "rail": False}
