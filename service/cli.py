@@ -330,6 +330,29 @@ def eval_citations(data: Path, limit: int | None, as_json: bool) -> None:
                f"({figures['seconds_per_question']:.1f} s/question)")
 
 
+@eval_group.command("summaries")
+@click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="JSONL rows with a `document`; each distinct document is summarised.")
+@click.option("--limit", type=int, default=None, help="Only the first N distinct documents.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_summaries(data: Path, limit: int | None, as_json: bool) -> None:
+    """Share of generated summary sentences the checker finds unsupported, worst cases in the report."""
+    from eval import summaries
+    from service.runtime import Runtime
+
+    models = _eval_models(judge=True)
+    try:
+        figures = summaries.run(Runtime(settings=models.settings, models=models), data, limit)
+    finally:
+        models.close()
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    click.echo(f"{figures['dataset']}: {figures['documents']} documents, {figures['sentences']} sentences\n"
+               f"  unsupported as written {figures['unsupported_as_written']:.1%}, after one rewrite "
+               f"{figures['unsupported_after_rewrite']:.1%} ({figures['seconds_per_document']:.1f} s/document)")
+
+
 @main.command()
 @click.option("--host", default=None, help="Defaults to SOURCED_HOST.")
 @click.option("--port", type=int, default=None, help="Defaults to SOURCED_PORT.")

@@ -1,22 +1,27 @@
-"""Summaries: every sentence of the article(s) numbered -> generate -> cite -> verify -> rewrite or drop.
+"""Summaries: numbered sentences -> select -> generate -> cite -> verify -> rewrite or drop.
 
-Long inputs are summarised map-reduce style without losing any part: sentences are read in
-groups that fit the prompt, each group is reduced to the sentences its checked notes cite,
-and the rounds repeat until the selection fits. Every summary sentence therefore cites
-sentences of the articles themselves, never an intermediate note.
+Long inputs and many articles are summarised map-reduce style. Map: every sentence of every
+article is scored for salience (closeness to its article's centroid embedding, plus a lead
+bonus), and each article keeps its best sentences within an equal share of the prompt
+budget. Reduce: the model writes the summary from that selection, citing its numbers. No
+part is skipped unread, each article is represented, and the prompt stays short: the
+embedded 1.5B model invents facts on long inputs and reads only ~40 tokens/s, so an LLM map
+step over whole articles cost minutes per article and made more errors, not fewer.
 """
 
 from __future__ import annotations
 
 import re
 import time
+
+import numpy as np
 from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.checker import Checker
-from service.checker.signals import WORD
+from service.checker.signals import WORD, content_words
 from service.citations import Citation, CitedSentence, DraftSentence, parse_cited_text, renumber, with_markers
 from service.context import Passage, render_passages
 from service.ingest.article import Article, Chunk
@@ -29,8 +34,9 @@ from service.runtime import Runtime
 from service.verify import CheckedSentence, verify
 
 Style = Literal["headline", "brief", "bullets", "newsletter"]
-DEFAULT_WORDS = {"headline": 14, "brief": 60, "bullets": 80, "newsletter": 110, "notes": 120}
-GROUP_CHARS = 6000  # sentences per prompt (about 1,500 tokens): inside a 4k context with the output
+DEFAULT_WORDS = {"headline": 14, "brief": 60, "bullets": 80, "newsletter": 110}
+SELECT_CHARS = 2000  # sentences given to the model (about 500 tokens)
+LEAD_BONUS = 0.3  # news puts the main facts first: the lead sentence gets +0.3, the next +0.15, ...
 BUDGET_SLACK = 1.25  # sentences past this share of the word budget are cut, whole
 PROMPT_VERSION = "v1"
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
@@ -67,6 +73,7 @@ class Summary(BaseModel):
     sentences: list[CitedSentence]
     citations: list[Citation]
     article_ids: list[str]
+    generated: int = Field(description="Sentences the model wrote, before checking.")
     faithfulness: float = Field(description="Share of generated sentences supported, after one rewrite.")
     removed: int = Field(description="Unsupported sentences dropped (after one rewrite).")
     rewritten: int
@@ -122,7 +129,7 @@ class Summarizer:
                   words: int | None = None, verify_mode: str = "remove") -> Summary:
         words = words or DEFAULT_WORDS[style]
         usage, timings = Usage(), {"generate": 0.0, "verify": 0.0}
-        passages = self._reduce(numbered_sentences(articles, chunks), usage, timings)
+        passages = select_salient(numbered_sentences(articles, chunks), self.checker.signals.embedder, SELECT_CHARS)
         text = self._generate(passages, style, words, usage, timings)
         title_line, drafts = split_output(text, style, {p.n for p in passages})
         started = time.perf_counter()
@@ -142,7 +149,7 @@ class Summarizer:
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))
         return Summary(title=title, summary=rendered, style=style, words=words, sentences=out, citations=citations,
-                       article_ids=[a.id for a in articles],
+                       article_ids=[a.id for a in articles], generated=len(checked),
                        faithfulness=round(supported / len(checked), 4) if checked else 1.0,
                        removed=0 if verify_mode == "flag" else len(checked) - supported,
                        rewritten=rewritten, model=self.llm.model, prompt_version=PROMPT_VERSION,
@@ -162,26 +169,10 @@ class Summarizer:
         timings["generate"] += _ms(started)
         return completion.text
 
-    def _reduce(self, passages: list[Passage], usage: Usage, timings: dict[str, float]) -> list[Passage]:
-        """Map rounds until the sentences fit one prompt: each group keeps what its checked notes cite."""
-        while sum(p.end - p.start for p in passages) > GROUP_CHARS:
-            kept: list[Passage] = []
-            for group in groups(passages, GROUP_CHARS):
-                text = self._generate(group, "notes", DEFAULT_WORDS["notes"], usage, timings)
-                _, notes = split_output(text, "notes", {p.n for p in group})
-                started = time.perf_counter()
-                checked = verify(notes, group, self.checker)
-                timings["verify"] += _ms(started)
-                cited = {n for s in checked if s.supported for n in s.citations}
-                kept += [p for p in group if p.n in cited] or group[:3]  # a group with no checked note keeps its lead
-            if len(kept) >= len(passages):  # no progress: keep the lead of what is left rather than loop
-                kept = list(groups(kept, GROUP_CHARS))[0]
-            passages = kept
-        return passages
-
     def _rewrite_unsupported(self, checked: list[CheckedSentence], passages: Sequence[Passage],
                              usage: Usage) -> tuple[list[CheckedSentence], int]:
-        """One rewrite for each unsupported sentence, from the sentences it cites (or all)."""
+        """One rewrite for each unsupported sentence, from the sentences it cites, or else the
+        few that share most words with it (a prompt of the whole article would cost minutes)."""
         rewrite = load_prompt("rewrite", PROMPT_VERSION)
         by_number = {p.n: p for p in passages}
         result, rewritten = [], 0
@@ -189,7 +180,7 @@ class Summarizer:
             if sentence.supported:
                 result.append(sentence)
                 continue
-            sources = [by_number[n] for n in sentence.citations] or list(passages)
+            sources = [by_number[n] for n in sentence.citations] or closest(sentence.text, passages)
             prompt = rewrite.render(passages=render_passages(sources), sentence=sentence.text)
             completion = self.llm.complete([{"role": "system", "content": self.system},
                                             {"role": "user", "content": prompt}], max_tokens=80)
@@ -204,8 +195,14 @@ class Summarizer:
         return result, rewritten
 
 
+def closest(text: str, passages: Sequence[Passage], count: int = 4) -> list[Passage]:
+    words = content_words(text)
+    ranked = sorted(passages, key=lambda p: -len(words & content_words(p.text)))[:count]
+    return sorted(ranked, key=lambda p: p.n)
+
+
 def split_output(text: str, style: str, valid: set[int]) -> tuple[DraftSentence | None, list[DraftSentence]]:
-    """(title, sentences) of a generated summary: bullets and note lines are sentences of their own."""
+    """(title, sentences) of a generated summary: each bullet is a sentence of its own."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     title = None
     if style == "newsletter" and lines and TITLE.match(lines[0]):
@@ -213,7 +210,7 @@ def split_output(text: str, style: str, valid: set[int]) -> tuple[DraftSentence 
         title = parsed[0] if parsed else None
     if style == "headline":
         return title, parse_cited_text(BULLET.sub("", lines[0]), valid)[:1] if lines else []
-    if style in ("bullets", "notes"):
+    if style == "bullets":
         return title, [s for line in lines for s in parse_cited_text(BULLET.sub("", line), valid)]
     return title, parse_cited_text(" ".join(BULLET.sub("", line) for line in lines), valid)
 
@@ -226,18 +223,28 @@ def sentence_case(title: str, articles: Sequence[Article]) -> str:
     return " ".join([words[0]] + [w.lower() if w.lower().strip(",.:;!?") in lower else w for w in words[1:]])
 
 
-def groups(passages: Sequence[Passage], budget: int) -> list[list[Passage]]:
-    """Consecutive runs of sentences of at most `budget` characters (a longer sentence alone)."""
-    result: list[list[Passage]] = [[]]
-    used = 0
-    for passage in passages:
-        length = passage.end - passage.start
-        if result[-1] and used + length > budget:
-            result.append([])
-            used = 0
-        result[-1].append(passage)
-        used += length
-    return result
+def select_salient(passages: list[Passage], embedder, budget: int) -> list[Passage]:
+    """The most salient sentences of each article within an equal share of `budget` characters."""
+    if sum(p.end - p.start for p in passages) <= budget:
+        return passages
+    vectors = embedder.embed([p.text for p in passages])
+    by_article: dict[str, list[int]] = {}
+    for i, passage in enumerate(passages):
+        by_article.setdefault(passage.article.id, []).append(i)
+    share = budget / len(by_article)
+    chosen: list[Passage] = []
+    for indices in by_article.values():
+        centroid = vectors[indices].mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        scores = {i: float(vectors[i] @ centroid) + LEAD_BONUS / (1 + rank) for rank, i in enumerate(indices)}
+        used = 0
+        for i in sorted(indices, key=lambda i: -scores[i]):
+            length = passages[i].end - passages[i].start
+            if used and used + length > share:
+                continue
+            chosen.append(passages[i])
+            used += length
+    return sorted(chosen, key=lambda p: p.n)
 
 
 def within_budget(sentences: list[CheckedSentence], words: int) -> list[CheckedSentence]:

@@ -9,7 +9,7 @@ from service.digest import Selection, SummaryCache, build_digest, render, select
 from service.errors import PROBLEM_JSON
 from service.ingest.pipeline import Source, ingest
 from service.models.fake_llm import register_fake
-from service.summarize import GROUP_CHARS, Summarizer
+from service.summarize import SELECT_CHARS, Summarizer
 
 HARBOUR = ("The port authority approved the harbour expansion on Monday, its chairman said. "
            "Work on the new quay starts in March and will cost 40 million euros. "
@@ -37,7 +37,7 @@ class Script:
 
     def __call__(self, messages):
         prompt = messages[-1]["content"]
-        kind = "rewrite" if "says more than" in prompt else "notes" if "main facts" in prompt else "summary"
+        kind = "rewrite" if "says more than" in prompt else "summary"
         self.calls.append(kind)
         if self.interrupt_on and self.interrupt_on in prompt:
             raise KeyboardInterrupt  # the process being killed mid-batch
@@ -45,8 +45,6 @@ class Script:
             raise RuntimeError("model overloaded")
         if kind == "rewrite":
             return self.rewrite(prompt)
-        if kind == "notes":
-            return "\n".join(f"{text} [{n}]" for n, text in list(numbered(prompt).items())[::10])
         return self.summary(prompt)
 
 
@@ -112,19 +110,20 @@ def test_several_articles_make_one_summary_citing_each(rt, script):
     assert {c.article_id for c in summary.citations} == {"harbour", "rail"}
 
 
-def test_a_long_article_is_read_whole_in_groups_then_reduced(rt, script):
+def test_long_and_many_articles_are_reduced_to_salient_sentences_from_each(rt, script):
     sentences = [f"Report {i}: the council counted {i * 7} new bicycles on street number {i}." for i in range(200)]
-    text = " ".join(sentences)
-    assert len(text) > 2 * GROUP_CHARS
-    ingest([(0, Source(id="long", title="Bicycle census", text=text))], rt.store, rt.models.embedder, rt.settings,
-           "default")
-    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in list(numbered(p).items())[-2:])
-    summary = summarize(rt, ["long"])
-    groups = -(-len(text) // GROUP_CHARS)
-    assert script.calls.count("notes") >= groups  # every part of the article was read
+    ingest([(0, Source(id="long", title="Bicycle census", text=" ".join(sentences)))], rt.store, rt.models.embedder,
+           rt.settings, "default")
+    prompts = []
+    script.summary = lambda p: prompts.append(p) or cite_first_words(p)
+    summary = summarize(rt, ["long", "rail"])
+    shown = numbered(prompts[0])
+    assert sum(len(text) for text in shown.values()) <= SELECT_CHARS
+    assert any("Rail workers" in text for text in shown.values())  # each article keeps a share
+    assert any(text.startswith("Report 0:") for text in shown.values())  # the lead counts most
     assert summary.sentences and all(s.supported for s in summary.sentences)
-    # the final prompt held what the notes cited from every group, the last one included
-    assert max(c.start for c in summary.citations) > GROUP_CHARS
+    article = rt.store.texts.get("default", "long")
+    assert all(article.text[c.start:c.end] == c.quote for c in summary.citations if c.article_id == "long")
 
 
 @pytest.fixture
