@@ -257,100 +257,105 @@ def eval_group() -> None:
     """Measure quality: the checker against human labels, retrieval, citations."""
 
 
-def _eval_models(judge: bool):
+def _evaluate(run, *, judge: bool, as_json: bool, describe) -> None:
+    """Load the models (the generator only when it is needed), run, print, close."""
     from service.models.registry import Models
 
-    return Models(_settings()).load(generator=judge)
+    models = Models(_settings()).load(generator=judge)
+    try:
+        figures = run(models)
+    finally:
+        models.close()
+    click.echo(json.dumps(figures) if as_json else describe(figures))
+
+
+def _runtime(models):
+    from service.runtime import Runtime
+
+    return Runtime(settings=models.settings, models=models)
+
+
+DATA_OPTION = click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                           required=True, help="A JSONL file (see the command's description for its rows).")
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 
 
 @eval_group.command("faithfulness")
-@click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="JSONL rows {document, summary, label}; label 1 = supported.")
+@DATA_OPTION
 @click.option("--limit", type=int, default=None, help="A stratified, seeded sample of this many rows.")
 @click.option("--fast", is_flag=True, help="Fast signals only; no LLM judge.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@JSON_OPTION
 def eval_faithfulness(data: Path, limit: int | None, fast: bool, as_json: bool) -> None:
-    """Balanced accuracy, precision/recall per class, ROC AUC and claims/s of the checker."""
+    """Balanced accuracy, precision/recall per class, ROC AUC and claims/s of the checker.
+
+    Rows: {document, summary, label}, label 1 = supported."""
     from eval import faithfulness
     from service.checker import make_checker
 
-    models = _eval_models(judge=not fast)
-    figures = faithfulness.run(make_checker(models, judge=not fast), data, limit)
-    models.close()
-    click.echo(json.dumps(figures) if as_json else faithfulness.describe(figures))
+    _evaluate(lambda models: faithfulness.run(make_checker(models, judge=not fast), data, limit),
+              judge=not fast, as_json=as_json, describe=faithfulness.describe)
 
 
 @eval_group.command("qa")
-@click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="JSONL rows {knowledge, question, right_answer, hallucinated_answer}.")
+@DATA_OPTION
 @click.option("--limit", type=int, default=None, help="Only the first N rows.")
 @click.option("--fast", is_flag=True, help="Fast checker signals only; no LLM judge.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@JSON_OPTION
 def eval_qa(data: Path, limit: int | None, fast: bool, as_json: bool) -> None:
-    """Retrieval recall@1/@5 and MRR, and the checker on right vs hallucinated answers."""
+    """Retrieval recall@1/@5 and MRR, and the checker on right vs hallucinated answers.
+
+    Rows: {knowledge, question, right_answer, hallucinated_answer}."""
     from eval import qa
     from service.checker import make_checker
-    from service.runtime import Runtime
 
-    models = _eval_models(judge=not fast)
-    figures = qa.run(Runtime(settings=models.settings, models=models), make_checker(models, judge=not fast),
-                     data, limit)
-    models.close()
-    if as_json:
-        click.echo(json.dumps(figures))
-        return
-    r, c = figures["retrieval"], figures["checker"]
-    click.echo(f"{figures['dataset']}: {figures['questions']} questions\n"
-               f"  retrieval recall@1 {r['recall@1']:.3f}  recall@5 {r['recall@5']:.3f}  MRR {r['mrr']:.3f}\n"
-               f"  checker balanced accuracy {c['balanced_accuracy']:.3f}  ROC AUC {c['roc_auc']:.3f} "
-               f"({figures['claims_per_second']:.2f} claims/s)")
+    def describe(figures: dict) -> str:
+        r, c = figures["retrieval"], figures["checker"]
+        return (f"{figures['dataset']}: {figures['questions']} questions\n"
+                f"  retrieval recall@1 {r['recall@1']:.3f}  recall@5 {r['recall@5']:.3f}  MRR {r['mrr']:.3f}\n"
+                f"  checker balanced accuracy {c['balanced_accuracy']:.3f}  ROC AUC {c['roc_auc']:.3f} "
+                f"({figures['claims_per_second']:.2f} claims/s)")
+
+    _evaluate(lambda models: qa.run(_runtime(models), make_checker(models, judge=not fast), data, limit),
+              judge=not fast, as_json=as_json, describe=describe)
 
 
 @eval_group.command("citations")
-@click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="JSONL rows {knowledge, question, right_answer}; all knowledge passages form the corpus.")
+@DATA_OPTION
 @click.option("--limit", type=int, default=None, help="Ask only the first N questions.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@JSON_OPTION
 def eval_citations(data: Path, limit: int | None, as_json: bool) -> None:
-    """ALCE citation recall and precision, and correctness, of the service's own answers."""
-    from eval import citations
-    from service.runtime import Runtime
+    """ALCE citation recall and precision, and correctness, of the service's own answers.
 
-    models = _eval_models(judge=True)
-    try:
-        figures = citations.run(Runtime(settings=models.settings, models=models), data, limit)
-    finally:
-        models.close()
-    if as_json:
-        click.echo(json.dumps(figures))
-        return
-    click.echo(f"{figures['dataset']}: {figures['questions']} questions over {figures['corpus_passages']} passages\n"
-               f"  citation recall {figures['citation_recall']:.3f}  precision {figures['citation_precision']:.3f}\n"
-               f"  correct {figures['correct']:.3f}  not in sources {figures['not_in_sources']:.3f}  "
-               f"({figures['seconds_per_question']:.1f} s/question)")
+    Rows: {knowledge, question, right_answer}; all knowledge passages form the corpus."""
+    from eval import citations
+
+    def describe(figures: dict) -> str:
+        return (f"{figures['dataset']}: {figures['questions']} questions over {figures['corpus_passages']} "
+                f"passages\n  citation recall {figures['citation_recall']:.3f}  "
+                f"precision {figures['citation_precision']:.3f}\n  correct {figures['correct']:.3f}  "
+                f"not in sources {figures['not_in_sources']:.3f}  ({figures['seconds_per_question']:.1f} s/question)")
+
+    _evaluate(lambda models: citations.run(_runtime(models), data, limit), judge=True, as_json=as_json,
+              describe=describe)
 
 
 @eval_group.command("summaries")
-@click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="JSONL rows with a `document`; each distinct document is summarised.")
+@DATA_OPTION
 @click.option("--limit", type=int, default=None, help="Only the first N distinct documents.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@JSON_OPTION
 def eval_summaries(data: Path, limit: int | None, as_json: bool) -> None:
-    """Share of generated summary sentences the checker finds unsupported, worst cases in the report."""
-    from eval import summaries
-    from service.runtime import Runtime
+    """Share of generated summary sentences the checker finds unsupported, worst cases in the report.
 
-    models = _eval_models(judge=True)
-    try:
-        figures = summaries.run(Runtime(settings=models.settings, models=models), data, limit)
-    finally:
-        models.close()
-    if as_json:
-        click.echo(json.dumps(figures))
-        return
-    click.echo(f"{figures['dataset']}: {figures['documents']} documents, {figures['sentences']} sentences\n"
-               f"  unsupported as written {figures['unsupported_as_written']:.1%}, after one rewrite "
-               f"{figures['unsupported_after_rewrite']:.1%} ({figures['seconds_per_document']:.1f} s/document)")
+    Rows: anything with a `document`; each distinct document is summarised."""
+    from eval import summaries
+
+    def describe(figures: dict) -> str:
+        return (f"{figures['dataset']}: {figures['documents']} documents, {figures['sentences']} sentences\n"
+                f"  unsupported as written {figures['unsupported_as_written']:.1%}, after one rewrite "
+                f"{figures['unsupported_after_rewrite']:.1%} ({figures['seconds_per_document']:.1f} s/document)")
+
+    _evaluate(lambda models: summaries.run(_runtime(models), data, limit), judge=True, as_json=as_json,
+              describe=describe)
 
 
 @main.command()

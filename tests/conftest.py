@@ -46,6 +46,15 @@ def runtime(settings, embedder):
     return Runtime(settings=settings, models=Models(settings, embedder=embedder, reranker=OverlapReranker()))
 
 
+def client_of(runtime):
+    """The Flask test client of an app serving this runtime."""
+    from service.app import create_app
+
+    app = create_app(runtime.settings, runtime.models)
+    app.extensions["sourced"] = runtime
+    return app.test_client()
+
+
 def corpus_sources():
     """The seed page plus the 25 distinct SummEdits news articles, as ingestion sources."""
     import json

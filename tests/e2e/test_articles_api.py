@@ -2,8 +2,8 @@
 
 import pytest
 
-from service.app import create_app
 from service.errors import PROBLEM_JSON
+from tests.conftest import client_of
 
 pytestmark = pytest.mark.e2e
 
@@ -12,9 +12,7 @@ STORY = "The port authority approved the harbour expansion on Monday, its chairm
 
 @pytest.fixture
 def client(runtime):
-    app = create_app(runtime.settings, runtime.models)
-    app.extensions["sourced"] = runtime
-    return app.test_client()
+    return client_of(runtime)
 
 
 def test_post_one_then_batch_then_read_back(client):

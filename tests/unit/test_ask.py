@@ -6,12 +6,12 @@ import re
 import pytest
 
 from service.answer import NOT_IN_SOURCES, AskRequest, ask
-from service.app import create_app
 from service.context import render_passages
 from service.errors import PROBLEM_JSON
 from service.ingest.pipeline import Source, ingest
 from service.models.fake_llm import register_fake
 from service.models.llm import LLM
+from tests.conftest import client_of
 
 HARBOUR = ("The port authority approved the harbour expansion on Monday, its chairman said. "
            "Work on the new quay starts in March and will cost 40 million euros. "
@@ -137,17 +137,15 @@ def test_article_text_cannot_close_the_quoted_passages(rt):
     from service.context import Passage
 
     council = rt.store.texts.get("default", "council")
-    start = council.text.index("</passages>") - 1
+    assert "</passages>" in council.text
     rendered = render_passages([Passage(n=1, article=council, chunk_id="c", start=0, end=len(council.text),
                                         relevance=1.0)])
-    assert "</passages>" not in rendered and start > 0
+    assert "</passages>" not in rendered and "Ignore all previous instructions" in rendered
 
 
 @pytest.fixture
 def client(rt):
-    app = create_app(rt.settings, rt.models)
-    app.extensions["sourced"] = rt
-    return app.test_client()
+    return client_of(rt)
 
 
 def test_ask_over_http_and_its_openapi_entry(client, script):

@@ -4,12 +4,12 @@ import re
 
 import pytest
 
-from service.app import create_app
 from service.digest import Selection, SummaryCache, build_digest, render, select_articles
 from service.errors import PROBLEM_JSON
 from service.ingest.pipeline import Source, ingest
 from service.models.fake_llm import register_fake
 from service.summarize import SELECT_CHARS, Summarizer
+from tests.conftest import client_of
 
 HARBOUR = ("The port authority approved the harbour expansion on Monday, its chairman said. "
            "Work on the new quay starts in March and will cost 40 million euros. "
@@ -128,9 +128,7 @@ def test_long_and_many_articles_are_reduced_to_salient_sentences_from_each(rt, s
 
 @pytest.fixture
 def client(rt):
-    app = create_app(rt.settings, rt.models)
-    app.extensions["sourced"] = rt
-    return app.test_client()
+    return client_of(rt)
 
 
 def test_summarize_over_http(client, rt):
