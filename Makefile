@@ -43,6 +43,8 @@ test: install
 bench: install
 	$(BIN)/python bench/models.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ask.py
+	$(BIN)/python bench/digest.py
 
 # The quality figures in the README. The LLM judge makes the full sets slow on 2 cores,
 # so the cascade runs on seeded, stratified samples and the fast path on everything.
@@ -53,6 +55,8 @@ eval: install
 	$(BIN)/sourced eval faithfulness --data $(DATA)/summedits_news.jsonl --limit 200
 	$(BIN)/sourced eval faithfulness --data $(DATA)/summac_factcc.jsonl --limit 150
 	$(BIN)/sourced eval qa --data $(DATA)/halueval_qa_dev.jsonl
+	$(BIN)/sourced eval citations --data $(DATA)/halueval_qa_dev.jsonl --limit 50
+	$(BIN)/sourced eval summaries --data $(DATA)/summedits_news.jsonl
 
 clean:
 	rm -rf $(VENV)
