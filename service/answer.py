@@ -26,7 +26,7 @@ from service.verify import CheckedSentence, verify
 NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this question."
 REFUSAL = "NOT IN SOURCES"
 EXTRACTIVE_SENTENCES = 3
-EXTRACTIVE_MARGIN = 3.0  # extra sentences must score within this of the best (reranker units)
+EXTRACTIVE_MARGIN = 3.0  # extra sentences must rank within this of the best (reranker units)
 CHUNK_CANDIDATES = 8
 
 
@@ -218,9 +218,9 @@ def finish(prepared: Prepared, text: str, checker: Checker, model: str) -> AskRe
 
 def extractive(prepared: Prepared, fallback: str | None = None) -> AskResponse:
     """The best few sentences themselves, each citing itself: nothing is said that is not quoted."""
-    ranked = sorted(prepared.context.passages, key=lambda p: -p.relevance)
-    best = ranked[0].relevance
-    chosen = [p for p in ranked[:EXTRACTIVE_SENTENCES] if p.relevance >= best - EXTRACTIVE_MARGIN]
+    ranked = sorted(prepared.context.passages, key=lambda p: -p.rank_score)
+    best = ranked[0].rank_score
+    chosen = [p for p in ranked[:EXTRACTIVE_SENTENCES] if p.rank_score >= best - EXTRACTIVE_MARGIN]
     chosen.sort(key=lambda p: p.n)
     sentences = [CheckedSentence(text=p.text, citations=[p.n], supported=True, score=1.0, recited=False)
                  for p in chosen]

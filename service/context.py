@@ -30,7 +30,8 @@ class Passage:
     chunk_id: str
     start: int
     end: int
-    relevance: float
+    relevance: float  # the reranker's score of this sentence alone
+    rank_score: float = 0.0  # relevance lifted by the article's best sentence: the order of choice
 
     @property
     def text(self) -> str:
@@ -58,7 +59,9 @@ def build_context(question: str, hits: Sequence[Hit], reranker: Reranker, *, lim
     for candidate, score in zip(candidates, scores):
         candidate.relevance = float(score)
         best_in_article[candidate.article.id] = max(best_in_article.get(candidate.article.id, -1e9), float(score))
-    ranked = sorted(candidates, key=lambda c: -(c.relevance + ARTICLE_PRIOR * best_in_article[c.article.id]))
+    for candidate in candidates:
+        candidate.rank_score = candidate.relevance + ARTICLE_PRIOR * best_in_article[candidate.article.id]
+    ranked = sorted(candidates, key=lambda c: -c.rank_score)
     chosen: list[Passage] = []
     used = 0
     for candidate in ranked:
