@@ -23,7 +23,7 @@ import jinja2
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.checker.signals import STOPWORDS, WORD
+from service.checker.signals import POSSESSIVE, STOPWORDS, WORD
 from service.ingest.article import Article
 from service.models.local_llm import PROVIDER as LOCAL_PROVIDER
 from service.retrieve import Filters, retrieve
@@ -155,7 +155,8 @@ def build_digest(articles: Sequence[Article], runtime: Runtime, tenant: str, *, 
 
 
 def group_by_topic(items: list[DigestItem], embedder) -> list[Topic]:
-    """Greedy clustering of title + summary vectors; a topic is named by its commonest words."""
+    """Greedy clustering of title + summary vectors. A topic of several articles is named by
+    the names they share; articles that share a topic with no other go last, together."""
     if not items:
         return []
     vectors = embedder.embed([f"{item.title}. {item.summary.summary}" for item in items])
@@ -170,17 +171,28 @@ def group_by_topic(items: list[DigestItem], embedder) -> list[Topic]:
         else:
             groups.append([i])
             centroids.append(vector.copy())
-    groups.sort(key=len, reverse=True)
-    return [Topic(name=topic_name([items[i] for i in group]), items=[items[i] for i in group]) for group in groups]
+    shared = sorted((g for g in groups if len(g) > 1), key=len, reverse=True)
+    topics = [Topic(name=topic_name([items[i] for i in group]), items=[items[i] for i in group]) for group in shared]
+    alone = [items[g[0]] for g in groups if len(g) == 1]
+    if alone:
+        topics.append(Topic(name="Also in the news" if topics else "The news", items=alone))
+    return topics
 
 
 def topic_name(items: list[DigestItem]) -> str:
-    if len(items) == 1:
-        return items[0].summary.title or items[0].title
-    counts = Counter(w for item in items for w in {w for w in WORD.findall(item.title) if w[:1].isupper()
-                                                     and w.lower() not in STOPWORDS and len(w) > 2})
-    common = [w for w, n in counts.most_common(3) if n > 1]
-    return ", ".join(common) if common else "More news"
+    """The names (capitalised words past a sentence's start) most of the topic's articles share,
+    or else the longer words they share."""
+    names: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    for item in items:
+        found = [POSSESSIVE.sub("", w) for w in WORD.findall(f"{item.title}. {item.summary.summary}")]
+        names.update({w for w in found[1:] if w[:1].isupper() and w.lower() not in STOPWORDS and len(w) > 2})
+        words.update({w.lower() for w in found if w.lower() not in STOPWORDS and len(w) > 5})
+    majority = len(items) / 2
+    common = [w for w, n in names.most_common(3) if n > majority]
+    if not common:
+        common = [w.capitalize() for w, n in words.most_common(2) if n > majority]
+    return ", ".join(common) if common else "Related stories"
 
 
 def citations_of(item: DigestItem) -> dict[int, dict]:
@@ -191,6 +203,7 @@ def render(digest: Digest, fmt: str) -> str:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                      autoescape=jinja2.select_autoescape(["html"]),
                                      trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    environment.filters["oneline"] = lambda text: " ".join(str(text).split())
     template = environment.get_template(f"digest.{fmt}.j2")
     return template.render(digest=digest, citations_of=citations_of)
 
