@@ -27,7 +27,7 @@ NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this q
 REFUSAL = "NOT IN SOURCES"
 EXTRACTIVE_SENTENCES = 3
 EXTRACTIVE_MARGIN = 3.0  # extra sentences must rank within this of the best (reranker units)
-CHUNK_CANDIDATES = 8
+CHUNK_CANDIDATES = 6
 
 
 class Message(BaseModel):

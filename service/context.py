@@ -17,6 +17,7 @@ from service.ingest.chunk import sentence_spans
 from service.models.reranker import Reranker
 from service.retrieve import Hit
 
+SCORED_SENTENCES = 24  # the cross-encoder costs ~8 ms a sentence on 2 cores: the first 24, in fused order
 ARTICLE_PRIOR = 0.5  # weight of the article's best sentence score in each of its sentences' rank
 TAG = re.compile(r"</?\s*passages?\s*>", re.IGNORECASE)
 
@@ -51,7 +52,7 @@ def build_context(question: str, hits: Sequence[Hit], reranker: Reranker, *, lim
                   budget_chars: int = 1600) -> Context:
     """Score every sentence of the hits, keep the best `limit` within `budget_chars`, and
     number them in reading order (article by article, in text order)."""
-    candidates = _sentences(hits)
+    candidates = _sentences(hits)[:SCORED_SENTENCES]
     if not candidates:
         return Context(passages=[], best_relevance=None)
     scores = reranker.score(question, [c.text for c in candidates])
