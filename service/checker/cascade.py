@@ -23,6 +23,10 @@ CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 # A claim that only restates source sentences (see SentenceSignals.restates) is supported at
 # least this strongly. The regression never saw such claims: SummEdits pairs differ by edits.
 RESTATEMENT_PROBABILITY = 0.9
+# A claim most of whose content words its aligned source sentences never use is about something
+# else: it is decided unsupported without the judge, which can be talked into a "Yes".
+MOSTLY_NOVEL = 0.8
+MOSTLY_NOVEL_PROBABILITY = 0.2
 JUDGED_SENTENCES_PER_CLAIM_SENTENCE = 2
 
 
@@ -112,6 +116,8 @@ class Checker:
         decided_by = "fast"
         if all(s.restates for s in sentences):
             probability = fast = max(probability, RESTATEMENT_PROBABILITY)
+        elif features[FEATURES.index("novel_words_aligned")] > MOSTLY_NOVEL:
+            probability = fast = min(probability, MOSTLY_NOVEL_PROBABILITY)
         elif self.judge is not None and self.calibration.judge_low <= probability <= self.calibration.judge_high:
             aligned = sorted({i for s in sentences for i in s.aligned[:JUDGED_SENTENCES_PER_CLAIM_SENTENCE]})
             judged = self.judge.probability(claim.strip(), [source.texts[i] for i in aligned])

@@ -1,0 +1,170 @@
+"""Latency of /v1/ask at 10k chunks, each figure beside a baseline measured in the same run.
+
+- retrieval alone (query embedding + Chroma + BM25, fused, resolved in SQLite) against the
+  bare query embedding + Chroma nearest-neighbour call it is built on;
+- extractive /v1/ask through the Flask test client (retrieval, sentence reranking, JSON);
+- generate mode: time to the first streamed token, and the total time of a checked answer,
+  both as ratios to llama-cpp-python called directly with the same prompt and output length.
+
+The store holds the seed article, the SummEdits articles and the HaluEval passages (real
+embeddings), padded to 10k chunks with pseudo-articles of shuffled corpus sentences whose
+vectors are the mean of their sentences' vectors (embedding 10k chunks would take minutes).
+
+    .venv/bin/python bench/ask.py [--chunks 10000] [--queries 40] [--generate 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import service  # noqa: F401,E402  (offline variables first)
+from service.ingest.article import Article, Chunk  # noqa: E402
+from service.models.registry import Models  # noqa: E402
+from service.settings import Settings  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SEED_QUESTIONS = ["Who is monitoring whom, and why?", "Did Alibaba admit wrongdoing?",
+                  "What did Alibaba agree with the Belgian government in 2018?"]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def filler(store, embedder, sentences: list[str], count: int, chunk_sentences: int = 5) -> None:
+    """Pseudo-articles of shuffled real sentences; a chunk's vector is its sentences' mean."""
+    import numpy as np
+
+    vectors = embedder.embed(sentences)
+    rng = random.Random(7)
+    for a in range(0, count, 50):
+        picks = [rng.sample(range(len(sentences)), chunk_sentences) for _ in range(min(50, count - a))]
+        texts = [" ".join(sentences[i] for i in pick) for pick in picks]
+        text = "\n\n".join(texts)
+        article_id = f"filler-{a // 50:04d}"
+        chunks, cursor = [], 0
+        for index, chunk_text in enumerate(texts):
+            chunks.append(Chunk(id=f"{article_id}#v-{index}", article_id=article_id, index=index, start=cursor,
+                                end=cursor + len(chunk_text), text=chunk_text))
+            cursor += len(chunk_text) + 2
+        chunk_vectors = np.array([vectors[pick].mean(axis=0) for pick in picks])
+        chunk_vectors /= np.linalg.norm(chunk_vectors, axis=1, keepdims=True)
+        article = Article(id=article_id, title=f"Filler {a // 50}", text=text, content_hash=f"{a:064d}",
+                          ingested_at=datetime.now(UTC))
+        store.save("default", article, chunks, chunk_vectors)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chunks", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--generate", type=int, default=3, help="Generated answers to time (0 to skip).")
+    args = parser.parse_args()
+
+    from service.answer import AskRequest, answer_messages, ask, ask_events, prepare
+    from service.app import create_app
+    from service.ingest.chunk import sentence_spans
+    from service.ingest.pipeline import Source, ingest
+    from service.retrieve import retrieve
+    from service.runtime import Runtime
+    from tests.conftest import corpus_sources
+
+    base = Settings.from_env()
+    models = Models(base).load(generator=args.generate > 0)
+    halueval = [json.loads(line) for line in (SHARED / "halueval_qa_dev.jsonl").open()]
+    with tempfile.TemporaryDirectory(prefix="sourced-bench-ask-") as data_dir:
+        settings = base.model_copy(update={"data_dir": Path(data_dir), "chroma_url": None})
+        runtime = Runtime(settings=settings, models=models)
+        sources = corpus_sources() + [Source(id=r["id"], text=r["knowledge"], title=r["question"][:80])
+                                      for r in halueval]
+        started = time.perf_counter()
+        ingest(enumerate(sources), runtime.store, models.embedder, settings, "default")
+        real = len(runtime.store.texts.all_chunks("default"))
+        # filler from the HaluEval passages only: copies of the seed's sentences would compete with it
+        sentences = [r["knowledge"][a:b] for r in halueval for a, b in sentence_spans(r["knowledge"])][:3000]
+        filler(runtime.store, models.embedder, sentences, max(args.chunks - real, 0))
+        total = len(runtime.store.texts.all_chunks("default"))
+        print(f"store      {total} chunks ({real} real, {total - real} filler) built in "
+              f"{time.perf_counter() - started:.0f} s")
+
+        questions = (SEED_QUESTIONS + [r["question"] for r in halueval])[:args.queries]
+        store, embedder = runtime.store, models.embedder
+        retrieve(questions[0], store, embedder, "default")  # warm: BM25 index load, Chroma segment load
+
+        def bare(question):
+            store.vectors.query("default", embedder.embed([question])[0], 24)
+
+        def hybrid(question):
+            retrieve(question, store, embedder, "default", k=8, candidates=24)
+
+        client = create_app(settings, models).test_client()
+        create_app_runtime = client.application.extensions
+        create_app_runtime["sourced"] = runtime
+
+        def extractive(question):
+            response = client.post("/v1/ask", json={"question": question, "mode": "extractive"})
+            assert response.status_code == 200, response.json
+
+        timings = {name: [] for name in ("bare", "hybrid", "extractive")}
+        for question in questions:
+            for name, call in (("bare", bare), ("hybrid", hybrid), ("extractive", extractive)):
+                started = time.perf_counter()
+                call(question)
+                timings[name].append((time.perf_counter() - started) * 1000)
+        bare_p50, _ = percentiles(timings["bare"])
+        for name, target in (("hybrid", 30), ("extractive", 300)):
+            p50, p95 = percentiles(timings[name])
+            label = "retrieval alone" if name == "hybrid" else "extractive /v1/ask"
+            print(f"{label:<19} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  (target p50 <= {target} ms; "
+                  f"{p50 / bare_p50:.2f}x the bare embed + Chroma query, p50 {bare_p50:.1f} ms)")
+
+        if args.generate:
+            llama = models._local_provider.llama
+            first_ratio, total_ratio = [], []
+            for question in SEED_QUESTIONS[:args.generate]:
+                request = AskRequest(question=question)
+                llama.reset()
+                started = time.perf_counter()
+                first = None
+                for name, data in ask_events(request, runtime, "default"):
+                    if name == "token" and first is None:
+                        first = time.perf_counter() - started
+                if first is None:
+                    raise SystemExit(f"{question!r} streamed no token: {data}")
+                service_first = first
+                llama.reset()
+                started = time.perf_counter()
+                response = ask(request, runtime, "default")
+                service_total = time.perf_counter() - started
+                messages = answer_messages(prepare(request, runtime, "default"))
+                llama.reset()
+                started = time.perf_counter()
+                direct_first = None
+                for chunk in llama.create_chat_completion(messages=messages, temperature=0.0, seed=0, stream=True,
+                                                          max_tokens=max(response.usage.completion_tokens, 1)):
+                    if chunk["choices"][0]["delta"].get("content") and direct_first is None:
+                        direct_first = time.perf_counter() - started
+                direct_total = time.perf_counter() - started
+                first_ratio.append(service_first / direct_first)
+                total_ratio.append(service_total / direct_total)
+                print(f"generate   {question!r}: first token {service_first:.1f} s (direct {direct_first:.1f} s), "
+                      f"total {service_total:.1f} s (direct {direct_total:.1f} s; "
+                      f"verify {response.timings.verify / 1000:.1f} s, {response.usage.prompt_tokens} prompt tokens)")
+            print(f"generate   first streamed token {statistics.median(first_ratio):.2f}x direct llama-cpp; "
+                  f"checked answer total {statistics.median(total_ratio):.2f}x direct (target <= 1.3)")
+    models.close()
+
+
+if __name__ == "__main__":
+    main()
