@@ -109,11 +109,9 @@ def prepare(request: AskRequest, runtime: Runtime, tenant: str) -> Prepared:
                          candidates=CHUNK_CANDIDATES * 3, filters=request.filters)
     timings.retrieve = round(retrieval.timings_ms["retrieve"], 1)
     started = time.perf_counter()
-    reranker = runtime.reranker
-    context = build_context(question, retrieval.hits, reranker, limit=request.passages)
+    context = build_context(question, retrieval.hits, runtime.reranker, limit=request.passages)
     timings.rerank = _ms(started)
-    floor = runtime.settings.min_relevance if runtime.settings.min_relevance is not None else reranker.relevance_floor
-    found = context.best_relevance is not None and context.best_relevance >= floor
+    found = context.best_relevance is not None and context.best_relevance >= runtime.relevance_floor
     return Prepared(request=request, question=question, context=context, found=found, timings=timings,
                     usage=usage)
 

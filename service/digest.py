@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from service.checker.signals import POSSESSIVE, STOPWORDS, WORD
 from service.ingest.article import Article
@@ -34,13 +34,9 @@ TEMPLATES = Path(__file__).with_name("templates")
 TOPIC_SIMILARITY = 0.35  # cosine between an article and a topic's centroid to join it
 
 
-class Selection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Selection(Filters):
+    """Which articles a digest covers: retrieval's filters, or the articles most relevant to a topic."""
 
-    article_ids: list[str] | None = None
-    source: str | None = None
-    published_from: date | None = None
-    published_to: date | None = None
     topic: str | None = Field(default=None, description="A query: the articles most relevant to it.")
     limit: int = Field(default=50, ge=1, le=500)
 
@@ -82,11 +78,10 @@ def select_articles(selection: Selection, runtime: Runtime, tenant: str) -> list
             raise LookupError(f"no article {', '.join(map(repr, missing))}")
         return articles[:selection.limit]
     if selection.topic:
-        filters = Filters(source=selection.source, published_from=selection.published_from,
-                          published_to=selection.published_to)
+        filters = Filters(**selection.model_dump(include=set(Filters.model_fields)))
         hits = retrieve(selection.topic, runtime.store, runtime.models.embedder, tenant, k=selection.limit * 4,
                         candidates=selection.limit * 4, filters=filters, reranker=runtime.models.reranker).hits
-        relevant = [h for h in hits if h.relevance is None or h.relevance >= runtime.reranker.relevance_floor]
+        relevant = [h for h in hits if h.relevance is None or h.relevance >= runtime.relevance_floor]
         return list({h.article.id: h.article for h in relevant}.values())[:selection.limit]
     articles, _ = texts.list(tenant, source=selection.source, published_from=selection.published_from,
                              published_to=selection.published_to, limit=selection.limit, offset=0)

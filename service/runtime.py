@@ -45,6 +45,13 @@ class Runtime:
         return self.models.reranker
 
     @property
+    def relevance_floor(self) -> float:
+        """Below this reranker score a passage does not answer the query (SOURCED_MIN_RELEVANCE overrides)."""
+        if self.settings.min_relevance is not None:
+            return self.settings.min_relevance
+        return self.reranker.relevance_floor
+
+    @property
     def checker(self) -> Checker:
         if self._checker is None:
             with self._lock:
