@@ -14,6 +14,7 @@ service itself verified with), which makes these figures an estimate, not ALCE's
 
 from __future__ import annotations
 
+import json
 import re
 import string
 import tempfile
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 from eval.datasets import load_jsonl
-from eval.report import figures_table, write_markdown
+from eval.report import REPORTS, figures_table, write_markdown
 from service.answer import AskRequest, AskResponse, ask
 from service.checker.judge import Judge
 from service.ingest.pipeline import Source, ingest
@@ -40,13 +41,15 @@ def contains_answer(answer: str, right_answer: str) -> bool:
     return normalise(right_answer) in normalise(answer)
 
 
-def citation_scores(response: AskResponse, entails) -> tuple[int, int, int, int]:
-    """(sentences entailed by their quotes, sentences, needed citations, citations)."""
+def citation_scores(response: AskResponse, entails) -> tuple[int, int, int, int, list[bool]]:
+    """(sentences entailed by their quotes, sentences, needed citations, citations, entailed per sentence)."""
     quotes = {c.n: c.quote for c in response.citations}
     entailed = needed = cited = 0
+    verdicts = []
     for sentence in response.sentences:
         refs = [quotes[n] for n in sentence.citations]
         joint = bool(refs) and entails(sentence.text, refs)
+        verdicts.append(joint)
         entailed += joint
         cited += len(refs)
         if not joint:
@@ -57,7 +60,7 @@ def citation_scores(response: AskResponse, entails) -> tuple[int, int, int, int]
         for i, ref in enumerate(refs):
             others = refs[:i] + refs[i + 1:]
             needed += entails(sentence.text, [ref]) or not entails(sentence.text, others)
-    return entailed, len(response.sentences), needed, cited
+    return entailed, len(response.sentences), needed, cited, verdicts
 
 
 def run(runtime: Runtime, data: Path, limit: int | None = None) -> dict:
@@ -72,6 +75,7 @@ def run(runtime: Runtime, data: Path, limit: int | None = None) -> dict:
     totals = [0, 0, 0, 0]
     correct = not_found = removed = 0
     worst: list[tuple[str, str, str]] = []
+    records: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="sourced-eval-citations-") as data_dir:
         settings = runtime.settings.model_copy(update={"data_dir": Path(data_dir), "chroma_url": None})
         corpus = Runtime(settings=settings, models=runtime.models)
@@ -79,8 +83,9 @@ def run(runtime: Runtime, data: Path, limit: int | None = None) -> dict:
                corpus.store, corpus.models.embedder, settings, TENANT)
         for row in asked:
             response = ask(AskRequest(question=row["question"]), corpus, TENANT)
-            scores = citation_scores(response, entails)
+            *scores, verdicts = citation_scores(response, entails)
             totals = [t + s for t, s in zip(totals, scores)]
+            records.append(_record(row, response, verdicts))
             correct += contains_answer(response.answer, row["right_answer"])
             not_found += not response.found
             removed += response.removed
@@ -95,12 +100,15 @@ def run(runtime: Runtime, data: Path, limit: int | None = None) -> dict:
                "sentences": sentences, "citations": cited, "removed_sentences": removed,
                "seconds_per_question": seconds / len(asked)}
     name = f"citations-{data.stem}" + ("" if limit is None else f"-n{limit}")
+    with (REPORTS / f"{name}.jsonl").open("w") as out:
+        out.writelines(json.dumps(record) + "\n" for record in records)
     examples = "\n".join(f"| {_cell(q)} | {_cell(a)} | {_cell(r)} |" for q, a, r in worst[:15])
     write_markdown(name, f"""# Citations of the service's answers on {data.name}
 
 Command: `sourced eval citations --data {data}{'' if limit is None else f' --limit {limit}'}`
 
 {len(asked)} questions asked (generate mode, embedded model) over a corpus of all {len(rows)} knowledge passages.
+Every answer, its quotes and the judge's verdicts: `{name}.jsonl` beside this report.
 
 - ALCE citation recall **{figures['citation_recall']:.3f}** ({entailed} of {sentences} sentences entailed by their quotes)
 - ALCE citation precision **{figures['citation_precision']:.3f}** ({needed} of {cited} citations needed)
@@ -119,6 +127,15 @@ citation recall 73.6, precision 72.5) with care.
 
 {figures_table(figures)}""")
     return figures
+
+
+def _record(row: dict, response: AskResponse, verdicts: list[bool]) -> dict:
+    quotes = {c.n: c.quote for c in response.citations}
+    return {"id": row["id"], "question": row["question"], "right_answer": row["right_answer"],
+            "answer": response.answer, "found": response.found, "removed": response.removed,
+            "sentences": [{"text": s.text, "score": s.score, "entailed": entailed,
+                           "quotes": [quotes[n] for n in s.citations]}
+                          for s, entailed in zip(response.sentences, verdicts)]}
 
 
 def _cell(text: str) -> str:

@@ -19,6 +19,13 @@ from service.context import Passage
 from service.ingest.chunk import sentence_spans
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_SOURCE = r"(?:(?:the|this|that) (?:article|passage|text|source|report|story)s?|passages? \d+)"
+# "The article states that X" -> "X": the citation already says where X comes from, and the
+# lead-in makes a claim about the article that no quote of it can support.
+ATTRIBUTION = re.compile(
+    rf"^(?:{_SOURCE} (?:states?|says?|notes?|mentions?|reports?|explains?|indicates?|suggests?|confirms?|shows?)"
+    rf"(?: that)?,? |(?:according to|as (?:stated|mentioned|reported|noted) in|based on) ?(?:{_SOURCE})?, ?)",
+    re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*$")
 
 
@@ -58,7 +65,7 @@ def parse_cited_text(text: str, valid: Collection[int]) -> list[DraftSentence]:
     clean_parts.append(text[cursor:])
     clean = "".join(clean_parts)
     spans = sentence_spans(clean)
-    sentences = [DraftSentence(clean[start:end]) for start, end in spans]
+    sentences = [DraftSentence(without_attribution(clean[start:end])) for start, end in spans]
     if not sentences:
         return []
     for position, numbers in markers:
@@ -67,6 +74,13 @@ def parse_cited_text(text: str, valid: Collection[int]) -> list[DraftSentence]:
             if n in valid and n not in sentences[owner].citations:
                 sentences[owner].citations.append(n)
     return [s for s in sentences if any(ch.isalnum() for ch in s.text)]
+
+
+def without_attribution(sentence: str) -> str:
+    stripped = ATTRIBUTION.sub("", sentence, count=1)
+    if stripped == sentence or not stripped:
+        return sentence
+    return stripped[0].upper() + stripped[1:]
 
 
 class CitedSentence(BaseModel):

@@ -22,3 +22,10 @@ def test_markers_go_inside_the_closing_punctuation():
     assert with_markers('He said "no."', [3]) == 'He said "no [3]."'
     assert with_markers("No stop", [1]) == "No stop [1]"
     assert with_markers("Kept.", []) == "Kept."
+
+
+def test_a_lead_in_that_attributes_the_sentence_to_the_sources_is_dropped():
+    drafts = parse_cited_text("The article states that Badr Hari was a kickboxer [1]. According to [2], he retired. "
+                              "The report was published in May [2].", valid={1, 2})
+    assert [(d.text, d.citations) for d in drafts] == [
+        ("Badr Hari was a kickboxer.", [1]), ("He retired.", [2]), ("The report was published in May.", [2])]
