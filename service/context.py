@@ -4,6 +4,8 @@ The cross-encoder scores single sentences rather than whole chunks: short pairs 
 prompt small (each numbered passage is one sentence, so a citation is one exact quote)
 and cost less than scoring chunks. A sentence's score is lifted by the best sentence of
 its own article, so that the second half of an answer ("why") stays beside the first.
+A sentence that opens with a pronoun ("He ran for the Senate.") carries the sentence before
+it, so that its quote still says who is meant when it is read alone.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from service.retrieve import Hit
 SCORED_SENTENCES = 24  # the cross-encoder costs ~8 ms a sentence on 2 cores: the first 24, in fused order
 ARTICLE_PRIOR = 0.5  # weight of the article's best sentence score in each of its sentences' rank
 TAG = re.compile(r"</?\s*passages?\s*>", re.IGNORECASE)
+PRONOUN_OPENING = re.compile(r"(?:he|she|it|they|his|her|its|their|this|these|those)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -73,9 +76,24 @@ def build_context(question: str, hits: Sequence[Hit], reranker: Reranker, *, lim
         used += length
     article_order = {a: i for i, a in enumerate(dict.fromkeys(c.article.id for c in ranked))}
     chosen.sort(key=lambda p: (article_order[p.article.id], p.start))
+    chosen = _merge_overlapping(chosen)
     for n, passage in enumerate(chosen, 1):
         passage.n = n
     return Context(passages=chosen, best_relevance=float(max(scores)))
+
+
+def _merge_overlapping(passages: list[Passage]) -> list[Passage]:
+    """A sentence chosen both alone and as the context of the next one is quoted once."""
+    merged: list[Passage] = []
+    for passage in passages:
+        last = merged[-1] if merged else None
+        if last is not None and last.article.id == passage.article.id and passage.start < last.end:
+            last.end = max(last.end, passage.end)
+            last.relevance = max(last.relevance, passage.relevance)
+            last.rank_score = max(last.rank_score, passage.rank_score)
+        else:
+            merged.append(passage)
+    return merged
 
 
 def render_passages(passages: Sequence[Passage]) -> str:
@@ -99,11 +117,19 @@ def _sentences(hits: Sequence[Hit]) -> list[Passage]:
     seen: set[tuple[str, int]] = set()
     sentences = []
     for hit in hits:
-        for start, end in sentence_spans(hit.chunk.text):
-            span = (hit.chunk.start + start, hit.chunk.start + end)
-            if (hit.article.id, span[0]) in seen:  # chunks overlap by a sentence
+        text, offset = hit.article.text, hit.chunk.start
+        spans = [(offset + start, offset + end) for start, end in sentence_spans(hit.chunk.text)]
+        for i, (start, end) in enumerate(spans):
+            if (hit.article.id, start) in seen:  # chunks overlap by a sentence
                 continue
-            seen.add((hit.article.id, span[0]))
-            sentences.append(Passage(n=0, article=hit.article, chunk_id=hit.chunk.id, start=span[0], end=span[1],
+            seen.add((hit.article.id, start))
+            if PRONOUN_OPENING.match(text, start):
+                start = spans[i - 1][0] if i else _previous_sentence_start(text, start)
+            sentences.append(Passage(n=0, article=hit.article, chunk_id=hit.chunk.id, start=start, end=end,
                                      relevance=0.0))
     return sentences
+
+
+def _previous_sentence_start(text: str, start: int, window: int = 600) -> int:
+    before = sentence_spans(text[max(0, start - window):start])
+    return max(0, start - window) + before[-1][0] if before else start

@@ -115,6 +115,20 @@ def test_extractive_mode_quotes_the_best_sentences_without_a_model(rt):
     assert all(s.text == response.citations[s.citations[0] - 1].quote for s in response.sentences)
 
 
+def test_a_quote_that_opens_with_a_pronoun_carries_the_sentence_before_it(rt):
+    text = ("Joseph Heck is an American politician from Nevada. "
+            "He ran unsuccessfully for the United States Senate in 2016. Heck is a physician.")
+    ingest([(0, Source(id="heck", title="Joe Heck", text=text))], rt.store, rt.models.embedder, rt.settings,
+           "default")
+    response = ask(AskRequest(question="Who ran unsuccessfully for the Senate in 2016?", mode="extractive",
+                              filters={"article_ids": ["heck"]}), rt, "default")
+    quotes = [c.quote for c in response.citations]
+    assert any(q.startswith("Joseph Heck is") and "He ran unsuccessfully" in q for q in quotes)
+    assert all(q == text[c.start:c.end] for q, c in zip(quotes, response.citations))
+    spans = sorted((c.start, c.end) for c in response.citations)
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+
+
 def test_a_failing_model_falls_back_to_extractive(rt, script):
     script.fail = True
     response = ask(AskRequest(question="When does work on the new quay start?"), rt, "default")
