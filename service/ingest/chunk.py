@@ -14,6 +14,10 @@ import blingfire
 from service.ingest.article import Chunk
 
 PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+# "...in the 19th century.First for Women is..." : pages and datasets glue sentences without
+# a space, where blingfire sees one sentence. A full stop between a lower-case word and a
+# capitalised one still ends a sentence (abbreviations like "U.S.Army" stay whole).
+GLUED_END = re.compile(r"(?<=[a-z0-9)\"”’])[.!?](?=[A-Z][a-z])")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -27,7 +31,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for paragraph in PARAGRAPH.finditer(text):
         base, body = paragraph.start(), paragraph.group()
         _, offsets = blingfire.text_to_sentences_and_offsets(body)
-        ends = sorted({min(end, len(body)) for _, end in offsets or []} | {len(body)})
+        ends = sorted({min(end, len(body)) for _, end in offsets or []} | {len(body)}
+                      | {glued.end() for glued in GLUED_END.finditer(body)})
         cursor = 0
         for end in ends:
             start = cursor

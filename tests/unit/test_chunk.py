@@ -53,3 +53,10 @@ def test_paragraph_breaks_end_sentences():
     text = "A headline without a full stop\n\nThe story begins here. It goes on."
     assert [text[s:e] for s, e in sentence_spans(text)] == [
         "A headline without a full stop", "The story begins here.", "It goes on."]
+
+
+def test_sentences_glued_without_a_space_are_still_split():
+    text = "Arthur's Magazine was published in the 19th century.First for Women is published by Bauer. The U.S.Army."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Arthur's Magazine was published in the 19th century.", "First for Women is published by Bauer.",
+        "The U.S.Army."]
