@@ -72,11 +72,12 @@ def main() -> None:
     parser.add_argument("--generate", type=int, default=3, help="Generated answers to time (0 to skip).")
     args = parser.parse_args()
 
-    from service.answer import AskRequest, answer_messages, ask, ask_events, prepare
+    from service.answer import (CHUNK_CANDIDATES, AskRequest, answer_messages, ask, ask_events, prepare,
+                                retrieve_chunks)
     from service.app import create_app
     from service.ingest.chunk import sentence_spans
     from service.ingest.pipeline import Source, ingest
-    from service.retrieve import retrieve
+    from service.retrieve import Filters, retrieve
     from service.runtime import Runtime
     from tests.conftest import corpus_sources
 
@@ -103,10 +104,10 @@ def main() -> None:
         retrieve(questions[0], store, embedder, "default")  # warm: BM25 index load, Chroma segment load
 
         def bare(question):
-            store.vectors.query("default", embedder.embed([question])[0], 24)
+            store.vectors.query("default", embedder.embed([question])[0], CHUNK_CANDIDATES * 3)
 
         def hybrid(question):
-            retrieve(question, store, embedder, "default", k=8, candidates=24)
+            retrieve_chunks(question, runtime, "default", Filters())
 
         client = create_app(settings, models).test_client()
         create_app_runtime = client.application.extensions

@@ -19,7 +19,7 @@ from service.citations import Citation, CitedSentence, parse_cited_text, renumbe
 from service.context import Context, build_context, render_passages
 from service.models.llm import LLM, LLMError, Usage
 from service.prompts import load_prompt
-from service.retrieve import Filters, retrieve
+from service.retrieve import Filters, Retrieval, retrieve
 from service.runtime import Runtime
 from service.verify import CheckedSentence, verify
 
@@ -105,8 +105,7 @@ def prepare(request: AskRequest, runtime: Runtime, tenant: str) -> Prepared:
     started = time.perf_counter()
     question = condense(request, runtime.models.llm, usage)
     timings.condense = _ms(started)
-    retrieval = retrieve(question, runtime.store, runtime.models.embedder, tenant, k=CHUNK_CANDIDATES,
-                         candidates=CHUNK_CANDIDATES * 3, filters=request.filters)
+    retrieval = retrieve_chunks(question, runtime, tenant, request.filters)
     timings.retrieve = round(retrieval.timings_ms["retrieve"], 1)
     started = time.perf_counter()
     context = build_context(question, retrieval.hits, runtime.reranker, limit=request.passages)
@@ -114,6 +113,12 @@ def prepare(request: AskRequest, runtime: Runtime, tenant: str) -> Prepared:
     found = context.best_relevance is not None and context.best_relevance >= runtime.relevance_floor
     return Prepared(request=request, question=question, context=context, found=found, timings=timings,
                     usage=usage)
+
+
+def retrieve_chunks(question: str, runtime: Runtime, tenant: str, filters: Filters) -> Retrieval:
+    """The chunks whose sentences the reranker will score (retrieval alone, as bench/ask.py times it)."""
+    return retrieve(question, runtime.store, runtime.models.embedder, tenant, k=CHUNK_CANDIDATES,
+                    candidates=CHUNK_CANDIDATES * 3, filters=filters)
 
 
 def condense(request: AskRequest, llm: LLM, usage: Usage) -> str:
@@ -165,7 +170,8 @@ def ask(request: AskRequest, runtime: Runtime, tenant: str) -> AskResponse:
         return extractive(prepared, fallback=f"the generator failed: {exc}")
     prepared.timings.generate = _ms(started)
     prepared.usage.add(completion)
-    return finish(prepared, completion.text, runtime.checker, llm.model)
+    return finish(prepared, completion.text, runtime.checker, llm.model,
+                  runtime.settings.answer_min_support)
 
 
 def ask_events(request: AskRequest, runtime: Runtime, tenant: str) -> Iterator[tuple[str, dict]]:
@@ -192,19 +198,20 @@ def ask_events(request: AskRequest, runtime: Runtime, tenant: str) -> Iterator[t
         prepared.timings.generate = _ms(started)
         if stream.completion is not None:
             prepared.usage.add(stream.completion)
-        yield "answer", finish(prepared, "".join(pieces), runtime.checker, llm.model).model_dump(mode="json")
+        yield "answer", finish(prepared, "".join(pieces), runtime.checker, llm.model,
+                  runtime.settings.answer_min_support).model_dump(mode="json")
 
     return events()
 
 
-def finish(prepared: Prepared, text: str, checker: Checker, model: str) -> AskResponse:
+def finish(prepared: Prepared, text: str, checker: Checker, model: str, min_support: float) -> AskResponse:
     """Cite and verify the generated text, then renumber citations in order of use."""
     if text.strip().upper().startswith(REFUSAL) or not text.strip():
         return not_found(prepared, model=model)
     passages = prepared.context.passages
     drafts = parse_cited_text(text, {p.n for p in passages})
     started = time.perf_counter()
-    checked = verify(drafts, passages, checker)
+    checked = verify(drafts, passages, checker, min_support)
     prepared.timings.verify = _ms(started)
     kept = checked if prepared.request.verify == "flag" else [s for s in checked if s.supported]
     if not any(s.supported for s in kept):

@@ -40,6 +40,11 @@ class Settings(BaseModel):
     reranker: Literal["ms-marco-minilm", "none"] = "ms-marco-minilm"
     min_relevance: float | None = Field(
         default=None, description="Relevance floor in the reranker's units; unset uses the reranker's own.")
+    # Above the checker's balanced threshold (0.5): a reader is hurt more by a kept sentence its
+    # quotes do not support than by an answer that says less or "not in the sources".
+    answer_min_support: float = Field(
+        default=0.7, ge=0.0, le=1.0,
+        description="Probability of support an answer sentence needs to be kept (or not flagged).")
 
     chunk_chars: int = Field(default=800, ge=100, description="Largest chunk, in characters.")
     chunk_overlap_sentences: int = Field(default=1, ge=0)

@@ -25,19 +25,22 @@ class CheckedSentence:
     recited: bool  # the citations are the checker's, not the generator's
 
 
-def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker: Checker) -> list[CheckedSentence]:
+def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker: Checker,
+           min_support: float | None = None) -> list[CheckedSentence]:
+    """`min_support`: the probability of support a sentence needs; the checker's own threshold if None."""
+    threshold = checker.calibration.threshold if min_support is None else min_support
     by_number = {p.n: p for p in passages}
     checked = []
     for draft in drafts:
         verdict = checker.check(draft.text, [by_number[n].text for n in draft.citations]) if draft.citations else None
         citations, recited = draft.citations, False
-        if (verdict is None or verdict.label != "supported") and passages:
+        if (verdict is None or verdict.probability < threshold) and passages:
             everywhere = checker.check(draft.text, [p.text for p in passages])
-            if everywhere.label == "supported" or verdict is None:
+            if everywhere.probability >= threshold or verdict is None:
                 verdict = everywhere
                 citations = list(dict.fromkeys(passages[e.passage].n for e in everywhere.evidence))
                 recited = True
-        supported = verdict is not None and verdict.label == "supported"
+        supported = verdict is not None and verdict.probability >= threshold
         checked.append(CheckedSentence(text=draft.text, citations=citations if supported or not recited else [],
                                        supported=supported, score=verdict.probability if verdict else 0.0,
                                        recited=recited))

@@ -90,6 +90,17 @@ def test_unsupported_sentences_are_removed_or_flagged(rt, script):
     assert "resigned" in flagged.answer
 
 
+def test_a_sentence_must_reach_the_answer_support_threshold_to_be_kept(rt, script):
+    script.answer = lambda p: f"Work on the new quay starts in March [{number_of(p, 'March')}]."
+    question = "When does work on the new quay start?"
+    kept = ask(AskRequest(question=question, verify="flag"), rt, "default")
+    score = kept.sentences[0].score
+    assert kept.sentences[0].supported and score >= rt.settings.answer_min_support
+    rt.settings = rt.settings.model_copy(update={"answer_min_support": min(score + 0.01, 1.0)})
+    below = ask(AskRequest(question=question), rt, "default")
+    assert not below.found and below.removed == 1 and below.answer == NOT_IN_SOURCES
+
+
 def test_an_uncited_sentence_gets_the_citation_the_checker_finds(rt, script):
     script.answer = lambda p: "Fishermen oppose the plan because the quay closes their moorings."
     response = ask(AskRequest(question="Why do fishermen oppose the harbour plan?"), rt, "default")
