@@ -82,7 +82,7 @@ def main() -> None:
     from tests.conftest import corpus_sources
 
     base = Settings.from_env()
-    models = Models(base).load(generator=args.generate > 0)
+    models = Models(base).load()  # all of them: create_app would load a missing generator in the background
     halueval = [json.loads(line) for line in (SHARED / "halueval_qa_dev.jsonl").open()]
     with tempfile.TemporaryDirectory(prefix="sourced-bench-ask-") as data_dir:
         settings = base.model_copy(update={"data_dir": Path(data_dir), "chroma_url": None})

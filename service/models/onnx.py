@@ -19,6 +19,10 @@ class OnnxTextModel:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # After a run, onnxruntime's threads spin waiting for the next one; on a small machine
+        # they then steal the cores from whatever runs next (the query embedding of the next
+        # request took 3x as long right after a rerank).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(
             str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )
