@@ -35,7 +35,8 @@ class CheckerInputError(ValueError):
 
 
 class Evidence(BaseModel):
-    """The source sentence that best supports one sentence of the claim."""
+    """A source sentence that supports one sentence of the claim: the best aligned one, and where
+    the judge decided, each sentence it was shown (a claim may join facts from two sentences)."""
 
     claim_sentence: str
     passage: int
@@ -114,21 +115,23 @@ class Checker:
         features = worst_case(sentences)
         probability = fast = self.calibration.fast_probability(features)
         decided_by = "fast"
+        shown = 1  # aligned sentences per claim sentence that the verdict rests on
         if all(s.restates for s in sentences):
             probability = fast = max(probability, RESTATEMENT_PROBABILITY)
         elif features[FEATURES.index("novel_words_aligned")] > MOSTLY_NOVEL:
             probability = fast = min(probability, MOSTLY_NOVEL_PROBABILITY)
         elif self.judge is not None and self.calibration.judge_low <= probability <= self.calibration.judge_high:
-            aligned = sorted({i for s in sentences for i in s.aligned[:JUDGED_SENTENCES_PER_CLAIM_SENTENCE]})
+            shown = JUDGED_SENTENCES_PER_CLAIM_SENTENCE
+            aligned = sorted({i for s in sentences for i in s.aligned[:shown]})
             judged = self.judge.probability(claim.strip(), [source.texts[i] for i in aligned])
             probability = self.calibration.combined_probability(probability, judged)
             decided_by = "judge"
         evidence = []
         for sentence in sentences:
-            best = sentence.aligned[0]
-            passage, start, end = source.spans[best]
-            evidence.append(Evidence(claim_sentence=sentence.claim, passage=passage, start=start, end=end,
-                                     quote=source.texts[best]))
+            for index in sentence.aligned[:shown]:
+                passage, start, end = source.spans[index]
+                evidence.append(Evidence(claim_sentence=sentence.claim, passage=passage, start=start, end=end,
+                                         quote=source.texts[index]))
         return Verdict(probability=probability, fast_probability=fast,
                        label="supported" if probability >= self.calibration.threshold else "unsupported",
                        decided_by=decided_by, evidence=evidence,

@@ -39,7 +39,9 @@ def test_supported_claims_score_above_altered_ones(checker):
 def test_evidence_quotes_are_verbatim_spans_of_the_source(checker):
     other = "The weather in Liege was mild. Trains ran on time."
     verdict = checker.check("Alibaba denied any wrongdoing. The VSSE monitors Alibaba's hub.", [other, SEED])
-    assert len(verdict.evidence) == 2
+    assert [e.claim_sentence for e in verdict.evidence][0] == "Alibaba denied any wrongdoing."
+    assert {e.claim_sentence for e in verdict.evidence} == {"Alibaba denied any wrongdoing.",
+                                                            "The VSSE monitors Alibaba's hub."}
     for evidence in verdict.evidence:
         assert [other, SEED][evidence.passage][evidence.start:evidence.end] == evidence.quote
     assert verdict.evidence[0].quote.startswith("Alibaba denied any wrongdoing")
@@ -61,8 +63,10 @@ def test_the_judge_is_asked_only_inside_the_uncertain_band(embedder):
         if not in_band:
             assert verdict.probability == verdict.fast_probability
     assert len(judge.calls) == sum(v.decided_by == "judge" for v in verdicts)
-    for claim, sentences in judge.calls:
+    for (claim, sentences), verdict in zip(judge.calls, [v for v in verdicts if v.decided_by == "judge"]):
         assert 1 <= len(sentences) <= 4 and all(s in SEED for s in sentences)
+        # what the judge was shown is what the verdict cites: a claim may join two sentences
+        assert sorted(e.quote for e in verdict.evidence) == sorted(sentences)
 
 
 def test_edge_inputs_get_defined_verdicts_or_clear_errors(checker):
