@@ -72,12 +72,12 @@ def main() -> None:
     parser.add_argument("--generate", type=int, default=3, help="Generated answers to time (0 to skip).")
     args = parser.parse_args()
 
-    from service.answer import (CHUNK_CANDIDATES, AskRequest, answer_messages, ask, ask_events, prepare,
+    from service.answer import (CANDIDATES_PER_INDEX, AskRequest, answer_messages, ask, ask_events, prepare,
                                 retrieve_chunks)
     from service.app import create_app
     from service.ingest.chunk import sentence_spans
     from service.ingest.pipeline import Source, ingest
-    from service.retrieve import Filters, retrieve
+    from service.retrieve import Filters
     from service.runtime import Runtime
     from tests.conftest import corpus_sources
 
@@ -101,17 +101,16 @@ def main() -> None:
 
         questions = (SEED_QUESTIONS + [r["question"] for r in halueval])[:args.queries]
         store, embedder = runtime.store, models.embedder
-        retrieve(questions[0], store, embedder, "default")  # warm: BM25 index load, Chroma segment load
+        retrieve_chunks(questions[0], runtime, "default", Filters())  # warm: BM25 index load, Chroma segment load
 
         def bare(question):
-            store.vectors.query("default", embedder.embed([question])[0], CHUNK_CANDIDATES * 3)
+            store.vectors.query("default", embedder.embed([question])[0], CANDIDATES_PER_INDEX)
 
         def hybrid(question):
             retrieve_chunks(question, runtime, "default", Filters())
 
         client = create_app(settings, models).test_client()
-        create_app_runtime = client.application.extensions
-        create_app_runtime["sourced"] = runtime
+        client.application.extensions["sourced"] = runtime  # the store built above
 
         def extractive(question):
             response = client.post("/v1/ask", json={"question": question, "mode": "extractive"})

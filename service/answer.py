@@ -14,7 +14,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from service.checker import Checker
 from service.citations import Citation, CitedSentence, parse_cited_text, renumber, with_markers
 from service.context import Context, build_context, render_passages
 from service.models.llm import LLM, LLMError, Usage
@@ -28,6 +27,7 @@ REFUSAL = "NOT IN SOURCES"
 EXTRACTIVE_SENTENCES = 3
 EXTRACTIVE_MARGIN = 3.0  # extra sentences must rank within this of the best (reranker units)
 CHUNK_CANDIDATES = 6
+CANDIDATES_PER_INDEX = CHUNK_CANDIDATES * 3  # asked of the vector and keyword indexes before fusion
 
 
 class Message(BaseModel):
@@ -118,7 +118,7 @@ def prepare(request: AskRequest, runtime: Runtime, tenant: str) -> Prepared:
 def retrieve_chunks(question: str, runtime: Runtime, tenant: str, filters: Filters) -> Retrieval:
     """The chunks whose sentences the reranker will score (retrieval alone, as bench/ask.py times it)."""
     return retrieve(question, runtime.store, runtime.models.embedder, tenant, k=CHUNK_CANDIDATES,
-                    candidates=CHUNK_CANDIDATES * 3, filters=filters)
+                    candidates=CANDIDATES_PER_INDEX, filters=filters)
 
 
 def condense(request: AskRequest, llm: LLM, usage: Usage) -> str:
@@ -170,8 +170,7 @@ def ask(request: AskRequest, runtime: Runtime, tenant: str) -> AskResponse:
         return extractive(prepared, fallback=f"the generator failed: {exc}")
     prepared.timings.generate = _ms(started)
     prepared.usage.add(completion)
-    return finish(prepared, completion.text, runtime.checker, llm.model,
-                  runtime.settings.answer_min_support)
+    return finish(prepared, completion.text, runtime)
 
 
 def ask_events(request: AskRequest, runtime: Runtime, tenant: str) -> Iterator[tuple[str, dict]]:
@@ -198,20 +197,20 @@ def ask_events(request: AskRequest, runtime: Runtime, tenant: str) -> Iterator[t
         prepared.timings.generate = _ms(started)
         if stream.completion is not None:
             prepared.usage.add(stream.completion)
-        yield "answer", finish(prepared, "".join(pieces), runtime.checker, llm.model,
-                  runtime.settings.answer_min_support).model_dump(mode="json")
+        yield "answer", finish(prepared, "".join(pieces), runtime).model_dump(mode="json")
 
     return events()
 
 
-def finish(prepared: Prepared, text: str, checker: Checker, model: str, min_support: float) -> AskResponse:
+def finish(prepared: Prepared, text: str, runtime: Runtime) -> AskResponse:
     """Cite and verify the generated text, then renumber citations in order of use."""
+    model = runtime.models.llm.model
     if text.strip().upper().startswith(REFUSAL) or not text.strip():
         return not_found(prepared, model=model)
     passages = prepared.context.passages
     drafts = parse_cited_text(text, {p.n for p in passages})
     started = time.perf_counter()
-    checked = verify(drafts, passages, checker, min_support)
+    checked = verify(drafts, passages, runtime.checker, runtime.settings.answer_min_support)
     prepared.timings.verify = _ms(started)
     kept = checked if prepared.request.verify == "flag" else [s for s in checked if s.supported]
     if not any(s.supported for s in kept):
