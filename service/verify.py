@@ -3,7 +3,9 @@
 A sentence the checker does not find supported by its own citations (or that has none) is
 checked once more against all the passages; if some passage supports it, the citation is
 corrected to the sentences the checker aligned it with. Otherwise it stays unsupported,
-and the caller removes or flags it.
+and the caller removes or flags it. A supported sentence citing several passages keeps only
+the best aligned one when that one alone supports it: a citation that adds nothing only
+sends the reader to text that does not bear on the sentence.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.checker import Checker
+from service.checker import Checker, Verdict
 from service.citations import DraftSentence
 from service.context import Passage
 
@@ -32,16 +34,27 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
     by_number = {p.n: p for p in passages}
     checked = []
     for draft in drafts:
-        verdict = checker.check(draft.text, [by_number[n].text for n in draft.citations]) if draft.citations else None
         citations, recited = draft.citations, False
+        verdict = checker.check(draft.text, [by_number[n].text for n in citations]) if citations else None
         if (verdict is None or verdict.probability < threshold) and passages:
             everywhere = checker.check(draft.text, [p.text for p in passages])
             if everywhere.probability >= threshold or verdict is None:
-                verdict = everywhere
-                citations = list(dict.fromkeys(passages[e.passage].n for e in everywhere.evidence))
-                recited = True
+                verdict, citations, recited = everywhere, [p.n for p in passages], True
         supported = verdict is not None and verdict.probability >= threshold
+        score = verdict.probability if verdict else 0.0
+        if supported:
+            aligned = _aligned(verdict, citations)
+            citations = aligned if recited else citations
+            if len(citations) > 1 and aligned:
+                alone = checker.check(draft.text, [by_number[aligned[0]].text])
+                if alone.probability >= threshold:
+                    citations, score = aligned[:1], alone.probability
         checked.append(CheckedSentence(text=draft.text, citations=citations if supported or not recited else [],
-                                       supported=supported, score=verdict.probability if verdict else 0.0,
-                                       recited=recited))
+                                       supported=supported, score=score, recited=recited))
     return checked
+
+
+def _aligned(verdict: Verdict, checked_numbers: Sequence[int]) -> list[int]:
+    """The passage numbers of the verdict's evidence, best aligned first; the verdict was given
+    on the texts of `checked_numbers`, in that order."""
+    return list(dict.fromkeys(checked_numbers[e.passage] for e in verdict.evidence))

@@ -35,8 +35,18 @@ class Script:
         prompt = messages[-1]["content"]
         if "Standalone question" in prompt:
             return self.condensed
+        if "<source>" in prompt:
+            return judge_by_words(prompt)
         passages = dict(re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.M))
         return self.answer({int(n): text for n, text in passages.items()})
+
+
+def judge_by_words(prompt: str) -> str:
+    """The judge's answer: Yes when every word of the claim is in the source sentences shown."""
+    source = re.search(r"<source>(.*)</source>", prompt, flags=re.S).group(1)
+    claim = re.search(r'Claim: "(.*)"', prompt).group(1)
+    words = lambda text: set(re.findall(r"\w+", text.lower()))
+    return "Yes" if words(claim) <= words(source) else "No"
 
 
 def number_of(passages: dict[int, str], phrase: str) -> int:
@@ -99,6 +109,21 @@ def test_a_sentence_must_reach_the_answer_support_threshold_to_be_kept(rt, scrip
     rt.settings = rt.settings.model_copy(update={"answer_min_support": min(score + 0.01, 1.0)})
     below = ask(AskRequest(question=question), rt, "default")
     assert not below.found and below.removed == 1 and below.answer == NOT_IN_SOURCES
+
+
+def test_a_sentence_keeps_only_the_citations_it_needs(rt, script):
+    rt.settings = rt.settings.model_copy(update={"checker_judge": "llm"})
+    rt.models.settings = rt.settings
+    script.answer = lambda p: (
+        f"Work on the new quay starts in March [{number_of(p, 'March')}][{number_of(p, 'approved')}]. "
+        "The port authority approved the harbour expansion on Monday and work on the new quay starts in March "
+        f"[{number_of(p, 'approved')}][{number_of(p, 'March')}].")
+    response = ask(AskRequest(question="When was the expansion approved, and when does work on the quay start?"), rt,
+                   "default")
+    by_text = {s.text: [response.citations[n - 1].quote for n in s.citations] for s in response.sentences}
+    # the first sentence needs only the March passage; the second joins both
+    assert [len(quotes) for quotes in by_text.values()] == [1, 2]
+    assert "March" in by_text["Work on the new quay starts in March."][0]
 
 
 def test_an_uncited_sentence_gets_the_citation_the_checker_finds(rt, script):
