@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from service.citations import Citation, CitedSentence, parse_cited_text, renumber, with_markers
 from service.context import Context, build_context, render_passages
 from service.models.llm import LLM, LLMError, Usage
-from service.prompts import load_prompt
+from service.prompts import load_examples, load_prompt
 from service.retrieve import Filters, Retrieval, retrieve
 from service.runtime import Runtime
 from service.verify import CheckedSentence, verify
@@ -149,11 +149,15 @@ def condense(request: AskRequest, llm: LLM, usage: Usage) -> str:
 
 
 def answer_messages(prepared: Prepared) -> list[dict[str, str]]:
-    return [
-        {"role": "system", "content": load_prompt("answer-system").render()},
-        {"role": "user", "content": load_prompt("answer").render(
-            passages=render_passages(prepared.context.passages), question=prepared.question)},
-    ]
+    template = load_prompt("answer")
+    messages = [{"role": "system", "content": load_prompt("answer-system", "v2").render()}]
+    for example in load_examples("answer-examples"):
+        messages += [{"role": "user", "content": template.render(passages=example["passages"],
+                                                                 question=example["question"])},
+                     {"role": "assistant", "content": example["answer"]}]
+    messages.append({"role": "user", "content": template.render(
+        passages=render_passages(prepared.context.passages), question=prepared.question)})
+    return messages
 
 
 def ask(request: AskRequest, runtime: Runtime, tenant: str) -> AskResponse:

@@ -4,8 +4,11 @@ The cross-encoder scores single sentences rather than whole chunks: short pairs 
 prompt small (each numbered passage is one sentence, so a citation is one exact quote)
 and cost less than scoring chunks. A sentence's score is lifted by the best sentence of
 its own article, so that the second half of an answer ("why") stays beside the first.
-A sentence that opens with a pronoun ("He ran for the Senate.") carries the sentence before
-it, so that its quote still says who is meant when it is read alone.
+A sentence that refers back as it opens, by a pronoun ("He ran for the Senate.") or by the
+surname of a name in the sentence before ("Hari was once..." after "Badr Hari is a ..."),
+carries the sentence before it, so that its quote still says who is meant when read alone.
+Sentences ranked far below the best are not offered at all: they lengthen the prompt, and a
+small model lets them crowd out the passages that answer.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ from service.retrieve import Hit
 SCORED_SENTENCES = 16  # the cross-encoder costs ~10 ms a sentence on 2 cores: the first 16, in fused order
 ARTICLE_PRIOR = 0.5  # weight of the article's best sentence score in each of its sentences' rank
 TAG = re.compile(r"</?\s*passages?\s*>", re.IGNORECASE)
-# "He ran...", "In 2007, he was...": a pronoun among the first words, before any name could be.
-PRONOUN_OPENING = re.compile(r"(?:[^.,;:]{0,24}, )?(?:he|she|it|they|his|her|its|their|this|these|those)\b",
-                             re.IGNORECASE)
+# "He ran...", "In 2007, he was...", "During his career": a pronoun among the first words,
+# before any name could be.
+LEAD = r"(?:[^.,;:]{0,24}, |\w+ (?=(?:his|her|its|their)\b))?"
+PRONOUN_OPENING = re.compile(LEAD + r"(?:he|she|it|they|his|her|its|their|this|these|those)\b", re.IGNORECASE)
+# "Hari has been...": one capitalised word, then the sentence goes on in lower case.
+NAME_OPENING = re.compile(r"(?:[^.,;:]{0,24}, )?([A-Z][\w'-]+) [a-z]")
 
 
 @dataclass
@@ -72,7 +78,8 @@ def build_context(question: str, hits: Sequence[Hit], reranker: Reranker, *, lim
     used = 0
     for candidate in ranked:
         length = candidate.end - candidate.start
-        if len(chosen) == limit or (chosen and used + length > budget_chars):
+        if len(chosen) == limit or (chosen and used + length > budget_chars) \
+                or candidate.rank_score < ranked[0].rank_score - reranker.rank_margin:
             break
         chosen.append(candidate)
         used += length
@@ -125,11 +132,21 @@ def _sentences(hits: Sequence[Hit]) -> list[Passage]:
             if (hit.article.id, start) in seen:  # chunks overlap by a sentence
                 continue
             seen.add((hit.article.id, start))
-            if PRONOUN_OPENING.match(text, start):
-                start = spans[i - 1][0] if i else _previous_sentence_start(text, start)
+            previous = spans[i - 1][0] if i else _previous_sentence_start(text, start)
+            if _refers_back(text, start, previous):
+                start = previous
             sentences.append(Passage(n=0, article=hit.article, chunk_id=hit.chunk.id, start=start, end=end,
                                      relevance=0.0))
     return sentences
+
+
+def _refers_back(text: str, start: int, previous: int) -> bool:
+    """Does the sentence at `start` open by pointing at someone the sentence at `previous` named?"""
+    if PRONOUN_OPENING.match(text, start):
+        return True
+    name = NAME_OPENING.match(text, start)
+    return name is not None and re.search(rf"\b[A-Z][\w'-]* {re.escape(name.group(1))}\b",
+                                          text[previous:start]) is not None
 
 
 def _previous_sentence_start(text: str, start: int, window: int = 600) -> int:

@@ -6,6 +6,7 @@ field name inside article text stays plain text.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,3 +32,11 @@ class Prompt:
 def load_prompt(name: str, version: str = "v1") -> Prompt:
     path = PROMPTS_DIR / f"{name}.{version}.txt"
     return Prompt(name=name, version=version, template=path.read_text(encoding="utf-8").strip())
+
+
+@cache
+def load_examples(name: str, version: str = "v1") -> tuple[dict[str, str], ...]:
+    """Worked examples, given to the model as earlier chat turns: a 1.5B model copies an
+    example that sits in the system prompt into its own answer."""
+    path = PROMPTS_DIR / f"{name}.{version}.json"
+    return tuple(json.loads(path.read_text(encoding="utf-8")))

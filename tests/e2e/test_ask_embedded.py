@@ -33,6 +33,7 @@ def test_who_is_monitoring_whom_and_why(corpus):
     answer = response.answer.lower()
     assert "alibaba" in answer and ("belgi" in answer or "vsse" in answer)
     assert "espionage" in answer or "interference" in answer
+    assert "legislation" in answer or "law" in answer  # why it is a concern: Chinese companies must share data
     quotes = " ".join(c.quote for c in response.citations).lower()
     assert "liege" in quotes or "logistics hub" in quotes
     assert response.usage.prompt_tokens <= 700

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from service.answer import NOT_IN_SOURCES, AskRequest, ask
+from service.answer import NOT_IN_SOURCES, AskRequest, ask, prepare
 from service.context import render_passages
 from service.errors import PROBLEM_JSON
 from service.ingest.pipeline import Source, ingest
@@ -151,18 +151,35 @@ def test_extractive_mode_quotes_the_best_sentences_without_a_model(rt):
     assert all(s.text == response.citations[s.citations[0] - 1].quote for s in response.sentences)
 
 
-def test_a_quote_that_opens_with_a_pronoun_carries_the_sentence_before_it(rt):
-    text = ("Joseph Heck is an American politician from Nevada. "
-            "He ran unsuccessfully for the United States Senate in 2016. Heck is a physician.")
-    ingest([(0, Source(id="heck", title="Joe Heck", text=text))], rt.store, rt.models.embedder, rt.settings,
+@pytest.mark.parametrize("text, question, named, said", [
+    ("Joseph Heck is an American politician from Nevada. "
+     "He ran unsuccessfully for the United States Senate in 2016. Heck is a physician.",
+     "Who ran unsuccessfully for the Senate in 2016?", "Joseph Heck is", "He ran unsuccessfully"),
+    ("Jonathan Stark is a former tennis player from the United States. "
+     "During his career he won two Grand Slam doubles titles. Stark lives in Oregon.",
+     "Who won two Grand Slam doubles titles?", "Jonathan Stark is", "During his career"),
+    ("Badr Hari is a Moroccan-Dutch kickboxer from Amsterdam. "
+     "Hari was once considered the best kickboxer in the world. Kickboxing is popular in Japan.",
+     "Who was once considered the best kickboxer in the world?", "Badr Hari is", "Hari was once"),
+])
+def test_a_quote_that_opens_by_referring_back_carries_the_sentence_before_it(rt, text, question, named, said):
+    ingest([(0, Source(id="person", title="A profile", text=text))], rt.store, rt.models.embedder, rt.settings,
            "default")
-    response = ask(AskRequest(question="Who ran unsuccessfully for the Senate in 2016?", mode="extractive",
-                              filters={"article_ids": ["heck"]}), rt, "default")
+    response = ask(AskRequest(question=question, mode="extractive", filters={"article_ids": ["person"]}), rt,
+                   "default")
     quotes = [c.quote for c in response.citations]
-    assert any(q.startswith("Joseph Heck is") and "He ran unsuccessfully" in q for q in quotes)
+    assert any(q.startswith(named) and said in q for q in quotes)
     assert all(q == text[c.start:c.end] for q, c in zip(quotes, response.citations))
     spans = sorted((c.start, c.end) for c in response.citations)
     assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+
+
+def test_sentences_far_below_the_best_are_not_offered_to_the_model(rt):
+    offered = prepare(AskRequest(question="When does work on the new quay start?"), rt, "default").context.passages
+    best = max(p.rank_score for p in offered)
+    assert any("March" in p.text for p in offered)
+    assert all(p.rank_score >= best - rt.reranker.rank_margin for p in offered)
+    assert not any("strike" in p.text for p in offered)
 
 
 def test_a_failing_model_falls_back_to_extractive(rt, script):

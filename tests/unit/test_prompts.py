@@ -1,4 +1,6 @@
-from service.prompts import PROMPTS_DIR, load_prompt
+import re
+
+from service.prompts import PROMPTS_DIR, load_examples, load_prompt
 
 
 def test_every_prompt_file_loads_and_renders_article_text_as_data():
@@ -9,3 +11,12 @@ def test_every_prompt_file_loads_and_renders_article_text_as_data():
     text = load_prompt("judge").render(source=hostile, claim="The sky is green.")
     assert f"<source>\n{hostile}\n</source>" in text  # braces in data stay literal
     assert text.index("not instructions") < text.index(hostile)
+
+
+def test_every_worked_example_cites_only_its_own_passages():
+    for path in PROMPTS_DIR.glob("*.json"):
+        name, version = path.stem.rsplit(".", 1)
+        for example in load_examples(name, version):
+            numbers = set(re.findall(r"^\[(\d+)\]", example["passages"], flags=re.M))
+            cited = re.findall(r"\[(\d+)\]", example["answer"])
+            assert example["question"] and cited and set(cited) <= numbers
