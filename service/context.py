@@ -7,8 +7,8 @@ its own article, so that the second half of an answer ("why") stays beside the f
 A sentence that refers back as it opens, by a pronoun ("He ran for the Senate.") or by the
 surname of a name in the sentence before ("Hari was once..." after "Badr Hari is a ..."),
 carries the sentence before it, so that its quote still says who is meant when read alone.
-Sentences ranked far below the best are not offered at all: they lengthen the prompt, and a
-small model lets them crowd out the passages that answer.
+Sentences the reranker scores as about something else are not offered at all: they lengthen
+the prompt, and a small model lets them crowd out the passages that answer.
 """
 
 from __future__ import annotations
@@ -74,12 +74,12 @@ def build_context(question: str, hits: Sequence[Hit], reranker: Reranker, *, lim
     for candidate in candidates:
         candidate.rank_score = candidate.relevance + ARTICLE_PRIOR * best_in_article[candidate.article.id]
     ranked = sorted(candidates, key=lambda c: -c.rank_score)
+    offered = [c for c in ranked if c.relevance >= reranker.offer_floor] or ranked[:1]
     chosen: list[Passage] = []
     used = 0
-    for candidate in ranked:
+    for candidate in offered:
         length = candidate.end - candidate.start
-        if len(chosen) == limit or (chosen and used + length > budget_chars) \
-                or candidate.rank_score < ranked[0].rank_score - reranker.rank_margin:
+        if len(chosen) == limit or (chosen and used + length > budget_chars):
             break
         chosen.append(candidate)
         used += length

@@ -20,7 +20,7 @@ class Reranker(Protocol):
     name: str
     files: list[Path]
     relevance_floor: float  # below this a passage does not answer the query (SOURCED_MIN_RELEVANCE overrides)
-    rank_margin: float  # a sentence trailing the best by more than this is not offered to the generator
+    offer_floor: float  # a sentence scored below this is about something else: it is not offered to the generator
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray: ...
 
@@ -33,8 +33,9 @@ class MsMarcoCrossEncoder:
     # `sourced eval citations` reports how often answerable questions fall under it.
     relevance_floor = -6.0
     # On the seed question "Who is monitoring whom, and why?" the sentences that answer score
-    # -2.3 to -6.8 and the ones about other things -9.7 and below.
-    rank_margin = 6.0
+    # -2.3 to -6.8 and the ones about other things -9.7 and below; the second hops of HaluEval
+    # questions ("Super Bowl XLVIII was an American football game...") -6.4 to -7.9.
+    offer_floor = -9.0
 
     def __init__(self, threads: int, batch_size: int = 8):
         from service.models.onnx import OnnxTextModel
@@ -62,7 +63,7 @@ class OverlapReranker:
     name = "word-overlap"
     files: list[Path] = []
     relevance_floor = 0.3
-    rank_margin = 0.5
+    offer_floor = 0.1
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
         from service.checker.signals import STOPWORDS
