@@ -69,9 +69,10 @@ def retrieve(query: str, store: Store, embedder: Embedder, tenant: str, *, k: in
     for ranked in (by_vector, by_keyword):
         for rank, (chunk_id, _) in enumerate(ranked, 1):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
-    current = store.texts.current_chunks(tenant, list(fused), **filters.model_dump())
-    hits = sorted((Hit(chunk=chunk, article=article, fused=fused[chunk_id])
-                   for chunk_id, (chunk, article) in current.items()), key=lambda h: -h.fused)[:candidates]
+    best_first = sorted(fused, key=lambda chunk_id: -fused[chunk_id])
+    current = store.texts.current_chunks(tenant, best_first, best=candidates if reranker is not None else k,
+                                         **filters.model_dump())
+    hits = [Hit(chunk=chunk, article=article, fused=fused[chunk_id]) for chunk_id, (chunk, article) in current.items()]
     timings = {"retrieve": (time.perf_counter() - started) * 1000}
     if reranker is not None and hits:
         started = time.perf_counter()

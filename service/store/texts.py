@@ -121,10 +121,12 @@ class TextStore:
         return [Chunk(id=r["id"], article_id=r["article_id"], index=r["idx"], start=r["start"], end=r["end"],
                       text=r["text"][r["start"]:r["end"]]) for r in rows]
 
-    def current_chunks(self, tenant: str, chunk_ids: Sequence[str], *, article_ids: Sequence[str] | None = None,
-                       source: str | None = None, published_from: date | None = None,
+    def current_chunks(self, tenant: str, chunk_ids: Sequence[str], *, best: int | None = None,
+                       article_ids: Sequence[str] | None = None, source: str | None = None,
+                       published_from: date | None = None,
                        published_to: date | None = None) -> dict[str, tuple[Chunk, Article]]:
-        """The chunks among `chunk_ids` that are current and pass the filters, with their articles.
+        """The chunks among `chunk_ids` that are current and pass the filters, with their articles,
+        in the order of `chunk_ids`; with `best`, only the first `best` of them.
 
         Every search result goes through here, so a chunk of a replaced or deleted version, or
         of another tenant, can never reach a reader, whatever the vector or keyword index holds.
@@ -139,18 +141,24 @@ class TextStore:
         article_where, article_params = _article_filters("a", source, published_from, published_to)
         where += article_where
         params += article_params
-        columns = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
+        # Whole article texts are the costly part (20 KB each in bench/ask.py's store): they are
+        # read once per article, and only for the chunks that are kept.
+        position = {chunk_id: i for i, chunk_id in enumerate(chunk_ids)}
         with self._connect() as db:
             rows = db.execute(
-                f'SELECT c.id AS chunk_id, c.idx, c.start, c."end", {columns} FROM chunks c '
+                'SELECT c.id, c.article_id, c.idx, c.start, c."end" FROM chunks c '
                 "JOIN articles a ON a.tenant = c.tenant AND a.id = c.article_id WHERE " + " AND ".join(where),
                 params).fetchall()
+            rows = sorted(rows, key=lambda row: position[row["id"]])[:best]
+            ids = list(dict.fromkeys(row["article_id"] for row in rows))
+            articles = {row["id"]: _article(row) for row in db.execute(
+                f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE tenant = ? "
+                f"AND id IN ({', '.join('?' * len(ids))})", (tenant, *ids))}
         found = {}
         for row in rows:
-            article = _article({c: row[c] for c in ARTICLE_COLUMNS})
-            found[row["chunk_id"]] = (Chunk(id=row["chunk_id"], article_id=article.id, index=row["idx"],
-                                            start=row["start"], end=row["end"],
-                                            text=article.text[row["start"]:row["end"]]), article)
+            article = articles[row["article_id"]]
+            found[row["id"]] = (Chunk(id=row["id"], article_id=article.id, index=row["idx"], start=row["start"],
+                                      end=row["end"], text=article.text[row["start"]:row["end"]]), article)
         return found
 
     @staticmethod
