@@ -60,7 +60,7 @@ class Context:
 
 
 def build_context(question: str, hits: Sequence[Hit], reranker: Reranker, *, limit: int = 8,
-                  budget_chars: int = 1600) -> Context:
+                  budget_chars: int = 1450) -> Context:
     """Score every sentence of the hits, keep the best `limit` within `budget_chars`, and
     number them in reading order (article by article, in text order)."""
     candidates = _sentences(hits)[:SCORED_SENTENCES]
