@@ -27,10 +27,11 @@ ARTICLE_PRIOR = 0.5  # weight of the article's best sentence score in each of it
 TAG = re.compile(r"</?\s*passages?\s*>", re.IGNORECASE)
 # "He ran...", "In 2007, he was...", "During his career": a pronoun among the first words,
 # before any name could be.
-LEAD = r"(?:[^.,;:]{0,24}, |\w+ (?=(?:his|her|its|their)\b))?"
-PRONOUN_OPENING = re.compile(LEAD + r"(?:he|she|it|they|his|her|its|their|this|these|those)\b", re.IGNORECASE)
+SHORT_LEAD = r"[^.,;:]{0,24}, "  # "In 2007, "
+PRONOUN_OPENING = re.compile(rf"(?:{SHORT_LEAD}|\w+ (?=(?:his|her|its|their)\b))?"
+                             r"(?:he|she|it|they|his|her|its|their|this|these|those)\b", re.IGNORECASE)
 # "Hari has been...": one capitalised word, then the sentence goes on in lower case.
-NAME_OPENING = re.compile(r"(?:[^.,;:]{0,24}, )?([A-Z][\w'-]+) [a-z]")
+NAME_OPENING = re.compile(rf"(?:{SHORT_LEAD})?([A-Z][\w'-]+) [a-z]")
 
 
 @dataclass
@@ -132,21 +133,27 @@ def _sentences(hits: Sequence[Hit]) -> list[Passage]:
             if (hit.article.id, start) in seen:  # chunks overlap by a sentence
                 continue
             seen.add((hit.article.id, start))
-            previous = spans[i - 1][0] if i else _previous_sentence_start(text, start)
-            if _refers_back(text, start, previous):
-                start = previous
+            referent = _referent_start(text, start, spans[i - 1][0] if i else None)
+            if referent is not None:
+                start = referent
             sentences.append(Passage(n=0, article=hit.article, chunk_id=hit.chunk.id, start=start, end=end,
                                      relevance=0.0))
     return sentences
 
 
-def _refers_back(text: str, start: int, previous: int) -> bool:
-    """Does the sentence at `start` open by pointing at someone the sentence at `previous` named?"""
-    if PRONOUN_OPENING.match(text, start):
-        return True
-    name = NAME_OPENING.match(text, start)
-    return name is not None and re.search(rf"\b[A-Z][\w'-]* {re.escape(name.group(1))}\b",
-                                          text[previous:start]) is not None
+def _referent_start(text: str, start: int, previous: int | None) -> int | None:
+    """Where the sentence before starts, if the sentence at `start` opens by pointing at someone
+    it named; `previous` is that start when known (the chunk's own sentence spans), else found
+    in the article text only when needed."""
+    pronoun = PRONOUN_OPENING.match(text, start)
+    name = None if pronoun else NAME_OPENING.match(text, start)
+    if not pronoun and not name:
+        return None
+    if previous is None:
+        previous = _previous_sentence_start(text, start)
+    if name and not re.search(rf"\b[A-Z][\w'-]* {re.escape(name.group(1))}\b", text[previous:start]):
+        return None
+    return previous
 
 
 def _previous_sentence_start(text: str, start: int, window: int = 600) -> int:
