@@ -34,23 +34,24 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
     by_number = {p.n: p for p in passages}
     checked = []
     for draft in drafts:
-        citations, recited = draft.citations, False
-        verdict = checker.check(draft.text, [by_number[n].text for n in citations]) if citations else None
+        checked_on, recited = draft.citations, False  # the passages the verdict was given on
+        verdict = checker.check(draft.text, [by_number[n].text for n in checked_on]) if checked_on else None
         if (verdict is None or verdict.probability < threshold) and passages:
             everywhere = checker.check(draft.text, [p.text for p in passages])
             if everywhere.probability >= threshold or verdict is None:
-                verdict, citations, recited = everywhere, [p.n for p in passages], True
+                verdict, checked_on, recited = everywhere, [p.n for p in passages], True
         supported = verdict is not None and verdict.probability >= threshold
         score = verdict.probability if verdict else 0.0
+        citations = [] if recited else draft.citations
         if supported:
-            aligned = _aligned(verdict, citations)
-            citations = aligned if recited else citations
+            aligned = _aligned(verdict, checked_on)
+            citations = aligned if recited else draft.citations
             if len(citations) > 1 and aligned:
                 alone = checker.check(draft.text, [by_number[aligned[0]].text])
                 if alone.probability >= threshold:
                     citations, score = aligned[:1], alone.probability
-        checked.append(CheckedSentence(text=draft.text, citations=citations if supported or not recited else [],
-                                       supported=supported, score=score, recited=recited))
+        checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score,
+                                       recited=recited))
     return checked
 
 
