@@ -46,17 +46,20 @@ bench: install
 	$(BIN)/python bench/ask.py
 	$(BIN)/python bench/digest.py
 
-# The quality figures in the README. The LLM judge makes the full sets slow on 2 cores,
-# so the cascade runs on seeded, stratified samples and the fast path on everything.
-DATA := ../shared/data
+# The quality figures in docs/quality.md, from the labelled sets in eval/data. The LLM judge
+# makes the full sets slow on 2 cores, so the cascade runs on seeded, stratified samples and
+# the fast path on everything. Reports go to docs/reports.
+DATA := eval/data
+REPORTS := docs/reports
 eval: install
-	$(BIN)/sourced eval faithfulness --data $(DATA)/summedits_news.jsonl --fast
-	$(BIN)/sourced eval faithfulness --data $(DATA)/summac_factcc.jsonl --fast
-	$(BIN)/sourced eval faithfulness --data $(DATA)/summedits_news.jsonl --limit 200
-	$(BIN)/sourced eval faithfulness --data $(DATA)/summac_factcc.jsonl --limit 150
-	$(BIN)/sourced eval qa --data $(DATA)/halueval_qa_dev.jsonl
-	$(BIN)/sourced eval citations --data $(DATA)/halueval_qa_dev.jsonl --limit 50
-	$(BIN)/sourced eval summaries --data $(DATA)/summedits_news.jsonl
+	$(BIN)/sourced eval faithfulness --data $(DATA)/summedits_news.jsonl --fast --out $(REPORTS)
+	$(BIN)/sourced eval faithfulness --data $(DATA)/summac_factcc.jsonl --fast --out $(REPORTS)
+	$(BIN)/sourced eval faithfulness --data $(DATA)/summac_xsumfaith.jsonl --fast --out $(REPORTS)
+	$(BIN)/sourced eval faithfulness --data $(DATA)/summedits_news.jsonl --limit 200 --out $(REPORTS)
+	$(BIN)/sourced eval faithfulness --data $(DATA)/summac_factcc.jsonl --limit 150 --out $(REPORTS)
+	$(BIN)/sourced eval qa --data $(DATA)/halueval_qa_dev.jsonl --out $(REPORTS)
+	$(BIN)/sourced eval citations --data $(DATA)/halueval_qa_dev.jsonl --limit 50 --out $(REPORTS)
+	$(BIN)/sourced eval summaries --data $(DATA)/summedits_news.jsonl --out $(REPORTS)
 
 clean:
 	rm -rf $(VENV)

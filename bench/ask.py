@@ -16,7 +16,6 @@ vectors are the mean of their sentences' vectors (embedding 10k chunks would tak
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -28,11 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import service  # noqa: F401,E402  (offline variables first)
-from service.ingest.article import Article, Chunk  # noqa: E402
+from service.records import Article, Chunk  # noqa: E402
 from service.models.registry import Models  # noqa: E402
 from service.settings import Settings  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEED_QUESTIONS = ["Who is monitoring whom, and why?", "Did Alibaba admit wrongdoing?",
                   "What did Alibaba agree with the Belgian government in 2018?"]
 
@@ -72,21 +70,20 @@ def main() -> None:
     parser.add_argument("--generate", type=int, default=3, help="Generated answers to time (0 to skip).")
     args = parser.parse_args()
 
-    from service.answer import (CANDIDATES_PER_INDEX, AskRequest, answer_messages, ask, ask_events, prepare,
-                                retrieve_chunks)
+    from eval.datasets import HALUEVAL_QA, corpus_sources, load_jsonl
+    from service.answer import AskRequest
     from service.app import create_app
-    from service.ingest.chunk import sentence_spans
+    from service.generate import answer_messages
     from service.ingest.pipeline import Source, ingest
-    from service.retrieve import Filters
+    from service.records import Filters
     from service.runtime import Runtime
-    from tests.conftest import corpus_sources
+    from service.text import sentence_spans
 
-    base = Settings.from_env()
-    models = Models(base).load()  # all of them: create_app would load a missing generator in the background
-    halueval = [json.loads(line) for line in (SHARED / "halueval_qa_dev.jsonl").open()]
+    models = Models(Settings.from_env()).load()  # all of them: create_app would load a missing generator
+    halueval = load_jsonl(HALUEVAL_QA)
     with tempfile.TemporaryDirectory(prefix="sourced-bench-ask-") as data_dir:
-        settings = base.model_copy(update={"data_dir": Path(data_dir), "chroma_url": None})
-        runtime = Runtime(settings=settings, models=models)
+        runtime = Runtime(models).over(Path(data_dir))
+        settings = runtime.settings
         sources = corpus_sources() + [Source(id=r["id"], text=r["knowledge"], title=r["question"][:80])
                                       for r in halueval]
         started = time.perf_counter()
@@ -100,17 +97,16 @@ def main() -> None:
               f"{time.perf_counter() - started:.0f} s")
 
         questions = (SEED_QUESTIONS + [r["question"] for r in halueval])[:args.queries]
-        store, embedder = runtime.store, models.embedder
-        retrieve_chunks(questions[0], runtime, "default", Filters())  # warm: BM25 index load, Chroma segment load
+        store, embedder, answerer = runtime.store, models.embedder, runtime.answerer()
+        answerer.retrieve(questions[0], "default", Filters())  # warm: BM25 index load, Chroma segment load
 
         def bare(question):
-            store.vectors.query("default", embedder.embed([question])[0], CANDIDATES_PER_INDEX)
+            store.vectors.query("default", embedder.embed([question])[0], answerer.policy.candidates_per_index)
 
         def hybrid(question):
-            retrieve_chunks(question, runtime, "default", Filters())
+            answerer.retrieve(question, "default", Filters())
 
-        client = create_app(settings, models).test_client()
-        client.application.extensions["sourced"] = runtime  # the store built above
+        client = create_app(runtime=runtime).test_client()
 
         def extractive(question):
             response = client.post("/v1/ask", json={"question": question, "mode": "extractive"})
@@ -137,7 +133,7 @@ def main() -> None:
                 llama.reset()
                 started = time.perf_counter()
                 first = None
-                for name, data in ask_events(request, runtime, "default"):
+                for name, data in answerer.events(request, "default"):
                     if name == "token" and first is None:
                         first = time.perf_counter() - started
                 if first is None:
@@ -145,9 +141,10 @@ def main() -> None:
                 service_first = first
                 llama.reset()
                 started = time.perf_counter()
-                response = ask(request, runtime, "default")
+                response = answerer.ask(request, "default")
                 service_total = time.perf_counter() - started
-                messages = answer_messages(prepare(request, runtime, "default"))
+                prepared = answerer.prepare(request, "default")
+                messages = answer_messages(prepared.question, prepared.context.passages)
                 llama.reset()
                 started = time.perf_counter()
                 direct_first = None

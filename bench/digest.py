@@ -33,10 +33,11 @@ def instant_summary(messages) -> str:
 
 
 def digest_seconds(runtime, articles) -> float:
-    from service.digest import build_digest, render
+    from service.digest import SummaryCache, build_digest, render
 
     started = time.perf_counter()
-    digest = build_digest(articles, runtime, "default", title="Bench")
+    cache = SummaryCache(runtime.settings.data_dir / "cache" / "summaries")
+    digest = build_digest(articles, runtime.summarizer(), runtime.store, cache, "default", title="Bench")
     render(digest, "html")
     render(digest, "md")
     assert not digest.failed, digest.failed
@@ -44,8 +45,8 @@ def digest_seconds(runtime, articles) -> float:
 
 
 def corpus(runtime, models, count: int):
+    from eval.datasets import corpus_sources
     from service.ingest.pipeline import ingest
-    from tests.conftest import corpus_sources
 
     sources = corpus_sources()[:count]
     ingest(enumerate(sources), runtime.store, models.embedder, runtime.settings, "default")
@@ -67,8 +68,7 @@ def main() -> None:
     per_article = {}
     for size in (5, 10, 20):
         with tempfile.TemporaryDirectory(prefix="sourced-bench-digest-") as data_dir:
-            settings = fake_settings.model_copy(update={"data_dir": Path(data_dir)})
-            runtime = Runtime(settings=settings, models=fake_models)
+            runtime = Runtime(fake_models).over(Path(data_dir))
             articles = corpus(runtime, fake_models, size)
             per_article[size] = digest_seconds(runtime, articles) / size
     for size, seconds in per_article.items():
@@ -80,22 +80,22 @@ def main() -> None:
         return
     models = Models(base).load()
     with tempfile.TemporaryDirectory(prefix="sourced-bench-digest-") as data_dir:
-        settings = base.model_copy(update={"data_dir": Path(data_dir)})
-        runtime = Runtime(settings=settings, models=models)
+        runtime = Runtime(models).over(Path(data_dir))
         articles = corpus(runtime, models, args.embedded)
         seconds = digest_seconds(runtime, articles)
 
-        from service.summarize import DEFAULT_WORDS, SELECT_CHARS, Summarizer, numbered_sentences, select_salient
+        from service.summarize import numbered_sentences, select_salient
 
-        summarizer = Summarizer(models.llm, runtime.checker)
+        summarizer = runtime.summarizer()
+        words = summarizer.policy.words_for("brief", None)
         llama = models._local_provider.llama
         started = time.perf_counter()
         for article in articles:
-            instruction = summarizer.styles["brief"].format(words=DEFAULT_WORDS["brief"])
+            instruction = summarizer.styles["brief"].format(words=words)
             llama.reset()
-            selected = select_salient(numbered_sentences([article], {}), models.embedder, SELECT_CHARS)
+            selected = select_salient(numbered_sentences([article], {}), models.embedder, summarizer.policy)
             llama.create_chat_completion(messages=summarizer._messages(selected, instruction),
-                                         max_tokens=2 * DEFAULT_WORDS["brief"] + 60, temperature=0.0, seed=0)
+                                         max_tokens=summarizer.policy.max_tokens(words), temperature=0.0, seed=0)
         direct = time.perf_counter() - started
     print(f"embedded   {len(articles)} articles: {60 * len(articles) / seconds:.2f} articles/min; "
           f"{seconds / direct:.2f}x the time of generating the first drafts with llama-cpp-python directly")

@@ -24,7 +24,7 @@ from service.ingest.pipeline import ingest  # noqa: E402
 from service.models.embedder import MiniLMEmbedder  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from service.store import Store  # noqa: E402
-from tests.conftest import corpus_sources  # noqa: E402
+from eval.datasets import corpus_sources  # noqa: E402
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ model with the same prompts, and their ratio; the seam's overhead is the ratio m
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -22,20 +21,13 @@ import service  # noqa: F401,E402  (offline variables first)
 from service.models.registry import Models  # noqa: E402
 from service.settings import Settings  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def corpus_sentences(limit: int) -> list[str]:
-    from service.ingest.chunk import sentence_spans
+    from eval.datasets import news_documents
+    from service.text import sentences
 
-    sentences: list[str] = []
-    with (SHARED / "summedits_news.jsonl").open() as handle:
-        for line in handle:
-            document = json.loads(line)["document"]
-            sentences += [document[start:end] for start, end in sentence_spans(document)]
-            if len(sentences) >= limit:
-                break
-    return sentences[:limit]
+    return [sentence for document in news_documents() for sentence in sentences(document)][:limit]
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:

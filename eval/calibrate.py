@@ -21,14 +21,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 import service  # noqa: F401
-from eval.datasets import SHARED_DATA, load_jsonl, stratified_sample
+from eval.datasets import TRAIN, load_jsonl, stratified_sample
 from service.checker.cascade import CALIBRATION_PATH, logit
-from service.checker import make_checker
 from service.checker.signals import FEATURES, SignalExtractor, worst_case
 from service.models.registry import Models
+from service.runtime import Runtime
 from service.settings import Settings
-
-TRAIN = SHARED_DATA / "train" / "summedits_other_domains.jsonl"
 
 
 def main() -> None:
@@ -53,7 +51,7 @@ def main() -> None:
 
     combine_coef, combine_intercept = (1.0, 0.0), 0.0
     if args.judge_sample > 0 and settings.checker_judge != "none":
-        judge = make_checker(models).judge  # the judge the settings name: the LLM, or an NLI model
+        judge = Runtime(models).build_checker().judge  # the judge the settings name: the LLM, or an NLI model
         index = {id(r): i for i, r in enumerate(rows)}
         sample = stratified_sample(rows, args.judge_sample, seed=7)
         pairs = []

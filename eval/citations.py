@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from eval.datasets import load_jsonl
-from eval.report import REPORTS, figures_table, write_markdown
-from service.answer import AskRequest, AskResponse, ask
+from eval.report import figures_table, write_markdown
+from service.answer import AskRequest, AskResponse
 from service.checker.judge import Judge
 from service.ingest.pipeline import Source, ingest
 from service.runtime import Runtime
@@ -63,7 +63,7 @@ def citation_scores(response: AskResponse, entails) -> tuple[int, int, int, int,
     return entailed, len(response.sentences), needed, cited, verdicts
 
 
-def run(runtime: Runtime, data: Path, limit: int | None = None) -> dict:
+def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None) -> dict:
     rows = load_jsonl(data)
     asked = rows[:limit] if limit else rows
     judge = Judge(runtime.models.llm)
@@ -77,12 +77,13 @@ def run(runtime: Runtime, data: Path, limit: int | None = None) -> dict:
     worst: list[tuple[str, str, str]] = []
     records: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="sourced-eval-citations-") as data_dir:
-        settings = runtime.settings.model_copy(update={"data_dir": Path(data_dir), "chroma_url": None})
-        corpus = Runtime(settings=settings, models=runtime.models)
+        corpus = runtime.over(Path(data_dir))
+        settings = corpus.settings
         ingest(enumerate(Source(id=row["id"], text=row["knowledge"], title=row["question"][:80]) for row in rows),
                corpus.store, corpus.models.embedder, settings, TENANT)
+        answerer = corpus.answerer()
         for row in asked:
-            response = ask(AskRequest(question=row["question"]), corpus, TENANT)
+            response = answerer.ask(AskRequest(question=row["question"]), TENANT)
             *scores, verdicts = citation_scores(response, entails)
             totals = [t + s for t, s in zip(totals, scores)]
             records.append(_record(row, response, verdicts))
@@ -100,10 +101,10 @@ def run(runtime: Runtime, data: Path, limit: int | None = None) -> dict:
                "sentences": sentences, "citations": cited, "removed_sentences": removed,
                "seconds_per_question": seconds / len(asked)}
     name = f"citations-{data.stem}" + ("" if limit is None else f"-n{limit}")
-    with (REPORTS / f"{name}.jsonl").open("w") as out:
-        out.writelines(json.dumps(record) + "\n" for record in records)
+    with (out / f"{name}.jsonl").open("w") as records_file:
+        records_file.writelines(json.dumps(record) + "\n" for record in records)
     examples = "\n".join(f"| {_cell(q)} | {_cell(a)} | {_cell(r)} |" for q, a, r in worst[:15])
-    write_markdown(name, f"""# Citations of the service's answers on {data.name}
+    write_markdown(out, name, f"""# Citations of the service's answers on {data.name}
 
 Command: `sourced eval citations --data {data}{'' if limit is None else f' --limit {limit}'}`
 

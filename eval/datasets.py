@@ -1,4 +1,7 @@
-"""Loading the labelled sets in ../shared/data and taking seeded, stratified samples."""
+"""The labelled sets in eval/data (each with its licence there) and the news corpus built from them.
+
+The one place that knows where the data lives: tests, evals and benchmarks load it here.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,13 @@ import json
 import random
 from pathlib import Path
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data"
+TESTS_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+SUMMEDITS_NEWS = DATA / "summedits_news.jsonl"
+HALUEVAL_QA = DATA / "halueval_qa_dev.jsonl"
+TRAIN = DATA / "train" / "summedits_other_domains.jsonl"
+SEED_PAGE = TESTS_DATA / "seed_page.txt"
+SEED_ARTICLE = TESTS_DATA / "seed_article.json"
 
 
 def load_jsonl(path: Path) -> list[dict]:
@@ -28,3 +37,18 @@ def stratified_sample(rows: list[dict], limit: int | None, seed: int = 13, key: 
         share = max(1, round(limit * len(members) / len(rows)))
         chosen += rng.sample(members, min(share, len(members)))
     return [rows[i] for i in sorted(chosen)]
+
+
+def news_documents() -> list[str]:
+    """The 25 distinct SummEdits news articles, in file order."""
+    return list(dict.fromkeys(row["document"] for row in load_jsonl(SUMMEDITS_NEWS)))
+
+
+def corpus_sources():
+    """The seed page plus the 25 SummEdits news articles, as ingestion sources: the realistic
+    multi-article corpus the end-to-end tests, benchmarks and the digest use."""
+    from service.ingest.pipeline import Source
+
+    seed = Source(id="seed", page_text=SEED_PAGE.read_text(encoding="utf-8"), source="ThePrint")
+    return [seed] + [Source(id=f"summedits-{i:02d}", text=d, source="SummEdits")
+                     for i, d in enumerate(news_documents())]

@@ -17,13 +17,13 @@ from service.checker.cascade import Checker
 PUBLISHED = """Published figures to compare with (other datasets or splits, so indicative only):
 - MiniCheck-Flan-T5-L: 69.9 balanced accuracy on LLM-AggreFact's CNN subset (Tang et al., 2024).
 - AlignScore-L: 70.5 average balanced accuracy across LLM-AggreFact (as reported by Tang et al., 2024).
-- Baselines measured here on 2 CPU cores (../shared/data/README.md): the embedded Qwen2.5-Coder-1.5B
+- Baselines measured here on 2 CPU cores (the shared data README of this project): the embedded Qwen2.5-Coder-1.5B
   as a yes/no judge 0.62 (SummEdits news, n=60) and 0.72 (SummaC-FactCC, n=60); share of missing
   content words 0.53 and 0.60.
 """
 
 
-def run(checker: Checker, data: Path, limit: int | None, seed: int = 13) -> dict:
+def run(checker: Checker, data: Path, out: Path, limit: int | None, seed: int = 13) -> dict:
     rows = stratified_sample(load_jsonl(data), limit, seed)
     probabilities, decided_by = [], []
     started = time.perf_counter()
@@ -44,10 +44,10 @@ def run(checker: Checker, data: Path, limit: int | None, seed: int = 13) -> dict
         "judge": checker.judge is not None,
     })
     name = f"faithfulness-{data.stem}" + ("" if limit is None else f"-n{limit}") + ("" if checker.judge else "-fast")
-    png = roc_and_reliability(name, labels, probabilities, f"{data.name}: checker vs human labels")
+    png = roc_and_reliability(out, name, labels, probabilities, f"{data.name}: checker vs human labels")
     worst = sorted(zip(probabilities, labels, rows), key=lambda t: -abs(t[0] - t[1]))[:5]
     examples = "\n".join(f"- label {label}, p(supported) {p:.2f}: {row['summary'][:220]!r}" for p, label, row in worst)
-    write_markdown(name, f"""# Faithfulness checker on {data.name}
+    write_markdown(out, name, f"""# Faithfulness checker on {data.name}
 
 Command: `sourced eval faithfulness --data {data} {'' if limit is None else f'--limit {limit} '}{'' if checker.judge else '--fast'}`
 

@@ -31,11 +31,11 @@ def answer_claim(question: str, answer: str) -> str:
     return f"{question.rstrip('?').strip()}: {answer.strip()}"
 
 
-def run(runtime: Runtime, checker: Checker, data: Path, limit: int | None = None) -> dict:
+def run(runtime: Runtime, checker: Checker, data: Path, out: Path, limit: int | None = None) -> dict:
     rows = load_jsonl(data)[:limit] if limit else load_jsonl(data)
     with tempfile.TemporaryDirectory(prefix="sourced-eval-qa-") as data_dir:
-        settings = runtime.settings.model_copy(update={"data_dir": Path(data_dir), "chroma_url": None})
-        corpus = Runtime(settings=settings, models=runtime.models)
+        corpus = runtime.over(Path(data_dir))
+        settings = corpus.settings
         report = ingest(enumerate(Source(id=row["id"], text=row["knowledge"], title=row["question"][:80])
                                   for row in rows), corpus.store, corpus.models.embedder, settings, TENANT)
         ranks = []
@@ -55,8 +55,8 @@ def run(runtime: Runtime, checker: Checker, data: Path, limit: int | None = None
                "retrieval": ranking(ranks), "checker": classification(labels, probabilities),
                "claims_per_second": len(labels) / seconds}
     name = f"qa-{data.stem}" + ("" if limit is None else f"-n{limit}")
-    png = roc_and_reliability(name, labels, probabilities, f"{data.name}: right vs hallucinated answers")
-    write_markdown(name, f"""# Retrieval and checker on {data.name}
+    png = roc_and_reliability(out, name, labels, probabilities, f"{data.name}: right vs hallucinated answers")
+    write_markdown(out, name, f"""# Retrieval and checker on {data.name}
 
 Command: `sourced eval qa --data {data}{'' if limit is None else f' --limit {limit}'}`
 

@@ -1,4 +1,4 @@
-"""Markdown reports and figures under eval/reports/."""
+"""Markdown reports and figures, written under the directory `sourced eval --out` names."""
 
 from __future__ import annotations
 
@@ -12,10 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.metrics import roc_curve  # noqa: E402
 
-REPORTS = Path(__file__).resolve().parent / "reports"
-
-
-def roc_and_reliability(name: str, labels, probabilities, title: str) -> Path:
+def roc_and_reliability(out: Path, name: str, labels, probabilities, title: str) -> Path:
     """One PNG: the ROC curve and a reliability diagram (10 bins) side by side."""
     y, p = np.asarray(labels), np.asarray(probabilities)
     figure, (roc_axis, reliability_axis) = plt.subplots(1, 2, figsize=(10, 4.2))
@@ -40,16 +37,16 @@ def roc_and_reliability(name: str, labels, probabilities, title: str) -> Path:
                          title="Reliability (marker size = count)", xlim=(0, 1), ylim=(0, 1))
     figure.suptitle(title)
     figure.tight_layout()
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    path = REPORTS / f"{name}.png"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.png"
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path
 
 
-def write_markdown(name: str, text: str) -> Path:
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    path = REPORTS / f"{name}.md"
+def write_markdown(out: Path, name: str, text: str) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.md"
     path.write_text(text, encoding="utf-8")
     return path
 

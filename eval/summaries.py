@@ -18,23 +18,22 @@ from eval.datasets import load_jsonl
 from eval.report import figures_table, write_markdown
 from service.ingest.pipeline import Source, ingest
 from service.runtime import Runtime
-from service.summarize import Summarizer
 
 TENANT = "eval-summaries"
 
 
-def run(runtime: Runtime, data: Path, limit: int | None = None, style: str = "brief") -> dict:
+def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style: str = "brief") -> dict:
     documents = list(dict.fromkeys(row["document"] for row in load_jsonl(data)))
     documents = documents[:limit] if limit else documents
     generated = rewritten = unsupported = 0
     worst: list[tuple[float, str, str]] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sourced-eval-summaries-") as data_dir:
-        settings = runtime.settings.model_copy(update={"data_dir": Path(data_dir), "chroma_url": None})
-        corpus = Runtime(settings=settings, models=runtime.models)
+        corpus = runtime.over(Path(data_dir))
+        settings = corpus.settings
         sources = [Source(id=f"doc-{i:03d}", text=document) for i, document in enumerate(documents)]
         ingest(enumerate(sources), corpus.store, corpus.models.embedder, settings, TENANT)
-        summarizer = Summarizer(corpus.models.llm, corpus.checker)
+        summarizer = corpus.summarizer()
         texts = corpus.store.texts
         for source in sources:
             article = texts.get(TENANT, source.id)
@@ -52,7 +51,7 @@ def run(runtime: Runtime, data: Path, limit: int | None = None, style: str = "br
     worst.sort()
     rows = "\n".join(f"| {score:.3f} | {article_id} | {_cell(text)} |" for score, article_id, text in worst[:15])
     name = f"summaries-{data.stem}" + ("" if limit is None else f"-n{limit}")
-    write_markdown(name, f"""# Faithfulness of the service's summaries of {data.name}
+    write_markdown(out, name, f"""# Faithfulness of the service's summaries of {data.name}
 
 Command: `sourced eval summaries --data {data}{'' if limit is None else f' --limit {limit}'}`
 

@@ -1,8 +1,9 @@
 """The ask pipeline: condense -> retrieve -> context -> generate -> cite -> verify -> response.
 
-`ask` returns one response; `ask_events` yields the same response as server-sent events,
-tokens first. Both share every stage, so a streamed answer is checked exactly like a plain
-one. Without evidence above the relevance floor the answer says so and asks no model.
+`Answerer.events` yields the answer as it is made: text pieces, then the checked response.
+`Answerer.ask` is that stream's last event, so a plain answer and a streamed one share every
+stage, every fallback and every check. Without evidence above the relevance floor the answer
+says so and no model is asked.
 """
 
 from __future__ import annotations
@@ -14,26 +15,21 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from service.checker import Checker
 from service.citations import Citation, CitedSentence, parse_cited_text, renumber, with_markers
-from service.context import Context, build_context, render_passages
+from service.context import Context, build_context
+from service.generate import Message, condense, generate_answer
+from service.models.embedder import Embedder
 from service.models.llm import LLM, LLMError, Usage
-from service.prompts import load_examples, load_prompt
-from service.retrieve import Filters, Retrieval, retrieve
-from service.runtime import Runtime
+from service.models.reranker import Reranker
+from service.policy import AnswerPolicy
+from service.records import Filters
+from service.retrieve import Retrieval, retrieve
+from service.store import Store
 from service.verify import CheckedSentence, verify
 
 NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this question."
 REFUSAL = "NOT IN SOURCES"
-EXTRACTIVE_SENTENCES = 3
-EXTRACTIVE_MARGIN = 3.0  # extra sentences must rank within this of the best (reranker units)
-CHUNK_CANDIDATES = 6
-CANDIDATES_PER_INDEX = CHUNK_CANDIDATES * 3  # asked of the vector and keyword indexes before fusion
-
-
-class Message(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    role: Literal["user", "assistant", "system"]
-    content: str = Field(min_length=1, max_length=8000)
 
 
 class AskRequest(BaseModel):
@@ -65,6 +61,10 @@ class AskRequest(BaseModel):
     def last_question(self) -> str:
         return self.question.strip() if self.question is not None else self.messages[-1].content.strip()
 
+    @property
+    def earlier(self) -> list[Message]:
+        return (self.messages or [])[:-1]
+
 
 class Timings(BaseModel):
     condense: float = 0.0
@@ -88,6 +88,9 @@ class AskResponse(BaseModel):
     usage: Usage
 
 
+Event = tuple[Literal["token"], str] | tuple[Literal["answer"], AskResponse]
+
+
 @dataclass
 class Prepared:
     """Everything up to generation: the standalone question and the numbered passages."""
@@ -100,139 +103,94 @@ class Prepared:
     usage: Usage = field(default_factory=Usage)
 
 
-def prepare(request: AskRequest, runtime: Runtime, tenant: str) -> Prepared:
-    timings, usage = Timings(), Usage()
-    started = time.perf_counter()
-    question = condense(request, runtime.models.llm, usage)
-    timings.condense = _ms(started)
-    retrieval = retrieve_chunks(question, runtime, tenant, request.filters)
-    timings.retrieve = round(retrieval.timings_ms["retrieve"], 1)
-    started = time.perf_counter()
-    context = build_context(question, retrieval.hits, runtime.reranker, limit=request.passages)
-    timings.rerank = _ms(started)
-    found = context.best_relevance is not None and context.best_relevance >= runtime.relevance_floor
-    return Prepared(request=request, question=question, context=context, found=found, timings=timings,
-                    usage=usage)
+@dataclass(frozen=True)
+class Answerer:
+    store: Store
+    embedder: Embedder
+    reranker: Reranker
+    llm: LLM
+    checker: Checker
+    policy: AnswerPolicy
 
+    def ask(self, request: AskRequest, tenant: str) -> AskResponse:
+        for name, data in self.events(request, tenant):
+            if name == "answer":
+                return data
+        raise AssertionError("the event stream ends with an answer")
 
-def retrieve_chunks(question: str, runtime: Runtime, tenant: str, filters: Filters) -> Retrieval:
-    """The chunks whose sentences the reranker will score (retrieval alone, as bench/ask.py times it)."""
-    return retrieve(question, runtime.store, runtime.models.embedder, tenant, k=CHUNK_CANDIDATES,
-                    candidates=CANDIDATES_PER_INDEX, filters=filters)
+    def events(self, request: AskRequest, tenant: str) -> Iterator[Event]:
+        """Retrieval runs before this returns (so its errors are plain errors, not stream events);
+        the iterator then yields ("token", text) as the model writes, and ("answer", response)."""
+        return self._events(self.prepare(request, tenant))
 
+    def prepare(self, request: AskRequest, tenant: str) -> Prepared:
+        timings, usage = Timings(), Usage()
+        started = time.perf_counter()
+        llm = self.llm if request.mode == "generate" else None
+        question = condense(request.last_question, request.earlier, llm, usage, self.policy)
+        timings.condense = _ms(started)
+        retrieval = self.retrieve(question, tenant, request.filters)
+        timings.retrieve = round(retrieval.ms, 1)
+        started = time.perf_counter()
+        context = build_context(question, retrieval.hits, self.reranker, self.policy, limit=request.passages)
+        timings.rerank = _ms(started)
+        found = context.best_relevance is not None and context.best_relevance >= self.policy.relevance_floor
+        return Prepared(request=request, question=question, context=context, found=found, timings=timings,
+                        usage=usage)
 
-def condense(request: AskRequest, llm: LLM, usage: Usage) -> str:
-    """The last question, rewritten to stand alone when earlier turns exist.
+    def retrieve(self, question: str, tenant: str, filters: Filters) -> Retrieval:
+        """The chunks whose sentences the reranker will score (retrieval alone, as bench/ask.py times it)."""
+        return retrieve(question, self.store, self.embedder, tenant, k=self.policy.chunk_candidates,
+                        candidates=self.policy.candidates_per_index, filters=filters)
 
-    Without a generator (extractive mode, or the model failing) the previous user question
-    is prepended instead, which keeps its names in the retrieval query.
-    """
-    messages = request.messages or []
-    earlier = [m for m in messages[:-1] if m.role in ("user", "assistant")]
-    question = request.last_question
-    if not earlier:
-        return question
-    if request.mode == "generate":
-        conversation = "\n".join(f"{m.role}: {' '.join(m.content.split())}" for m in earlier[-6:])
-        prompt = load_prompt("condense").render(conversation=conversation, question=question)
-        try:
-            completion = llm.complete([{"role": "user", "content": prompt}], max_tokens=60, stop=["\n"])
-        except LLMError:
-            completion = None
-        if completion is not None:
-            usage.add(completion)
-            rewritten = completion.text.strip().strip('"').strip()
-            if rewritten:
-                return rewritten
-    previous = next((m.content for m in reversed(earlier) if m.role == "user"), "")
-    return f"{previous.strip()} {question}".strip()
-
-
-def answer_messages(prepared: Prepared) -> list[dict[str, str]]:
-    template = load_prompt("answer")
-    messages = [{"role": "system", "content": load_prompt("answer-system", "v2").render()}]
-    for example in load_examples("answer-examples"):
-        messages += [{"role": "user", "content": template.render(passages=example["passages"],
-                                                                 question=example["question"])},
-                     {"role": "assistant", "content": example["answer"]}]
-    messages.append({"role": "user", "content": template.render(
-        passages=render_passages(prepared.context.passages), question=prepared.question)})
-    return messages
-
-
-def ask(request: AskRequest, runtime: Runtime, tenant: str) -> AskResponse:
-    prepared = prepare(request, runtime, tenant)
-    if not prepared.found:
-        return not_found(prepared)
-    if request.mode == "extractive":
-        return extractive(prepared)
-    llm = runtime.models.llm
-    started = time.perf_counter()
-    try:
-        completion = llm.complete(answer_messages(prepared))
-    except LLMError as exc:
-        return extractive(prepared, fallback=f"the generator failed: {exc}")
-    prepared.timings.generate = _ms(started)
-    prepared.usage.add(completion)
-    return finish(prepared, completion.text, runtime)
-
-
-def ask_events(request: AskRequest, runtime: Runtime, tenant: str) -> Iterator[tuple[str, dict]]:
-    """Retrieval runs before the first event (so its errors become plain HTTP errors); the
-    iterator then yields ("token", {"text"}) as the model writes and ("answer", response)."""
-    prepared = prepare(request, runtime, tenant)
-
-    def events() -> Iterator[tuple[str, dict]]:
-        if not prepared.found or request.mode == "extractive":
-            response = not_found(prepared) if not prepared.found else extractive(prepared)
-            yield "answer", response.model_dump(mode="json")
+    def _events(self, prepared: Prepared) -> Iterator[Event]:
+        if not prepared.found:
+            yield "answer", not_found(prepared)
             return
-        llm = runtime.models.llm
+        if prepared.request.mode == "extractive":
+            yield "answer", self.extractive(prepared)
+            return
         started = time.perf_counter()
         pieces: list[str] = []
-        stream = llm.stream(answer_messages(prepared))
+        stream = generate_answer(self.llm, prepared.question, prepared.context.passages)
         try:
             for piece in stream:
                 pieces.append(piece)
-                yield "token", {"text": piece}
+                yield "token", piece
         except LLMError as exc:
-            yield "answer", extractive(prepared, fallback=f"the generator failed: {exc}").model_dump(mode="json")
+            yield "answer", self.extractive(prepared, fallback=f"the generator failed: {exc}")
             return
         prepared.timings.generate = _ms(started)
         if stream.completion is not None:
             prepared.usage.add(stream.completion)
-        yield "answer", finish(prepared, "".join(pieces), runtime).model_dump(mode="json")
+        yield "answer", self.finish(prepared, "".join(pieces))
 
-    return events()
+    def finish(self, prepared: Prepared, text: str) -> AskResponse:
+        """Cite and verify the generated text, then renumber citations in order of use."""
+        model = self.llm.model
+        if text.strip().upper().startswith(REFUSAL) or not text.strip():
+            return not_found(prepared, model=model)
+        passages = prepared.context.passages
+        drafts = parse_cited_text(text, {p.n for p in passages})
+        started = time.perf_counter()
+        checked = verify(drafts, passages, self.checker, self.policy.min_support)
+        prepared.timings.verify = _ms(started)
+        kept = checked if prepared.request.verify == "flag" else [s for s in checked if s.supported]
+        if not any(s.supported for s in kept):
+            response = not_found(prepared, model=model)
+            response.removed = len(checked)
+            return response
+        return respond(prepared, kept, removed=len(checked) - len(kept), mode="generate", model=model)
 
-
-def finish(prepared: Prepared, text: str, runtime: Runtime) -> AskResponse:
-    """Cite and verify the generated text, then renumber citations in order of use."""
-    model = runtime.models.llm.model
-    if text.strip().upper().startswith(REFUSAL) or not text.strip():
-        return not_found(prepared, model=model)
-    passages = prepared.context.passages
-    drafts = parse_cited_text(text, {p.n for p in passages})
-    started = time.perf_counter()
-    checked = verify(drafts, passages, runtime.checker, runtime.settings.answer_min_support)
-    prepared.timings.verify = _ms(started)
-    kept = checked if prepared.request.verify == "flag" else [s for s in checked if s.supported]
-    if not any(s.supported for s in kept):
-        response = not_found(prepared, model=model)
-        response.removed = len(checked)
-        return response
-    return respond(prepared, kept, removed=len(checked) - len(kept), mode="generate", model=model)
-
-
-def extractive(prepared: Prepared, fallback: str | None = None) -> AskResponse:
-    """The best few sentences themselves, each citing itself: nothing is said that is not quoted."""
-    ranked = sorted(prepared.context.passages, key=lambda p: -p.rank_score)
-    best = ranked[0].rank_score
-    chosen = [p for p in ranked[:EXTRACTIVE_SENTENCES] if p.rank_score >= best - EXTRACTIVE_MARGIN]
-    chosen.sort(key=lambda p: p.n)
-    sentences = [CheckedSentence(text=p.text, citations=[p.n], supported=True, score=1.0, recited=False)
-                 for p in chosen]
-    return respond(prepared, sentences, removed=0, mode="extractive", model=None, fallback=fallback)
+    def extractive(self, prepared: Prepared, fallback: str | None = None) -> AskResponse:
+        """The best few sentences themselves, each citing itself: nothing is said that is not quoted."""
+        ranked = sorted(prepared.context.passages, key=lambda p: -p.rank_score)
+        best = ranked[0].rank_score
+        chosen = [p for p in ranked[:self.policy.extractive_sentences]
+                  if p.rank_score >= best - self.policy.extractive_margin]
+        chosen.sort(key=lambda p: p.n)
+        sentences = [CheckedSentence(text=p.text, citations=[p.n], supported=True, score=1.0) for p in chosen]
+        return respond(prepared, sentences, removed=0, mode="extractive", model=None, fallback=fallback)
 
 
 def not_found(prepared: Prepared, model: str | None = None) -> AskResponse:
@@ -252,4 +210,3 @@ def respond(prepared: Prepared, sentences: list[CheckedSentence], *, removed: in
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
-

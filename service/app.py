@@ -17,12 +17,15 @@ from service.settings import Settings
 from service.store import InvalidTenant
 
 
-def create_app(settings: Settings | None = None, models: Models | None = None) -> Flask:
-    settings = settings or Settings.from_env()
-    models = models or Models(settings)
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
+    """`runtime`: models and store already built (tests pass one with fakes); by default one is
+    made from `settings` and its models load in the background."""
+    if runtime is None:
+        runtime = Runtime(Models(settings or Settings.from_env()))
+    settings = runtime.settings
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.extensions["sourced"] = Runtime(settings=settings, models=models)
+    app.extensions["sourced"] = runtime
 
     app.register_blueprint(health.bp)
     app.register_blueprint(articles.bp)
@@ -40,6 +43,7 @@ def create_app(settings: Settings | None = None, models: Models | None = None) -
 
     app.add_url_rule("/openapi.json", "openapi", lambda: openapi_document(app))
 
+    models = runtime.models
     if not models.ready:
         # /healthz answers at once; /readyz turns ready when the weights are in memory.
         threading.Thread(target=_load_quietly, args=(models,), name="load-models", daemon=True).start()

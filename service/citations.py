@@ -16,7 +16,7 @@ from typing import Protocol
 from pydantic import BaseModel
 
 from service.context import Passage
-from service.ingest.chunk import sentence_spans
+from service.text import sentence_spans
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _SOURCE = r"(?:(?:the|this|that) (?:article|passage|text|source|report|story)s?|passages? \d+)"

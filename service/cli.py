@@ -49,10 +49,10 @@ def models(as_json: bool) -> None:
 
 
 @main.command("ingest")
-@click.argument("target")
+@click.argument("targets", nargs=-1, required=True)
 @click.option("--tenant", default="default", show_default=True, help="Namespace to ingest into.")
-def ingest_command(target: str, tenant: str) -> None:
-    """Ingest articles from a file, a folder, a JSONL file, a URL, or - (standard input).
+def ingest_command(targets: tuple[str, ...], tenant: str) -> None:
+    """Ingest articles from files, folders, JSONL files, URLs, or - (standard input).
 
     .jsonl: one {title, text | html | page_text | url, id, source, published, ...} per line;
     .json: one such object or a list; .html: a page; anything else: text scraped from a page.
@@ -68,7 +68,7 @@ def ingest_command(target: str, tenant: str) -> None:
     settings = _settings()
     try:
         validate_tenant(tenant)
-        labelled = list(items_from(target, sys.stdin.buffer))
+        labelled = [item for target in targets for item in items_from(target, sys.stdin.buffer)]
     except (ValueError, FileNotFoundError) as exc:
         raise click.UsageError(str(exc)) from None
     runtime = Runtime.for_ingest(settings)
@@ -97,9 +97,9 @@ def ask_command(question: str, mode: str, article_ids: tuple[str, ...], verify: 
     """Answer QUESTION from the ingested articles, with footnoted verbatim quotes."""
     from pydantic import ValidationError
 
-    from service.answer import AskRequest, ask
+    from service.answer import AskRequest
     from service.models.registry import Models
-    from service.retrieve import Filters
+    from service.records import Filters
     from service.runtime import Runtime
     from service.store import validate_tenant
 
@@ -112,7 +112,7 @@ def ask_command(question: str, mode: str, article_ids: tuple[str, ...], verify: 
     settings = _settings()
     models = Models(settings).load(generator=mode == "generate")
     try:
-        response = ask(request, Runtime(settings=settings, models=models), tenant)
+        response = Runtime(models).answerer().ask(request, tenant)
     finally:
         models.close()
     if as_json:
@@ -148,7 +148,7 @@ def summarize_command(article_ids: tuple[str, ...], style: str, words: int | Non
 
     from service.models.registry import Models
     from service.runtime import Runtime
-    from service.summarize import Summarizer, SummarizeRequest, load_articles
+    from service.summarize import SummarizeRequest, load_articles
 
     try:
         request = SummarizeRequest(article_ids=list(article_ids), style=style, words=words)
@@ -157,12 +157,12 @@ def summarize_command(article_ids: tuple[str, ...], style: str, words: int | Non
     settings = _settings()
     models = Models(settings).load()
     try:
-        runtime = Runtime(settings=settings, models=models)
+        runtime = Runtime(models)
         try:
-            articles, chunks = load_articles(request, runtime, tenant)
+            articles, chunks = load_articles(request, runtime.store, models.embedder, settings, tenant)
         except LookupError as exc:
             raise click.UsageError(str(exc)) from None
-        summary = Summarizer(models.llm, runtime.checker).summarize(articles, chunks, style, words)
+        summary = runtime.summarizer().summarize(articles, chunks, style, words)
     finally:
         models.close()
     if as_json:
@@ -205,7 +205,7 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
     from pydantic import ValidationError
     from tqdm import tqdm
 
-    from service.digest import Selection, build_digest, select_articles, write_digest
+    from service.digest import Selection, SummaryCache, build_digest, select_articles, write_digest
     from service.ingest.pipeline import ingest
     from service.ingest.sources import items_from
     from service.models.registry import Models
@@ -224,7 +224,7 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
         raise click.UsageError(str(exc)) from None
     models = Models(settings).load()
     try:
-        runtime = Runtime(settings=settings, models=models)
+        runtime = Runtime(models)
         if labelled:
             report = ingest(((i, item) for i, (_, item) in enumerate(labelled)), runtime.store, models.embedder,
                             settings, tenant)
@@ -233,14 +233,17 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
             click.echo(f"ingested {jsonl}: added {report.added}, replaced {report.replaced}, "
                        f"unchanged {report.unchanged}, failed {report.failed}", err=True)
         try:
-            articles = select_articles(selection, runtime, tenant)
+            articles = select_articles(selection, runtime.store, models.embedder, runtime.reranker,
+                                       runtime.answer_policy.relevance_floor, tenant)
         except LookupError as exc:
             raise click.UsageError(str(exc)) from None
         if not articles:
             raise click.UsageError("no article matches the selection")
         with tqdm(total=len(articles), unit="article", file=sys.stderr, disable=None) as bar:
-            digest = build_digest(articles, runtime, tenant, title=title, style=style, words=words,
-                                  concurrency=concurrency, on_item=lambda _: bar.update())
+            digest = build_digest(articles, runtime.summarizer(), runtime.store,
+                                  SummaryCache(settings.data_dir / "cache" / "summaries"), tenant, title=title,
+                                  style=style, words=words, concurrency=concurrency,
+                                  on_item=lambda _: bar.update())
     finally:
         models.close()
     written = write_digest(digest, out)
@@ -272,12 +275,14 @@ def _evaluate(run, *, judge: bool, as_json: bool, describe) -> None:
 def _runtime(models):
     from service.runtime import Runtime
 
-    return Runtime(settings=models.settings, models=models)
+    return Runtime(models)
 
 
 DATA_OPTION = click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                            required=True, help="A JSONL file (see the command's description for its rows).")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+OUT_OPTION = click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("eval-reports"),
+                          show_default=True, help="Where the report (Markdown, figures, records) is written.")
 
 
 @eval_group.command("faithfulness")
@@ -285,14 +290,14 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JS
 @click.option("--limit", type=int, default=None, help="A stratified, seeded sample of this many rows.")
 @click.option("--fast", is_flag=True, help="Fast signals only; no LLM judge.")
 @JSON_OPTION
-def eval_faithfulness(data: Path, limit: int | None, fast: bool, as_json: bool) -> None:
+@OUT_OPTION
+def eval_faithfulness(data: Path, limit: int | None, fast: bool, as_json: bool, out: Path) -> None:
     """Balanced accuracy, precision/recall per class, ROC AUC and claims/s of the checker.
 
     Rows: {document, summary, label}, label 1 = supported."""
     from eval import faithfulness
-    from service.checker import make_checker
 
-    _evaluate(lambda models: faithfulness.run(make_checker(models, judge=not fast), data, limit),
+    _evaluate(lambda models: faithfulness.run(_runtime(models).build_checker(judge=not fast), data, out, limit),
               judge=not fast, as_json=as_json, describe=faithfulness.describe)
 
 
@@ -301,12 +306,12 @@ def eval_faithfulness(data: Path, limit: int | None, fast: bool, as_json: bool) 
 @click.option("--limit", type=int, default=None, help="Only the first N rows.")
 @click.option("--fast", is_flag=True, help="Fast checker signals only; no LLM judge.")
 @JSON_OPTION
-def eval_qa(data: Path, limit: int | None, fast: bool, as_json: bool) -> None:
+@OUT_OPTION
+def eval_qa(data: Path, limit: int | None, fast: bool, as_json: bool, out: Path) -> None:
     """Retrieval recall@1/@5 and MRR, and the checker on right vs hallucinated answers.
 
     Rows: {knowledge, question, right_answer, hallucinated_answer}."""
     from eval import qa
-    from service.checker import make_checker
 
     def describe(figures: dict) -> str:
         r, c = figures["retrieval"], figures["checker"]
@@ -315,7 +320,11 @@ def eval_qa(data: Path, limit: int | None, fast: bool, as_json: bool) -> None:
                 f"  checker balanced accuracy {c['balanced_accuracy']:.3f}  ROC AUC {c['roc_auc']:.3f} "
                 f"({figures['claims_per_second']:.2f} claims/s)")
 
-    _evaluate(lambda models: qa.run(_runtime(models), make_checker(models, judge=not fast), data, limit),
+    def run(models):
+        runtime = _runtime(models)
+        return qa.run(runtime, runtime.build_checker(judge=not fast), data, out, limit)
+
+    _evaluate(run,
               judge=not fast, as_json=as_json, describe=describe)
 
 
@@ -323,7 +332,8 @@ def eval_qa(data: Path, limit: int | None, fast: bool, as_json: bool) -> None:
 @DATA_OPTION
 @click.option("--limit", type=int, default=None, help="Ask only the first N questions.")
 @JSON_OPTION
-def eval_citations(data: Path, limit: int | None, as_json: bool) -> None:
+@OUT_OPTION
+def eval_citations(data: Path, limit: int | None, as_json: bool, out: Path) -> None:
     """ALCE citation recall and precision, and correctness, of the service's own answers.
 
     Rows: {knowledge, question, right_answer}; all knowledge passages form the corpus."""
@@ -335,7 +345,7 @@ def eval_citations(data: Path, limit: int | None, as_json: bool) -> None:
                 f"precision {figures['citation_precision']:.3f}\n  correct {figures['correct']:.3f}  "
                 f"not in sources {figures['not_in_sources']:.3f}  ({figures['seconds_per_question']:.1f} s/question)")
 
-    _evaluate(lambda models: citations.run(_runtime(models), data, limit), judge=True, as_json=as_json,
+    _evaluate(lambda models: citations.run(_runtime(models), data, out, limit), judge=True, as_json=as_json,
               describe=describe)
 
 
@@ -343,7 +353,8 @@ def eval_citations(data: Path, limit: int | None, as_json: bool) -> None:
 @DATA_OPTION
 @click.option("--limit", type=int, default=None, help="Only the first N distinct documents.")
 @JSON_OPTION
-def eval_summaries(data: Path, limit: int | None, as_json: bool) -> None:
+@OUT_OPTION
+def eval_summaries(data: Path, limit: int | None, as_json: bool, out: Path) -> None:
     """Share of generated summary sentences the checker finds unsupported, worst cases in the report.
 
     Rows: anything with a `document`; each distinct document is summarised."""
@@ -354,7 +365,7 @@ def eval_summaries(data: Path, limit: int | None, as_json: bool) -> None:
                 f"  unsupported as written {figures['unsupported_as_written']:.1%}, after one rewrite "
                 f"{figures['unsupported_after_rewrite']:.1%} ({figures['seconds_per_document']:.1f} s/document)")
 
-    _evaluate(lambda models: summaries.run(_runtime(models), data, limit), judge=True, as_json=as_json,
+    _evaluate(lambda models: summaries.run(_runtime(models), data, out, limit), judge=True, as_json=as_json,
               describe=describe)
 
 

@@ -17,13 +17,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.ingest.article import Article
-from service.ingest.chunk import sentence_spans
 from service.models.reranker import Reranker
+from service.policy import AnswerPolicy
+from service.records import Article
 from service.retrieve import Hit
+from service.text import sentence_spans
 
-SCORED_SENTENCES = 16  # the cross-encoder costs ~10 ms a sentence on 2 cores: the first 16, in fused order
-ARTICLE_PRIOR = 0.5  # weight of the article's best sentence score in each of its sentences' rank
 TAG = re.compile(r"</?\s*passages?\s*>", re.IGNORECASE)
 # "He ran...", "In 2007, he was...", "During his career": a pronoun among the first words,
 # before any name could be.
@@ -56,15 +55,12 @@ class Context:
     passages: list[Passage]
     best_relevance: float | None  # of any candidate sentence; None when retrieval found nothing
 
-    def by_number(self) -> dict[int, Passage]:
-        return {p.n: p for p in self.passages}
 
-
-def build_context(question: str, hits: Sequence[Hit], reranker: Reranker, *, limit: int = 8,
-                  budget_chars: int = 1450) -> Context:
-    """Score every sentence of the hits, keep the best `limit` within `budget_chars`, and
-    number them in reading order (article by article, in text order)."""
-    candidates = _sentences(hits)[:SCORED_SENTENCES]
+def build_context(question: str, hits: Sequence[Hit], reranker: Reranker, policy: AnswerPolicy, *,
+                  limit: int = 8) -> Context:
+    """Score the first sentences of the hits, keep the best `limit` within the policy's passage
+    budget, and number them in reading order (article by article, in text order)."""
+    candidates = _sentences(hits)[:policy.scored_sentences]
     if not candidates:
         return Context(passages=[], best_relevance=None)
     scores = reranker.score(question, [c.text for c in candidates])
@@ -73,14 +69,14 @@ def build_context(question: str, hits: Sequence[Hit], reranker: Reranker, *, lim
         candidate.relevance = float(score)
         best_in_article[candidate.article.id] = max(best_in_article.get(candidate.article.id, -1e9), float(score))
     for candidate in candidates:
-        candidate.rank_score = candidate.relevance + ARTICLE_PRIOR * best_in_article[candidate.article.id]
+        candidate.rank_score = candidate.relevance + policy.article_prior * best_in_article[candidate.article.id]
     ranked = sorted(candidates, key=lambda c: -c.rank_score)
-    offered = [c for c in ranked if c.relevance >= reranker.offer_floor] or ranked[:1]
+    offered = [c for c in ranked if c.relevance >= policy.offer_floor] or ranked[:1]
     chosen: list[Passage] = []
     used = 0
     for candidate in offered:
         length = candidate.end - candidate.start
-        if len(chosen) == limit or (chosen and used + length > budget_chars):
+        if len(chosen) == limit or (chosen and used + length > policy.passage_budget_chars):
             break
         chosen.append(candidate)
         used += length

@@ -23,15 +23,15 @@ import jinja2
 import numpy as np
 from pydantic import BaseModel, Field
 
-from service.checker.signals import POSSESSIVE, STOPWORDS, WORD
-from service.ingest.article import Article
-from service.models.local_llm import PROVIDER as LOCAL_PROVIDER
-from service.retrieve import Filters, retrieve
-from service.runtime import Runtime
+from service.models.embedder import Embedder
+from service.models.reranker import Reranker
+from service.records import Article, Filters
+from service.retrieve import retrieve
+from service.store import Store
 from service.summarize import PROMPT_VERSION, Style, Summarizer, Summary
+from service.text import POSSESSIVE, STOPWORDS, WORD
 
 TEMPLATES = Path(__file__).with_name("templates")
-TOPIC_SIMILARITY = 0.35  # cosine between an article and a topic's centroid to join it
 
 
 class Selection(Filters):
@@ -69,19 +69,21 @@ class Digest(BaseModel):
         return [item for topic in self.topics for item in topic.items]
 
 
-def select_articles(selection: Selection, runtime: Runtime, tenant: str) -> list[Article]:
-    texts = runtime.store.texts
+def select_articles(selection: Selection, store: Store, embedder: Embedder, reranker: Reranker,
+                    relevance_floor: float, tenant: str) -> list[Article]:
+    texts = store.texts
     if selection.article_ids:
-        articles = [texts.get(tenant, article_id) for article_id in dict.fromkeys(selection.article_ids)]
-        missing = [i for i, a in zip(selection.article_ids, articles) if a is None]
+        ids = list(dict.fromkeys(selection.article_ids))
+        articles = [texts.get(tenant, article_id) for article_id in ids]
+        missing = [i for i, a in zip(ids, articles) if a is None]
         if missing:
             raise LookupError(f"no article {', '.join(map(repr, missing))}")
         return articles[:selection.limit]
     if selection.topic:
         filters = Filters(**selection.model_dump(include=set(Filters.model_fields)))
-        hits = retrieve(selection.topic, runtime.store, runtime.models.embedder, tenant, k=selection.limit * 4,
-                        candidates=selection.limit * 4, filters=filters, reranker=runtime.models.reranker).hits
-        relevant = [h for h in hits if h.relevance is None or h.relevance >= runtime.relevance_floor]
+        hits = retrieve(selection.topic, store, embedder, tenant, k=selection.limit * 4,
+                        candidates=selection.limit * 4, filters=filters, reranker=reranker).hits
+        relevant = [h for h in hits if h.relevance is None or h.relevance >= relevance_floor]
         return list({h.article.id: h.article for h in relevant}.values())[:selection.limit]
     articles, _ = texts.list(tenant, source=selection.source, published_from=selection.published_from,
                              published_to=selection.published_to, limit=selection.limit, offset=0)
@@ -112,13 +114,11 @@ class SummaryCache:
         os.replace(handle.name, self.directory / f"{key}.json")
 
 
-def build_digest(articles: Sequence[Article], runtime: Runtime, tenant: str, *, title: str, style: Style = "brief",
-                 words: int | None = None, concurrency: int = 4,
-                 on_item: Callable[[DigestItem], None] | None = None) -> Digest:
-    llm = runtime.models.llm
-    summarizer = Summarizer(llm, runtime.checker)
-    cache = SummaryCache(runtime.settings.data_dir / "cache" / "summaries")
-    texts = runtime.store.texts
+def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Store, cache: SummaryCache,
+                 tenant: str, *, title: str, style: Style = "brief", words: int | None = None,
+                 concurrency: int = 4, on_item: Callable[[DigestItem], None] | None = None) -> Digest:
+    llm = summarizer.llm
+    texts = store.texts
 
     def summarize(article: Article) -> DigestItem:
         item = DigestItem(article_id=article.id, title=article.title, url=article.url, source=article.source,
@@ -138,7 +138,7 @@ def build_digest(articles: Sequence[Article], runtime: Runtime, tenant: str, *, 
             on_item(item)
         return item
 
-    workers = 1 if llm.model.startswith(f"{LOCAL_PROVIDER}/") else max(concurrency, 1)
+    workers = max(1, min(concurrency, llm.max_concurrency or concurrency))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         items = list(pool.map(summarize, articles))
     done = [item for item in items if item.summary is not None and item.summary.sentences]
@@ -146,10 +146,11 @@ def build_digest(articles: Sequence[Article], runtime: Runtime, tenant: str, *, 
     for item in failed:
         item.error = item.error or "no sentence of the summary was supported by the article"
     return Digest(title=title, generated_at=datetime.now(timezone.utc), model=llm.model,
-                  topics=group_by_topic(done, runtime.models.embedder), failed=failed)
+                  topics=group_by_topic(done, summarizer.embedder, summarizer.policy.topic_similarity),
+                  failed=failed)
 
 
-def group_by_topic(items: list[DigestItem], embedder) -> list[Topic]:
+def group_by_topic(items: list[DigestItem], embedder: Embedder, similarity: float) -> list[Topic]:
     """Greedy clustering of title + summary vectors. A topic of several articles is named by
     the names they share; articles that share a topic with no other go last, together."""
     if not items:
@@ -160,7 +161,7 @@ def group_by_topic(items: list[DigestItem], embedder) -> list[Topic]:
     for i, vector in enumerate(vectors):
         similarities = [float(c @ vector / np.linalg.norm(c)) for c in centroids]
         best = int(np.argmax(similarities)) if similarities else -1
-        if best >= 0 and similarities[best] >= TOPIC_SIMILARITY:
+        if best >= 0 and similarities[best] >= similarity:
             groups[best].append(i)
             centroids[best] = centroids[best] + vector
         else:

@@ -1,4 +1,5 @@
-"""Prompt templates, read from the versioned files in prompts/ (never written into code).
+"""Prompt templates, read from the versioned files in the top-level prompts/ folder (never
+written into code), which the package ships as `service.prompt_files`.
 
 Templates use {name} fields. Substituted values are never parsed again, so a brace or a
 field name inside article text stays plain text.
@@ -9,9 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
-PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+PROMPTS = resources.files("service.prompt_files")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Prompt:
 
 @cache
 def load_prompt(name: str, version: str = "v1") -> Prompt:
-    path = PROMPTS_DIR / f"{name}.{version}.txt"
+    path = PROMPTS / f"{name}.{version}.txt"
     return Prompt(name=name, version=version, template=path.read_text(encoding="utf-8").strip())
 
 
@@ -38,5 +39,5 @@ def load_prompt(name: str, version: str = "v1") -> Prompt:
 def load_examples(name: str, version: str = "v1") -> tuple[dict[str, str], ...]:
     """Worked examples, given to the model as earlier chat turns: a 1.5B model copies an
     example that sits in the system prompt into its own answer."""
-    path = PROMPTS_DIR / f"{name}.{version}.json"
+    path = PROMPTS / f"{name}.{version}.json"
     return tuple(json.loads(path.read_text(encoding="utf-8")))

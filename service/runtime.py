@@ -1,28 +1,49 @@
-"""What one process holds once: settings, models, and the store and checker built on them."""
+"""What one process holds once: settings, models, and the store and checker built on them.
+
+This is the only place that wires models into the pipelines: each pipeline receives the
+parts it uses (store, embedder, reranker, llm, checker, policy), never the runtime itself.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from dataclasses import dataclass, field
+from pathlib import Path
 
-from service.checker import Checker, make_checker
+import httpx
+
+from service.answer import Answerer
+from service.checker import Checker, Judge, NliJudge
 from service.models.registry import Models
 from service.models.reranker import OverlapReranker, Reranker
+from service.policy import AnswerPolicy, SummaryPolicy
 from service.settings import Settings
 from service.store import Store
+from service.summarize import Summarizer
 
 
 class NotReady(RuntimeError):
     """The models are still loading (or failed to); the store needs the embedder."""
 
 
-@dataclass
 class Runtime:
-    settings: Settings
-    models: Models
-    _store: Store | None = None
-    _checker: Checker | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    """`fetch_transport` carries URL fetches at ingest (tests pass an httpx.MockTransport)."""
+
+    def __init__(self, models: Models, fetch_transport: httpx.BaseTransport | None = None):
+        self.models = models
+        self.fetch_transport = fetch_transport
+        self.summary_policy = SummaryPolicy()
+        self._store: Store | None = None
+        self._checker: Checker | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def settings(self) -> Settings:
+        return self.models.settings
+
+    def require_ready(self) -> None:
+        if not self.models.ready:
+            raise NotReady(self.models.error or "models are still loading")
 
     @property
     def store(self) -> Store:
@@ -45,23 +66,47 @@ class Runtime:
         return self.models.reranker
 
     @property
-    def relevance_floor(self) -> float:
-        """Below this reranker score a passage does not answer the query (SOURCED_MIN_RELEVANCE overrides)."""
-        if self.settings.min_relevance is not None:
-            return self.settings.min_relevance
-        return self.reranker.relevance_floor
+    def answer_policy(self) -> AnswerPolicy:
+        reranker = self.reranker
+        return AnswerPolicy.from_settings(self.settings, reranker.relevance_floor, reranker.offer_floor)
 
     @property
     def checker(self) -> Checker:
         if self._checker is None:
             with self._lock:
                 if self._checker is None:
-                    if self.models.embedder is None:
-                        raise NotReady(self.models.error or "models are still loading")
-                    self._checker = make_checker(self.models)
+                    self._checker = self.build_checker()
         return self._checker
+
+    def build_checker(self, *, judge: bool = True) -> Checker:
+        """The cascade over the loaded embedder, with the judge the settings name (none if `judge`
+        is False). The calibrated weights were fitted with the LLM judge; with an NLI model, run
+        eval/calibrate.py again to fit them to it."""
+        if self.models.embedder is None:
+            raise NotReady(self.models.error or "models are still loading")
+        settings = self.settings
+        if not judge or settings.checker_judge == "none":
+            return Checker(self.models.embedder)
+        if settings.checker_judge == "nli":
+            if settings.checker_nli_model is None:
+                raise ValueError("SOURCED_CHECKER_JUDGE=nli needs SOURCED_CHECKER_NLI_MODEL (a local model directory)")
+            return Checker(self.models.embedder, NliJudge(settings.checker_nli_model, settings.threads))
+        return Checker(self.models.embedder, Judge(self.models.llm))
+
+    def answerer(self) -> Answerer:
+        return Answerer(store=self.store, embedder=self.models.embedder, reranker=self.reranker,
+                        llm=self.models.llm, checker=self.checker, policy=self.answer_policy)
+
+    def summarizer(self) -> Summarizer:
+        return Summarizer(self.models.llm, self.checker, self.models.embedder, self.summary_policy)
+
+    def over(self, data_dir: Path) -> Runtime:
+        """The same loaded models over an embedded store in another data directory (the evals'
+        scratch corpora)."""
+        settings = self.settings.model_copy(update={"data_dir": data_dir, "chroma_url": None})
+        return Runtime(dataclasses.replace(self.models, settings=settings), self.fetch_transport)
 
     @classmethod
     def for_ingest(cls, settings: Settings) -> Runtime:
         """The runtime of a CLI command that only embeds: the generator is not loaded."""
-        return cls(settings=settings, models=Models(settings).load(reranker=False, generator=False))
+        return cls(Models(settings).load(reranker=False, generator=False))

@@ -21,23 +21,21 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.checker import Checker
-from service.checker.signals import WORD, content_words
 from service.citations import Citation, CitedSentence, DraftSentence, parse_cited_text, renumber, with_markers
 from service.context import Passage, render_passages
-from service.ingest.article import Article, Chunk
-from service.ingest.chunk import sentence_spans
 from service.ingest.extract import ExtractionError
 from service.ingest.pipeline import Source, extract, ingest, to_article
+from service.models.embedder import Embedder
 from service.models.llm import LLM, Usage
+from service.policy import SummaryPolicy
 from service.prompts import load_prompt
-from service.runtime import Runtime
+from service.records import Article, Chunk
+from service.settings import Settings
+from service.store import Store
+from service.text import WORD, content_words, sentence_spans
 from service.verify import CheckedSentence, verify
 
 Style = Literal["headline", "brief", "bullets", "newsletter"]
-DEFAULT_WORDS = {"headline": 14, "brief": 60, "bullets": 80, "newsletter": 110}
-SELECT_CHARS = 2000  # sentences given to the model (about 500 tokens)
-LEAD_BONUS = 0.3  # news puts the main facts first: the lead sentence gets +0.3, the next +0.15, ...
-BUDGET_SLACK = 1.25  # sentences past this share of the word budget are cut, whole
 PROMPT_VERSION = "v1"
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
@@ -83,16 +81,16 @@ class Summary(BaseModel):
     usage: Usage
 
 
-def load_articles(request: SummarizeRequest, runtime: Runtime, tenant: str
+def load_articles(request: SummarizeRequest, store: Store, embedder: Embedder, settings: Settings, tenant: str
                   ) -> tuple[list[Article], dict[str, list[Chunk]]]:
     """The articles a request names (LookupError for an unknown id), or its raw text as an
     unsaved article; raw text is stored first only when the request says `store`."""
-    texts = runtime.store.texts
+    texts = store.texts
     if request.text is not None:
         source = Source(text=request.text, title=request.title)
         if not request.store:
-            return [to_article(extract(source, runtime.settings))], {}
-        report = ingest([(0, source)], runtime.store, runtime.models.embedder, runtime.settings, tenant)
+            return [to_article(extract(source, settings))], {}
+        report = ingest([(0, source)], store, embedder, settings, tenant)
         if report.failed:
             raise ExtractionError(report.results[0].error)
         ids = [report.results[0].article_id]
@@ -117,9 +115,11 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
 
 
 class Summarizer:
-    def __init__(self, llm: LLM, checker: Checker):
+    def __init__(self, llm: LLM, checker: Checker, embedder: Embedder, policy: SummaryPolicy):
         self.llm = llm
         self.checker = checker
+        self.embedder = embedder
+        self.policy = policy
         self.system = load_prompt("summarize-system", PROMPT_VERSION).render()
         self.template = load_prompt("summarize", PROMPT_VERSION)
         self.styles = dict(line.split(": ", 1) for line in
@@ -127,9 +127,9 @@ class Summarizer:
 
     def summarize(self, articles: Sequence[Article], chunks: dict[str, list[Chunk]], style: Style,
                   words: int | None = None, verify_mode: str = "remove") -> Summary:
-        words = words or DEFAULT_WORDS[style]
+        words = self.policy.words_for(style, words)
         usage, timings = Usage(), {"generate": 0.0, "verify": 0.0}
-        passages = select_salient(numbered_sentences(articles, chunks), self.checker.signals.embedder, SELECT_CHARS)
+        passages = select_salient(numbered_sentences(articles, chunks), self.embedder, self.policy)
         text = self._generate(passages, style, words, usage, timings)
         title_line, drafts = split_output(text, style, {p.n for p in passages})
         started = time.perf_counter()
@@ -144,7 +144,8 @@ class Summarizer:
         if title is None and len(articles) == 1:
             title = articles[0].title
         supported = sum(s.supported for s in checked)
-        kept = within_budget(checked if verify_mode == "flag" else [s for s in checked if s.supported], words)
+        kept = within_budget(checked if verify_mode == "flag" else [s for s in checked if s.supported],
+                             round(words * self.policy.budget_slack))
         out, citations = renumber(kept, passages)
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))
@@ -164,7 +165,7 @@ class Summarizer:
                   timings: dict[str, float]) -> str:
         started = time.perf_counter()
         instruction = self.styles[style].format(words=words)
-        completion = self.llm.complete(self._messages(passages, instruction), max_tokens=2 * words + 60)
+        completion = self.llm.complete(self._messages(passages, instruction), max_tokens=self.policy.max_tokens(words))
         usage.add(completion)
         timings["generate"] += _ms(started)
         return completion.text
@@ -180,10 +181,12 @@ class Summarizer:
             if sentence.supported:
                 result.append(sentence)
                 continue
-            sources = [by_number[n] for n in sentence.citations] or closest(sentence.text, passages)
+            sources = ([by_number[n] for n in sentence.citations]
+                       or closest(sentence.text, passages, self.policy.rewrite_sources))
             prompt = rewrite.render(passages=render_passages(sources), sentence=sentence.text)
             completion = self.llm.complete([{"role": "system", "content": self.system},
-                                            {"role": "user", "content": prompt}], max_tokens=80)
+                                            {"role": "user", "content": prompt}],
+                                           max_tokens=self.policy.rewrite_max_tokens)
             usage.add(completion)
             drafts = parse_cited_text(completion.text.strip().strip('"'), {p.n for p in sources})[:1]
             retried = verify(drafts, sources, self.checker) if drafts else []
@@ -195,7 +198,7 @@ class Summarizer:
         return result, rewritten
 
 
-def closest(text: str, passages: Sequence[Passage], count: int = 4) -> list[Passage]:
+def closest(text: str, passages: Sequence[Passage], count: int) -> list[Passage]:
     words = content_words(text)
     ranked = sorted(passages, key=lambda p: -len(words & content_words(p.text)))[:count]
     return sorted(ranked, key=lambda p: p.n)
@@ -223,8 +226,9 @@ def sentence_case(title: str, articles: Sequence[Article]) -> str:
     return " ".join([words[0]] + [w.lower() if w.lower().strip(",.:;!?") in lower else w for w in words[1:]])
 
 
-def select_salient(passages: list[Passage], embedder, budget: int) -> list[Passage]:
-    """The most salient sentences of each article within an equal share of `budget` characters."""
+def select_salient(passages: list[Passage], embedder: Embedder, policy: SummaryPolicy) -> list[Passage]:
+    """The most salient sentences of each article within an equal share of the policy's budget."""
+    budget = policy.select_chars
     if sum(p.end - p.start for p in passages) <= budget:
         return passages
     vectors = embedder.embed([p.text for p in passages])
@@ -236,7 +240,7 @@ def select_salient(passages: list[Passage], embedder, budget: int) -> list[Passa
     for indices in by_article.values():
         centroid = vectors[indices].mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
-        scores = {i: float(vectors[i] @ centroid) + LEAD_BONUS / (1 + rank) for rank, i in enumerate(indices)}
+        scores = {i: float(vectors[i] @ centroid) + policy.lead_bonus / (1 + rank) for rank, i in enumerate(indices)}
         used = 0
         for i in sorted(indices, key=lambda i: -scores[i]):
             length = passages[i].end - passages[i].start
@@ -247,11 +251,12 @@ def select_salient(passages: list[Passage], embedder, budget: int) -> list[Passa
     return sorted(chosen, key=lambda p: p.n)
 
 
-def within_budget(sentences: list[CheckedSentence], words: int) -> list[CheckedSentence]:
+def within_budget(sentences: list[CheckedSentence], most_words: int) -> list[CheckedSentence]:
+    """The sentences in order, up to the last that fits in `most_words` (the first always stays)."""
     kept, used = [], 0
     for sentence in sentences:
         count = len(sentence.text.split())
-        if kept and used + count > words * BUDGET_SLACK:
+        if kept and used + count > most_words:
             break
         kept.append(sentence)
         used += count

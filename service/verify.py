@@ -24,7 +24,6 @@ class CheckedSentence:
     citations: list[int]  # passage numbers
     supported: bool
     score: float  # the checker's support probability
-    recited: bool  # the citations are the checker's, not the generator's
 
 
 def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker: Checker,
@@ -34,7 +33,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
     by_number = {p.n: p for p in passages}
     checked = []
     for draft in drafts:
-        checked_on, recited = draft.citations, False  # the passages the verdict was given on
+        checked_on, recited = draft.citations, False  # recited: the checker chose the citations
         verdict = checker.check(draft.text, [by_number[n].text for n in checked_on]) if checked_on else None
         if (verdict is None or verdict.probability < threshold) and passages:
             everywhere = checker.check(draft.text, [p.text for p in passages])
@@ -50,8 +49,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
                 alone = checker.check(draft.text, [by_number[aligned[0]].text])
                 if alone.probability >= threshold:
                     citations, score = aligned[:1], alone.probability
-        checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score,
-                                       recited=recited))
+        checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score))
     return checked
 
 

@@ -13,5 +13,10 @@ def runtime() -> Runtime:
     return current_app.extensions["sourced"]
 
 
+def require_ready() -> None:
+    """A blueprint's `before_request`: its routes need the models in memory."""
+    runtime().require_ready()
+
+
 def tenant() -> str:
     return validate_tenant(request.headers.get(TENANT_HEADER, DEFAULT_TENANT))

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from service.api import runtime, tenant
 from service.api.schema import operation, parse_json, parse_query
 from service.errors import ProblemError
-from service.ingest.article import Article
+from service.records import Article
 from service.ingest.pipeline import Failed, IngestReport, Source, ingest, parse_item
 
 bp = Blueprint("articles", __name__, url_prefix="/v1/articles")
@@ -72,7 +72,8 @@ def create():
     body = request.get_json(silent=True)
     items = batch_items(body) if isinstance(body, dict) and "articles" in body else [parse_json(Source)]
     rt = runtime()
-    report = ingest(enumerate(items), rt.store, rt.models.embedder, rt.settings, tenant())
+    report = ingest(enumerate(items), rt.store, rt.models.embedder, rt.settings, tenant(),
+                    transport=rt.fetch_transport)
     if report.failed == len(items):
         raise ProblemError(422, "Nothing ingested", "; ".join(r.error for r in report.results),
                            [r.model_dump() for r in report.results])
@@ -116,5 +117,4 @@ def delete_article(article_id: str):
     store = runtime().store
     if not store.delete(tenant(), article_id):
         raise ProblemError(404, "Not Found", f"no article {article_id!r}")
-    store.keywords.refresh(tenant())
     return "", 204

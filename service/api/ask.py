@@ -7,13 +7,13 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response, current_app, stream_with_context
 
-from service.answer import AskRequest, AskResponse, ask, ask_events
-from service.api import runtime, tenant
+from service.answer import AskRequest, AskResponse, Event
+from service.api import require_ready, runtime, tenant
 from service.api.schema import operation, parse_json
 from service.errors import Problem
-from service.runtime import NotReady
 
 bp = Blueprint("ask", __name__, url_prefix="/v1")
+bp.before_request(require_ready)
 
 
 @bp.post("/ask")
@@ -22,21 +22,20 @@ bp = Blueprint("ask", __name__, url_prefix="/v1")
            "(this schema) with the checked sentences", body=AskRequest, response=AskResponse)
 def ask_view():
     body = parse_json(AskRequest)
-    rt = runtime()
-    if not rt.models.ready:
-        raise NotReady(rt.models.error or "models are still loading")
+    answerer = runtime().answerer()
     if not body.stream:
-        return ask(body, rt, tenant()).model_dump(mode="json")
-    events = ask_events(body, rt, tenant())
+        return answerer.ask(body, tenant()).model_dump(mode="json")
+    events = answerer.events(body, tenant())
     return Response(stream_with_context(_server_sent(events)), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-def _server_sent(events: Iterator[tuple[str, dict]]) -> Iterator[str]:
+def _server_sent(events: Iterator[Event]) -> Iterator[str]:
     """Once the stream has begun the status is sent, so a late failure is an `error` event."""
     try:
         for name, data in events:
-            yield f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+            payload = {"text": data} if name == "token" else data.model_dump(mode="json")
+            yield f"event: {name}\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
     except Exception as exc:
         current_app.logger.exception("ask stream failed")
         problem = Problem(status=500, title="Internal Server Error", detail=f"{exc.__class__.__name__}: {exc}")

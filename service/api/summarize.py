@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from service.api import runtime, tenant
+from service.api import require_ready, runtime, tenant
 from service.api.schema import operation, parse_json
 from service.errors import ProblemError
 from service.ingest.extract import ExtractionError
-from service.runtime import NotReady
-from service.summarize import Summarizer, SummarizeRequest, Summary, load_articles
+from service.summarize import SummarizeRequest, Summary, load_articles
 
 bp = Blueprint("summarize", __name__, url_prefix="/v1")
+bp.before_request(require_ready)
 
 
 @bp.post("/summarize")
@@ -20,13 +20,11 @@ bp = Blueprint("summarize", __name__, url_prefix="/v1")
 def summarize_view():
     body = parse_json(SummarizeRequest)
     rt = runtime()
-    if not rt.models.ready:
-        raise NotReady(rt.models.error or "models are still loading")
     try:
-        articles, chunks = load_articles(body, rt, tenant())
+        articles, chunks = load_articles(body, rt.store, rt.models.embedder, rt.settings, tenant())
     except LookupError as exc:
         raise ProblemError(404, "Not Found", str(exc)) from None
     except ExtractionError as exc:
         raise ProblemError(422, "Unusable text", str(exc)) from None
-    summary = Summarizer(rt.models.llm, rt.checker).summarize(articles, chunks, body.style, body.words, body.verify)
+    summary = rt.summarizer().summarize(articles, chunks, body.style, body.words, body.verify)
     return summary.model_dump(mode="json")

@@ -15,25 +15,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from service.ingest.chunk import sentence_spans
 from service.models.embedder import Embedder
+from service.text import content_words, name_forms, names, numbers, sentence_spans
 
-WORD = re.compile(r"[\w'’-]+", re.UNICODE)
-POSSESSIVE = re.compile(r"['’]s?$")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|without|n't|cannot|denied|denies|deny)\b|n[’']t\b",
                       re.IGNORECASE)
-NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-                "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "hundred": "100",
-                "thousand": "1000", "million": "1000000", "billion": "1000000000", "first": "1", "second": "2",
-                "third": "3", "half": "0.5", "dozen": "12"}
-STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
-being below between both but by can could did do does doing down during each few for from further had has have having
-he her here hers herself him himself his how i if in into is it its itself just me more most my myself now of off on
-once only or other our ours ourselves out over own same she should so some such than that the their theirs them
-themselves then there these they this those through to too under until up very was we were what when where which while
-who whom why will with would you your yours yourself yourselves said says say according told also would could may might
-must shall one""".split())
 ALIGNED = 3
 RESTATEMENT_SIMILARITY = 0.6
 CANDIDATES = 6  # source sentences per claim sentence that are embedded, chosen by word overlap
@@ -41,39 +27,6 @@ CANDIDATES = 6  # source sentences per claim sentence that are embedded, chosen 
 FEATURES = ("similarity_max", "similarity_mean_top", "novel_words_aligned", "novel_words_source",
             "novel_numbers_aligned", "novel_numbers_source", "novel_names_aligned", "novel_names_source",
             "negation_mismatch", "claim_words")
-
-
-def stem(word: str) -> str:
-    """A crude stem (the first six letters) so 'monitoring' meets 'monitored'."""
-    return word.lower().replace("’", "'")[:6]
-
-
-def content_words(text: str) -> set[str]:
-    return {stem(w) for w in WORD.findall(text) if len(w) > 2 and w.lower() not in STOPWORDS and not w.isdigit()}
-
-
-def numbers(text: str) -> set[str]:
-    found = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
-    found |= {NUMBER_WORDS[w.lower()] for w in WORD.findall(text) if w.lower() in NUMBER_WORDS}
-    return found
-
-
-def names(text: str) -> set[str]:
-    """Capitalised words that do not open a sentence: people, places, organisations."""
-    found = set()
-    for start, end in sentence_spans(text):
-        words = WORD.findall(text[start:end])
-        found |= {name_form(w) for w in words[1:] if w[:1].isupper() and w.lower() not in STOPWORDS}
-    return found
-
-
-def name_form(word: str) -> str:
-    """'Alibaba’s' and 'Alibaba's' are the name 'alibaba'."""
-    return POSSESSIVE.sub("", word.lower())
-
-
-def name_forms(text: str) -> set[str]:
-    return {name_form(w) for w in WORD.findall(text)}
 
 
 @dataclass

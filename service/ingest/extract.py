@@ -16,7 +16,7 @@ from datetime import date
 
 import httpx
 
-from service.ingest.article import ArticleFields
+from service.records import ArticleFields
 
 
 class ExtractionError(ValueError):
@@ -155,12 +155,14 @@ class FetchLimits:
     max_redirects: int = 3
 
 
-def fetch_url(url: str, fields: ArticleFields, limits: FetchLimits = FetchLimits()) -> Extracted:
+def fetch_url(url: str, fields: ArticleFields, limits: FetchLimits = FetchLimits(),
+              transport: httpx.BaseTransport | None = None) -> Extracted:
+    """`transport` carries the request (an httpx.MockTransport in tests); None is the network."""
     if not re.match(r"^https?://", url, re.IGNORECASE):
         raise ExtractionError(f"only http(s) URLs can be fetched, not {url!r}")
     try:
-        with httpx.Client(timeout=limits.timeout_s, follow_redirects=True,
-                          max_redirects=limits.max_redirects) as client:
+        with httpx.Client(timeout=limits.timeout_s, follow_redirects=True, max_redirects=limits.max_redirects,
+                          transport=transport) as client:
             with client.stream("GET", url, headers={"Accept": "text/html, text/plain;q=0.8"}) as response:
                 if response.status_code >= 400:
                     raise ExtractionError(f"fetching {url} gave HTTP {response.status_code}")

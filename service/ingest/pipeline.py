@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Literal, Protocol
 
+import httpx
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from service.ingest.article import ID_PATTERN, Article, ArticleFields, content_hash, derive_id
+from service.records import ID_PATTERN, Article, ArticleFields, content_hash, derive_id
 from service.ingest.chunk import chunk_article
 from service.ingest.extract import (ExtractionError, Extracted, FetchLimits, fetch_url, from_html,
                                     from_page_text, from_text)
 from service.models.embedder import Embedder
+from service.records import Chunk
 from service.settings import Settings
-from service.store import Store
 
 Status = Literal["added", "replaced", "unchanged", "failed"]
 GROUP_SIZE = 32
@@ -69,13 +71,24 @@ class IngestReport(BaseModel):
         return cls(results=results, **counts)
 
 
+class ArticleWriter(Protocol):
+    """Where ingestion writes (the store): it reads the current version and saves a new one."""
+
+    def current_hash(self, tenant: str, article_id: str) -> str | None: ...
+
+    def save(self, tenant: str, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None: ...
+
+    def refresh_keywords(self, tenant: str) -> None: ...
+
+
 class Failed(BaseModel):
     """An item that could not even be parsed (a malformed JSONL line, a file that is not text)."""
 
     error: str
 
 
-def extract(source: Source, settings: Settings) -> Extracted:
+def extract(source: Source, settings: Settings, transport: httpx.BaseTransport | None = None) -> Extracted:
+    """`transport` carries URL fetches (tests pass an httpx.MockTransport); None is the network."""
     fields = ArticleFields(**source.model_dump(include=set(ArticleFields.model_fields)))
     if source.html is not None:
         extracted = from_html(source.html, fields)
@@ -85,7 +98,7 @@ def extract(source: Source, settings: Settings) -> Extracted:
         extracted = from_text(source.text, fields)
     else:
         extracted = fetch_url(source.url, fields,
-                              FetchLimits(settings.fetch_timeout_s, settings.fetch_max_bytes))
+                              FetchLimits(settings.fetch_timeout_s, settings.fetch_max_bytes), transport)
     if len(extracted.text) > settings.max_article_chars:
         raise ExtractionError(f"the article text has {len(extracted.text):,} characters, over the "
                               f"limit of {settings.max_article_chars:,} (SOURCED_MAX_ARTICLE_CHARS)")
@@ -102,8 +115,9 @@ def to_article(extracted: Extracted) -> Article:
     )
 
 
-def ingest(items: Iterable[tuple[int, Source | Failed]], store: Store, embedder: Embedder, settings: Settings,
-           tenant: str, on_item: Callable[[ItemResult], None] | None = None) -> IngestReport:
+def ingest(items: Iterable[tuple[int, Source | Failed]], store: ArticleWriter, embedder: Embedder,
+           settings: Settings, tenant: str, on_item: Callable[[ItemResult], None] | None = None,
+           transport: httpx.BaseTransport | None = None) -> IngestReport:
     results: list[ItemResult] = []
 
     def record(result: ItemResult) -> None:
@@ -118,15 +132,15 @@ def ingest(items: Iterable[tuple[int, Source | Failed]], store: Store, embedder:
                 record(ItemResult(position=position, status="failed", error=item.error))
                 continue
             try:
-                article = to_article(extract(item, settings))
+                article = to_article(extract(item, settings, transport))
             except (ExtractionError, ValidationError) as exc:
                 record(ItemResult(position=position, article_id=item.id, status="failed", error=str(exc)))
                 continue
-            previous = store.texts.content_hash(tenant, article.id)
+            previous = store.current_hash(tenant, article.id)
             if previous == article.content_hash:
                 record(ItemResult(position=position, article_id=article.id, status="unchanged"))
                 continue
-            chunks = chunk_article(article.id, article.content_hash[:12], article.text,
+            chunks = chunk_article(article.id, article.version, article.text,
                                    settings.chunk_chars, settings.chunk_overlap_sentences)
             pending.append((position, article, chunks, "replaced" if previous else "added"))
         if not pending:
@@ -142,7 +156,7 @@ def ingest(items: Iterable[tuple[int, Source | Failed]], store: Store, embedder:
                                   error=f"storing failed: {exc.__class__.__name__}: {exc}"))
                 continue
             record(ItemResult(position=position, article_id=article.id, status=status, chunks=len(chunks)))
-    store.keywords.refresh(tenant)
+    store.refresh_keywords(tenant)
     return IngestReport.of(sorted(results, key=lambda r: r.position))
 
 

@@ -41,11 +41,14 @@ class ScriptedProvider(CustomLLM):
 
     def streaming(self, model, messages, *args, **kwargs) -> Iterator[GenericStreamingChunk]:
         words = self._answer(messages).split(" ")
+        prompt_words = sum(len(m["content"].split()) for m in messages)
         for i, word in enumerate(words):
             last = i == len(words) - 1
+            usage = {"prompt_tokens": prompt_words, "completion_tokens": len(words),
+                     "total_tokens": prompt_words + len(words)} if last else None
             yield GenericStreamingChunk(
                 text=word if last else word + " ", is_finished=last, finish_reason="stop" if last else "",
-                index=0, tool_use=None, usage=None,
+                index=0, tool_use=None, usage=usage,
             )
 
     async def astreaming(self, *args, **kwargs):

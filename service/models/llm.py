@@ -84,8 +84,12 @@ def register_provider(name: str, handler: CustomLLM) -> None:
 
 
 class LLM:
-    def __init__(self, settings: Settings):
+    """`max_concurrency`: calls worth having in flight at once (the embedded model runs one at a
+    time; None: as many as the caller likes, a remote server queues them)."""
+
+    def __init__(self, settings: Settings, max_concurrency: int | None = None):
         self.model = settings.llm_model
+        self.max_concurrency = max_concurrency
         self.max_tokens = settings.llm_max_tokens
         options = {"api_base": settings.llm_api_base, "api_key": settings.llm_api_key,
                    "timeout": settings.llm_timeout_s}
@@ -108,15 +112,6 @@ class LLM:
         try:
             response = litellm.completion(**self._kwargs(messages, max_tokens, stop))
         except Exception as exc:  # litellm maps every provider's failure onto its own exception tree
-            raise LLMError(f"{self.model}: {exc}") from exc
-        return _completion_from(response, self.model)
-
-    async def acomplete(
-        self, messages: Sequence[Message], max_tokens: int | None = None, stop: Sequence[str] | None = None
-    ) -> Completion:
-        try:
-            response = await litellm.acompletion(**self._kwargs(messages, max_tokens, stop))
-        except Exception as exc:
             raise LLMError(f"{self.model}: {exc}") from exc
         return _completion_from(response, self.model)
 

@@ -14,6 +14,17 @@ from service.models.reranker import RERANKERS, Reranker
 from service.settings import Settings
 
 
+def _local_llama(settings: Settings):
+    from service.models.local_llm import LocalLlamaProvider
+
+    return LocalLlamaProvider(settings)
+
+
+# litellm providers that run inside this process, by provider name: they are loaded with the
+# other models, and serve one call at a time.
+EMBEDDED_PROVIDERS = {LOCAL_PROVIDER: _local_llama}
+
+
 @dataclass
 class ModelInfo:
     role: str
@@ -41,16 +52,17 @@ class Models:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.llm = self.llm or LLM(self.settings)
+        self.llm = self.llm or LLM(self.settings, max_concurrency=1 if self._embedded_provider else None)
 
     @property
-    def _generator_is_local(self) -> bool:
-        return self.settings.llm_model.startswith(f"{LOCAL_PROVIDER}/")
+    def _embedded_provider(self):
+        """The factory of the in-process provider the model string names, or None for a remote one."""
+        return EMBEDDED_PROVIDERS.get(self.settings.llm_model.split("/", 1)[0])
 
     @property
     def ready(self) -> bool:
         reranker_ready = self.reranker is not None or self.settings.reranker == "none"
-        generator_ready = not self._generator_is_local or self._local_provider is not None
+        generator_ready = self._embedded_provider is None or self._local_provider is not None
         return self.error is None and self.embedder is not None and reranker_ready and generator_ready
 
     def load(self, *, reranker: bool = True, generator: bool = True) -> Models:
@@ -77,11 +89,9 @@ class Models:
             self.reranker = self._timed("reranker", lambda: RERANKERS[self.settings.reranker](threads))
         if not generator or any(i.role == "generator" for i in self.info):
             return
-        if self._generator_is_local:
-            from service.models.local_llm import LocalLlamaProvider
-
-            provider = LocalLlamaProvider(self.settings)
-            register_provider(LOCAL_PROVIDER, provider)
+        if self._embedded_provider is not None:
+            provider = self._embedded_provider(self.settings)
+            register_provider(self.settings.llm_model.split("/", 1)[0], provider)
             self._local_provider = provider
             self.info.append(ModelInfo("generator", self.settings.llm_model, [provider.path],
                                        provider.load_seconds))

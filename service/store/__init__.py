@@ -12,11 +12,11 @@ import re
 
 import numpy as np
 
-from service.ingest.article import Article, Chunk
+from service.records import Article, Chunk
 from service.settings import Settings
 from service.store.keywords import KeywordIndex
 from service.store.texts import TextStore
-from service.store.vectors import VectorStore, chroma_client
+from service.store.vectors import VectorStore, chroma_client, chunk_metadata
 
 TENANT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 DEFAULT_TENANT = "default"
@@ -38,29 +38,29 @@ class Store:
         self.vectors = VectorStore(chroma_client(settings), embedder_name, dimension)
         self.keywords = KeywordIndex(settings.data_dir / "keywords", self.texts)
 
+    def current_hash(self, tenant: str, article_id: str) -> str | None:
+        """The content hash of the article's current version, None if it is not stored."""
+        return self.texts.content_hash(tenant, article_id)
+
     def save(self, tenant: str, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
         """Add or replace an article so that readers see the old version or the new, never both."""
-        version = article.content_hash[:12]
-        metadatas = [
-            {"article_id": article.id, "version": version, "start": c.start, "end": c.end,
-             "source": article.source or "", "published": _day_number(article)}
-            for c in chunks
-        ]
         ids = [c.id for c in chunks]
-        self.vectors.upsert(tenant, ids, vectors, [c.text for c in chunks], metadatas)
+        self.vectors.upsert(tenant, ids, vectors, [c.text for c in chunks],
+                            [chunk_metadata(article, c) for c in chunks])
         try:
             self.texts.put(tenant, article, chunks)
         except BaseException:
             self.vectors.delete_ids(tenant, ids)
             raise
-        self.vectors.delete_article(tenant, article.id, keep_version=version)
+        self.vectors.delete_article(tenant, article.id, keep_version=article.version)
 
     def delete(self, tenant: str, article_id: str) -> bool:
         deleted = self.texts.delete(tenant, article_id)
         self.vectors.delete_article(tenant, article_id)
+        if deleted:
+            self.keywords.refresh(tenant)
         return deleted
 
-
-def _day_number(article: Article) -> int:
-    """Published date as yyyymmdd (0 when unknown), so Chroma can filter date ranges."""
-    return int(article.published.strftime("%Y%m%d")) if article.published else 0
+    def refresh_keywords(self, tenant: str) -> None:
+        """Bring the keyword index up to date after a batch of saves."""
+        self.keywords.refresh(tenant)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from service.ingest.article import Article, Chunk
+from service.records import Article, Chunk
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (

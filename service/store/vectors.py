@@ -8,12 +8,14 @@ vectors in. Writes are split by the client's maximum batch size.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
+from service.records import Article, Chunk, Filters
 from service.settings import Settings
 
 
@@ -77,12 +79,44 @@ class VectorStore:
         for i in range(0, len(ids), self.max_batch):
             self.collection(tenant).delete(ids=list(ids[i:i + self.max_batch]))
 
-    def query(self, tenant: str, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the nearest chunks, best first."""
+    def query(self, tenant: str, vector: np.ndarray, k: int, filters: Filters | None = None
+              ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest chunks that pass `filters`, best first."""
         collection = self.collection(tenant)
-        result = collection.query(query_embeddings=[vector], n_results=k, where=where or None,
+        if not collection.count():
+            return []
+        result = collection.query(query_embeddings=[vector], n_results=k, where=_where(filters),
                                   include=["distances"])
         return [(chunk_id, 1.0 - distance) for chunk_id, distance in zip(result["ids"][0], result["distances"][0])]
 
     def count(self, tenant: str) -> int:
         return self.collection(tenant).count()
+
+
+def chunk_metadata(article: Article, chunk: Chunk) -> dict:
+    """What Chroma keeps beside a chunk's vector: enough to filter and to delete by version."""
+    return {"article_id": article.id, "version": article.version, "start": chunk.start, "end": chunk.end,
+            "source": article.source or "", "published": _day_number(article.published)}
+
+
+def _day_number(day: date | None) -> int:
+    """A date as yyyymmdd (0 when unknown), so Chroma can compare date ranges."""
+    return int(day.strftime("%Y%m%d")) if day else 0
+
+
+def _where(filters: Filters | None) -> dict | None:
+    """`filters` in Chroma's filter syntax."""
+    if filters is None:
+        return None
+    clauses: list[dict] = []
+    if filters.article_ids:
+        clauses.append({"article_id": {"$in": filters.article_ids}})
+    if filters.source is not None:
+        clauses.append({"source": filters.source})
+    if filters.published_from is not None:
+        clauses.append({"published": {"$gte": _day_number(filters.published_from)}})
+    if filters.published_to is not None:
+        clauses.append({"published": {"$lte": _day_number(filters.published_to)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

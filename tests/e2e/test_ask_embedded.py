@@ -2,19 +2,19 @@
 
 import pytest
 
-from service.answer import NOT_IN_SOURCES, AskRequest, ask
+from eval.datasets import corpus_sources
+from service.answer import NOT_IN_SOURCES, AskRequest
 from service.ingest.pipeline import ingest
 from service.runtime import Runtime
-from tests.conftest import corpus_sources
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def corpus(embedded_models, tmp_path_factory):
-    settings = embedded_models.settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("ask") / "data"})
-    runtime = Runtime(settings=settings, models=embedded_models)
-    report = ingest(enumerate(corpus_sources()), runtime.store, embedded_models.embedder, settings, "default")
+    runtime = Runtime(embedded_models).over(tmp_path_factory.mktemp("ask") / "data")
+    report = ingest(enumerate(corpus_sources()), runtime.store, embedded_models.embedder, runtime.settings,
+                    "default")
     assert report.failed == 0
     return runtime
 
@@ -28,7 +28,7 @@ def assert_cited_verbatim(response, runtime):
 
 
 def test_who_is_monitoring_whom_and_why(corpus):
-    response = ask(AskRequest(question="Who is monitoring whom, and why?"), corpus, "default")
+    response = corpus.answerer().ask(AskRequest(question="Who is monitoring whom, and why?"), "default")
     assert_cited_verbatim(response, corpus)
     answer = response.answer.lower()
     assert "alibaba" in answer and ("belgi" in answer or "vsse" in answer)
@@ -40,11 +40,11 @@ def test_who_is_monitoring_whom_and_why(corpus):
 
 
 def test_did_alibaba_admit_wrongdoing(corpus):
-    response = ask(AskRequest(question="Did Alibaba admit wrongdoing?"), corpus, "default")
+    response = corpus.answerer().ask(AskRequest(question="Did Alibaba admit wrongdoing?"), "default")
     assert_cited_verbatim(response, corpus)
     assert "denied" in response.answer.lower()
 
 
 def test_a_question_the_corpus_cannot_answer(corpus):
-    response = ask(AskRequest(question="What is the population of Lima, Peru?"), corpus, "default")
+    response = corpus.answerer().ask(AskRequest(question="What is the population of Lima, Peru?"), "default")
     assert not response.found and response.answer == NOT_IN_SOURCES

@@ -5,11 +5,11 @@ import json
 import pytest
 
 from service.checker import Checker, CheckerInputError
-from tests.conftest import SHARED_DATA
+from eval.datasets import SEED_ARTICLE
 
 pytestmark = pytest.mark.e2e
 
-SEED = json.loads((SHARED_DATA / "seed_article.json").read_text())["text"]
+SEED = json.loads(SEED_ARTICLE.read_text())["text"]
 
 
 class CountingJudge:

@@ -1,5 +1,6 @@
 """The store against a real `chroma run` server on 127.0.0.1 (client/server mode)."""
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -42,7 +43,7 @@ def chroma_url(tmp_path_factory):
 
 def test_ingest_and_search_through_a_chroma_server(runtime, chroma_url):
     settings = runtime.settings.model_copy(update={"chroma_url": chroma_url})
-    remote = Runtime(settings=settings, models=runtime.models)
+    remote = Runtime(dataclasses.replace(runtime.models, settings=settings))
     report = ingest(enumerate([
         Source(id="port", text="The port authority approved the harbour expansion on Monday, its chairman said."),
         Source(id="rail", text="Rail workers will strike on Friday over pay, the union said today."),

@@ -5,7 +5,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from service.ingest.article import ArticleFields
+from service.records import ArticleFields
 from service.ingest.extract import ExtractionError, FetchLimits, fetch_url
 
 ARTICLE = b"""<html><head><title>Harbour - Port News</title></head><body><nav>Home | Sport</nav>

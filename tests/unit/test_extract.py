@@ -2,14 +2,14 @@ import json
 
 import pytest
 
-from service.ingest.article import ArticleFields
+from service.records import ArticleFields
 from service.ingest.extract import ExtractionError, decode_body, from_html, from_page_text, from_text
-from tests.conftest import SHARED_DATA
+from tests.conftest import TEST_DATA
 
 
 def test_seed_page_comes_out_as_the_article_alone():
-    page = (SHARED_DATA / "seed_page.txt").read_text()
-    clean = json.loads((SHARED_DATA / "seed_article.json").read_text())
+    page = (TEST_DATA / "seed_page.txt").read_text()
+    clean = json.loads((TEST_DATA / "seed_article.json").read_text())
     extracted = from_page_text(page, ArticleFields())
     assert extracted.text == clean["text"]
     for furniture in ("Support Our Journalism", "LEAVE A REPLY", "Please enter", "Most Popular", "Disclaimer"):

@@ -1,6 +1,5 @@
 """The LLM seam, with the model faked at litellm's custom-provider boundary."""
 
-import asyncio
 
 import pytest
 
@@ -29,11 +28,6 @@ def test_stream_yields_pieces_that_join_to_the_answer(echo):
     pieces = list(llm_for("fake/echo").stream([{"role": "user", "content": "one two"}]))
     assert len(pieces) > 1
     assert "".join(pieces) == "You said: one two"
-
-
-def test_async_completion(echo):
-    completion = asyncio.run(llm_for("fake/echo").acomplete([{"role": "user", "content": "hi"}]))
-    assert completion.text == "You said: hi"
 
 
 def test_next_token_probabilities_is_none_when_the_provider_has_no_logprobs(echo):

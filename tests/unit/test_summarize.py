@@ -7,9 +7,7 @@ import pytest
 from service.digest import Selection, SummaryCache, build_digest, render, select_articles
 from service.errors import PROBLEM_JSON
 from service.ingest.pipeline import Source, ingest
-from service.models.fake_llm import register_fake
-from service.summarize import SELECT_CHARS, Summarizer
-from tests.conftest import client_of
+from tests.conftest import client_of, fake_runtime
 
 HARBOUR = ("The port authority approved the harbour expansion on Monday, its chairman said. "
            "Work on the new quay starts in March and will cost 40 million euros. "
@@ -54,10 +52,8 @@ def script():
 
 
 @pytest.fixture
-def rt(runtime, script):
-    register_fake(script)
-    runtime.settings = runtime.settings.model_copy(update={"checker_judge": "none"})
-    runtime.models.settings = runtime.settings
+def rt(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
     sources = [Source(id="harbour", title="Harbour expansion approved", text=HARBOUR, url="https://example.org/h",
                       source="Port News"),
                Source(id="rail", title="Rail strike", text=RAIL, source="Rail Daily"),
@@ -66,11 +62,21 @@ def rt(runtime, script):
     return runtime
 
 
+def select(rt, selection):
+    return select_articles(selection, rt.store, rt.models.embedder, rt.reranker, rt.answer_policy.relevance_floor,
+                           "default")
+
+
+def digest_of(rt, articles):
+    cache = SummaryCache(rt.settings.data_dir / "cache" / "summaries")
+    return build_digest(articles, rt.summarizer(), rt.store, cache, "default", title="Morning")
+
+
 def summarize(rt, ids, style="brief", words=None):
     texts = rt.store.texts
     articles = [texts.get("default", i) for i in ids]
-    return Summarizer(rt.models.llm, rt.checker).summarize(articles, {a.id: texts.chunks_of("default", a)
-                                                                      for a in articles}, style, words)
+    return rt.summarizer().summarize(articles, {a.id: texts.chunks_of("default", a) for a in articles}, style,
+                                     words)
 
 
 def test_summary_sentences_cite_verbatim_spans(rt):
@@ -84,10 +90,12 @@ def test_summary_sentences_cite_verbatim_spans(rt):
 
 
 def test_newsletter_title_is_checked_and_bullets_are_lines(rt, script):
-    script.summary = lambda p: ("Title: Port authority approved harbour expansion [1]\n"
+    script.summary = lambda p: ("Title: Port authority approved harbour expansion on Monday [1]\n"
                                 + cite_first_words(p))
     newsletter = summarize(rt, ["harbour"], style="newsletter")
-    assert newsletter.title == "Port authority approved harbour expansion"
+    assert newsletter.title == "Port authority approved harbour expansion on Monday"
+    script.summary = lambda p: "Title: Mayor resigns in Brussels bribery scandal [1]\n" + cite_first_words(p)
+    assert summarize(rt, ["harbour"], style="newsletter").title == "Harbour expansion approved"  # the article's
     script.summary = lambda p: "\n".join(f"- {text} [{n}]" for n, text in numbered(p).items())
     bullets = summarize(rt, ["harbour"], style="bullets")
     assert bullets.summary.count("\n- ") == 2 and bullets.summary.startswith("- ")
@@ -118,7 +126,7 @@ def test_long_and_many_articles_are_reduced_to_salient_sentences_from_each(rt, s
     script.summary = lambda p: prompts.append(p) or cite_first_words(p)
     summary = summarize(rt, ["long", "rail"])
     shown = numbered(prompts[0])
-    assert sum(len(text) for text in shown.values()) <= SELECT_CHARS
+    assert sum(len(text) for text in shown.values()) <= rt.summary_policy.select_chars
     assert any("Rail workers" in text for text in shown.values())  # each article keeps a share
     assert any(text.startswith("Report 0:") for text in shown.values())  # the lead counts most
     assert summary.sentences and all(s.supported for s in summary.sentences)
@@ -158,8 +166,8 @@ def test_bad_summarize_requests_are_problems(client, body, status):
 
 def test_digest_groups_renders_and_reports_a_failing_article(rt, script):
     script.fail_on = "Rail workers"
-    articles = select_articles(Selection(), rt, "default")
-    digest = build_digest(articles, rt, "default", title="Morning")
+    articles = select(rt, Selection())
+    digest = digest_of(rt, articles)
     assert [item.article_id for item in digest.failed] == ["rail"] and "overloaded" in digest.failed[0].error
     assert {item.article_id for item in digest.items} == {"harbour", "flood"}
     html = render(digest, "html")
@@ -170,21 +178,21 @@ def test_digest_groups_renders_and_reports_a_failing_article(rt, script):
 
 
 def test_digest_selection_by_source_and_topic(rt):
-    assert {a.id for a in select_articles(Selection(source="Port News"), rt, "default")} == {"harbour", "flood"}
-    assert [a.id for a in select_articles(Selection(topic="rail workers strike pay"), rt, "default")] == ["rail"]
-    with pytest.raises(LookupError):
-        select_articles(Selection(article_ids=["rail", "nope"]), rt, "default")
+    assert {a.id for a in select(rt, Selection(source="Port News"))} == {"harbour", "flood"}
+    assert [a.id for a in select(rt, Selection(topic="rail workers strike pay"))] == ["rail"]
+    with pytest.raises(LookupError, match="no article 'nope'$"):
+        select(rt, Selection(article_ids=["rail", "rail", "nope"]))
 
 
 def test_a_digest_killed_halfway_resumes_without_redoing_finished_articles(rt, script):
     articles = [rt.store.texts.get("default", i) for i in ("harbour", "flood", "rail")]
     script.interrupt_on = "Rail workers"
     with pytest.raises(KeyboardInterrupt):
-        build_digest(articles, rt, "default", title="Morning")
+        digest_of(rt, articles)
     cache = SummaryCache(rt.settings.data_dir / "cache" / "summaries")
     assert len(list(cache.directory.glob("*.json"))) == 2
     script.interrupt_on = None
     script.calls.clear()
-    digest = build_digest(articles, rt, "default", title="Morning")
+    digest = digest_of(rt, articles)
     assert script.calls == ["summary"]  # only the rail article was summarised again
     assert {item.article_id: item.cached for item in digest.items} == {"harbour": True, "flood": True, "rail": False}

@@ -1,0 +1,81 @@
+"""Every tuned number of the answer and summary pipelines, in one place, with why it has its value.
+
+The policies are frozen and built once from the settings (and, for floors in the
+reranker's units, from the reranker in use); stages receive the policy they follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from service.settings import Settings
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    # Floors in the reranker's units (each reranker says how its own were set):
+    # below `relevance_floor` no retrieved sentence answers, so the answer is "not in the
+    # sources" and no model is asked; below `offer_floor` a sentence is about something else
+    # and is not offered to the generator at all.
+    relevance_floor: float
+    offer_floor: float
+    # Retrieval: the chunks whose sentences the reranker scores. Six chunks of ~800 characters
+    # hold the answer's passage for 96 of the first 100 HaluEval questions.
+    chunk_candidates: int = 6
+    # Asked of the vector and the keyword index before fusion: three per kept chunk, so that a
+    # chunk found by one index alone still reaches the fused list.
+    candidates_per_index: int = 18
+    # The cross-encoder costs ~10 ms a sentence on 2 cores: the first 16 in fused order.
+    scored_sentences: int = 16
+    # Weight of the article's best sentence score in each of its sentences' rank, so that the
+    # second half of an answer ("why") stays beside the first.
+    article_prior: float = 0.5
+    # Characters of source sentences in the prompt. With the worked-example turns, 1450 keeps
+    # bench/ask.py's 10k-chunk prompts at about 700 tokens; more slowed the 1.5B model and
+    # let off-topic sentences crowd out the ones that answer.
+    passage_budget_chars: int = 1450
+    # Above the checker's balanced threshold (0.5): a reader is hurt more by a kept sentence its
+    # quotes do not support than by an answer that says less.
+    min_support: float = 0.7
+    # The extractive answer: at most three sentences, each within 3 reranker logits of the best,
+    # so a stray sentence from another story is not stitched in.
+    extractive_sentences: int = 3
+    extractive_margin: float = 3.0
+    # Condensing a follow-up: the last six turns, and a one-line question.
+    condense_turns: int = 6
+    condense_max_tokens: int = 60
+
+    @classmethod
+    def from_settings(cls, settings: Settings, relevance_floor: float, offer_floor: float) -> AnswerPolicy:
+        """`relevance_floor` and `offer_floor` are the reranker's own, in its units;
+        SOURCED_MIN_RELEVANCE overrides the first."""
+        floor = settings.min_relevance if settings.min_relevance is not None else relevance_floor
+        return cls(relevance_floor=floor, offer_floor=offer_floor, min_support=settings.answer_min_support)
+
+
+@dataclass(frozen=True)
+class SummaryPolicy:
+    # Default word budgets per style: a headline line, a paragraph, a few bullets, a newsletter item.
+    default_words: dict[str, int] = field(
+        default_factory=lambda: {"headline": 14, "brief": 60, "bullets": 80, "newsletter": 110})
+    # Source sentences given to the model (about 500 tokens): the embedded 1.5B model reads
+    # ~40 tokens/s and invents more on long inputs.
+    select_chars: int = 2000
+    # News puts the main facts first: the lead sentence's salience gets +0.3, the next +0.15, ...
+    lead_bonus: float = 0.3
+    # Sentences past this share of the word budget are cut, whole.
+    budget_slack: float = 1.25
+    # Output tokens for a summary of N words: about two tokens a word, plus the citation markers.
+    tokens_per_word: int = 2
+    token_overhead: int = 60
+    # A rewrite of one unsupported sentence: one sentence out, from the four closest sources.
+    rewrite_max_tokens: int = 80
+    rewrite_sources: int = 4
+    # Digest topics: the cosine between an article and a topic's centroid to join it.
+    topic_similarity: float = 0.35
+
+    def words_for(self, style: str, words: int | None) -> int:
+        return words or self.default_words[style]
+
+    def max_tokens(self, words: int) -> int:
+        return self.tokens_per_word * words + self.token_overhead

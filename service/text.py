@@ -1,0 +1,102 @@
+"""Text utilities every stage shares: sentence spans, words, stop words, numbers and name forms.
+
+Sentences come from blingfire within each paragraph (it does not see paragraph breaks
+itself). Spans index the text they were found in, so `text[start:end]` is the sentence.
+Imports nothing of the service.
+"""
+
+from __future__ import annotations
+
+import re
+
+import blingfire
+
+PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+# "...in the 19th century.First for Women is..." : pages and datasets glue sentences without
+# a space, where blingfire sees one sentence. A full stop between a lower-case word and a
+# capitalised one still ends a sentence (abbreviations like "U.S.Army" stay whole).
+GLUED_END = re.compile(r"(?<=[a-z0-9)\"”’])[.!?](?=[A-Z][a-z])")
+
+WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+POSSESSIVE = re.compile(r"['’]s?$")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "hundred": "100",
+                "thousand": "1000", "million": "1000000", "billion": "1000000000", "first": "1", "second": "2",
+                "third": "3", "half": "0.5", "dozen": "12"}
+STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from further had has have having
+he her here hers herself him himself his how i if in into is it its itself just me more most my myself now of off on
+once only or other our ours ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were what when where which while
+who whom why will with would you your yours yourself yourselves said says say according told also would could may might
+must shall one""".split())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, whitespace excluded, in order, never overlapping.
+
+    Only blingfire's sentence *ends* are used: each sentence runs from the end of the one
+    before to its own end, so every visible character belongs to exactly one sentence even
+    where blingfire skips characters (control codes, stray marks) in its offsets.
+    """
+    spans: list[tuple[int, int]] = []
+    for paragraph in PARAGRAPH.finditer(text):
+        base, body = paragraph.start(), paragraph.group()
+        _, offsets = blingfire.text_to_sentences_and_offsets(body)
+        ends = sorted({min(end, len(body)) for _, end in offsets or []} | {len(body)}
+                      | {glued.end() for glued in GLUED_END.finditer(body)})
+        cursor = 0
+        for end in ends:
+            start = cursor
+            while start < end and body[start].isspace():
+                start += 1
+            stop = end
+            while stop > start and body[stop - 1].isspace():
+                stop -= 1
+            if start < stop:
+                spans.append((base + start, base + stop))
+                cursor = end
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def stem(word: str) -> str:
+    """A crude stem (the first six letters) so 'monitoring' meets 'monitored'."""
+    return word.lower().replace("’", "'")[:6]
+
+
+def content_words(text: str) -> set[str]:
+    return {stem(w) for w in WORD.findall(text) if len(w) > 2 and w.lower() not in STOPWORDS and not w.isdigit()}
+
+
+def query_words(text: str) -> set[str]:
+    """Lower-cased words of a query or passage, stop words removed, unstemmed."""
+    return set(re.findall(r"\w+", text.lower())) - STOPWORDS
+
+
+def numbers(text: str) -> set[str]:
+    found = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
+    found |= {NUMBER_WORDS[w.lower()] for w in WORD.findall(text) if w.lower() in NUMBER_WORDS}
+    return found
+
+
+def name_form(word: str) -> str:
+    """'Alibaba’s' and 'Alibaba's' are the name 'alibaba'."""
+    return POSSESSIVE.sub("", word.lower())
+
+
+def name_forms(text: str) -> set[str]:
+    return {name_form(w) for w in WORD.findall(text)}
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that do not open a sentence: people, places, organisations."""
+    found = set()
+    for start, end in sentence_spans(text):
+        words = WORD.findall(text[start:end])
+        found |= {name_form(w) for w in words[1:] if w[:1].isupper() and w.lower() not in STOPWORDS}
+    return found
