@@ -59,6 +59,7 @@ eval: install
 	$(BIN)/sourced eval faithfulness --data $(DATA)/summac_factcc.jsonl --limit 150 --out $(REPORTS)
 	$(BIN)/sourced eval qa --data $(DATA)/halueval_qa_dev.jsonl --out $(REPORTS)
 	$(BIN)/sourced eval citations --data $(DATA)/halueval_qa_dev.jsonl --limit 50 --out $(REPORTS)
+	$(BIN)/sourced eval citations --data $(DATA)/halueval_qa_dev.jsonl --limit 50 --split heldout --out $(REPORTS)
 	$(BIN)/sourced eval summaries --data $(DATA)/summedits_news.jsonl --out $(REPORTS)
 
 clean:

@@ -1,44 +1,44 @@
-"""`sourced eval citations`: ALCE citation recall and precision of the service's own answers.
+"""`sourced eval citations`: the service's own answers to HaluEval questions, as a reader would count them.
 
-Every row's `knowledge` passage is ingested as the corpus; the first N questions are asked
-through the same `ask` the API serves (generate mode). Then, as in ALCE (Gao et al., 2023):
-- citation recall: the share of answer sentences entailed by the union of their quotes;
-- citation precision: the share of citations that are needed: a citation counts when the
-  sentence is entailed by its quotes and that citation alone entails it, or the others do
-  not without it;
-- correctness: the answer contains `right_answer` (ALCE's "str_em", after normalising).
-ALCE's entailment model (TRUE, T5-11B) cannot run here; the judge is the generator asked
-yes/no with next-token probabilities (the checker's LLM judge, without the fast signals the
-service itself verified with), which makes these figures an estimate, not ALCE's numbers.
+Every row's `knowledge` passage is ingested as the corpus. Each question is asked twice through
+the same `Answerer.ask` the API serves (generate mode):
+- answerable: over the whole corpus (its own passage is in it);
+- unanswerable: with its own passage filtered out, so the honest answer is "not in the sources".
+Figures:
+- correct: the answer is found and contains `right_answer` as whole words after SQuAD-style
+  normalisation, or, for a yes/no gold, takes its stance (eval/metrics.py); token F1 beside it;
+- false "not in the sources" on answerable questions, and "not in the sources" on unanswerable;
+- ALCE citation recall (answer sentences entailed by the union of their quotes) and precision
+  (citations needed: the sentence is entailed and that citation alone entails it, or the others
+  do not without it), as in Gao et al. (2023). ALCE's entailment model (TRUE, T5-11B) cannot run
+  here: the judge is the embedded generator, the same model family that wrote and checked the
+  answers, so these two figures are the service's own account. The run therefore also writes a
+  review file of randomly drawn answer sentences with their quotes, for a person to judge.
+`--split dev` asks the first N questions; `--split heldout` a seeded N of the rest of the file.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import re
-import string
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from eval.datasets import load_jsonl
+from eval.metrics import is_correct, token_f1
 from eval.report import figures_table, write_markdown
 from service.answer import AskRequest, AskResponse
-from service.checker.judge import Judge
+from service.checker import Judge
 from service.ingest.pipeline import Source, ingest
+from service.records import Filters
 from service.runtime import Runtime
 
 TENANT = "eval-citations"
 ENTAILED = 0.5
-
-
-def normalise(text: str) -> str:
-    text = text.lower().translate(str.maketrans("", "", string.punctuation))
-    return " ".join(w for w in text.split() if w not in {"a", "an", "the"})
-
-
-def contains_answer(answer: str, right_answer: str) -> bool:
-    return normalise(right_answer) in normalise(answer)
+REVIEW_SENTENCES = 30
 
 
 def citation_scores(response: AskResponse, entails) -> tuple[int, int, int, int, list[bool]]:
@@ -63,9 +63,17 @@ def citation_scores(response: AskResponse, entails) -> tuple[int, int, int, int,
     return entailed, len(response.sentences), needed, cited, verdicts
 
 
-def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None) -> dict:
+def questions(rows: list[dict], limit: int | None, split: str, seed: int) -> list[dict]:
+    if split == "dev":
+        return rows[:limit] if limit else rows
+    rest = rows[limit or 0:]
+    return random.Random(seed).sample(rest, min(limit or len(rest), len(rest)))
+
+
+def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, split: str = "dev",
+        seed: int = 13) -> dict:
     rows = load_jsonl(data)
-    asked = rows[:limit] if limit else rows
+    asked = questions(rows, limit, split, seed)
     judge = Judge(runtime.models.llm)
 
     def entails(sentence: str, quotes: list[str]) -> bool:
@@ -73,67 +81,109 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None) -> di
 
     started = time.perf_counter()
     totals = [0, 0, 0, 0]
-    correct = not_found = removed = 0
-    worst: list[tuple[str, str, str]] = []
+    correct = false_abstentions = removed = fallbacks = 0
+    f1s: list[float] = []
     records: list[dict] = []
+    unanswerable: list[AskResponse] = []
     with tempfile.TemporaryDirectory(prefix="sourced-eval-citations-") as data_dir:
         corpus = runtime.over(Path(data_dir))
-        settings = corpus.settings
         ingest(enumerate(Source(id=row["id"], text=row["knowledge"], title=row["question"][:80]) for row in rows),
-               corpus.store, corpus.models.embedder, settings, TENANT)
+               corpus.store, corpus.models.embedder, corpus.settings, TENANT)
         answerer = corpus.answerer()
+        all_ids = [row["id"] for row in rows]
         for row in asked:
             response = answerer.ask(AskRequest(question=row["question"]), TENANT)
             *scores, verdicts = citation_scores(response, entails)
             totals = [t + s for t, s in zip(totals, scores)]
-            records.append(_record(row, response, verdicts))
-            correct += contains_answer(response.answer, row["right_answer"])
-            not_found += not response.found
+            right = response.found and is_correct(response.answer, row["right_answer"])
+            correct += right
+            f1s.append(token_f1(response.answer, row["right_answer"]) if response.found else 0.0)
+            false_abstentions += not response.found
             removed += response.removed
-            if scores[0] < scores[1] or not contains_answer(response.answer, row["right_answer"]):
-                worst.append((row["question"], row["right_answer"], response.answer))
+            fallbacks += response.fallback is not None
+            records.append(_record(row, response, verdicts, right))
+        answerable_seconds = time.perf_counter() - started
+        for row in asked:
+            others = Filters(article_ids=[i for i in all_ids if i != row["id"]])
+            unanswerable.append(answerer.ask(AskRequest(question=row["question"], filters=others), TENANT))
     seconds = time.perf_counter() - started
     entailed, sentences, needed, cited = totals
-    figures = {"dataset": data.name, "questions": len(asked), "corpus_passages": len(rows),
+    answered = len(asked) - false_abstentions
+    honest = sum(not r.found for r in unanswerable)
+    figures = {"dataset": data.name, "split": split, "questions": len(asked), "corpus_passages": len(rows),
+               "correct": correct / len(asked), "correct_of_answered": correct / answered if answered else 0.0,
+               "token_f1": statistics.mean(f1s) if f1s else 0.0,
+               "false_not_in_sources": false_abstentions / len(asked),
+               "extractive_fallbacks": fallbacks / len(asked),
+               "unanswerable_not_in_sources": honest / len(asked),
                "citation_recall": entailed / sentences if sentences else 0.0,
                "citation_precision": needed / cited if cited else 0.0,
-               "correct": correct / len(asked), "not_in_sources": not_found / len(asked),
                "sentences": sentences, "citations": cited, "removed_sentences": removed,
-               "seconds_per_question": seconds / len(asked)}
-    name = f"citations-{data.stem}" + ("" if limit is None else f"-n{limit}")
+               "seconds_per_question": answerable_seconds / len(asked), "seconds_total": seconds}
+    name = f"citations-{data.stem}-{split}" + ("" if limit is None else f"-n{limit}")
+    out.mkdir(parents=True, exist_ok=True)
     with (out / f"{name}.jsonl").open("w") as records_file:
         records_file.writelines(json.dumps(record) + "\n" for record in records)
-    examples = "\n".join(f"| {_cell(q)} | {_cell(a)} | {_cell(r)} |" for q, a, r in worst[:15])
-    write_markdown(out, name, f"""# Citations of the service's answers on {data.name}
+    review = write_review(out, name, records, seed)
+    invented = [(row, r) for row, r in zip(asked, unanswerable) if r.found]
+    wrong = [r for r in records if not r["correct"]]
+    write_markdown(out, name, f"""# The service's answers on {data.name} ({split})
 
-Command: `sourced eval citations --data {data}{'' if limit is None else f' --limit {limit}'}`
+Command: `sourced eval citations --data {data} --split {split}{'' if limit is None else f' --limit {limit}'}`
 
-{len(asked)} questions asked (generate mode, embedded model) over a corpus of all {len(rows)} knowledge passages.
-Every answer, its quotes and the judge's verdicts: `{name}.jsonl` beside this report.
+{len(asked)} questions asked (generate mode, embedded model) over a corpus of all {len(rows)} knowledge passages,
+then each again with its own passage filtered out. Every answer, its quotes and the judge's verdicts:
+`{name}.jsonl`; {REVIEW_SENTENCES} randomly drawn answer sentences for a person to judge: `{review.name}`.
 
-- ALCE citation recall **{figures['citation_recall']:.3f}** ({entailed} of {sentences} sentences entailed by their quotes)
-- ALCE citation precision **{figures['citation_precision']:.3f}** ({needed} of {cited} citations needed)
-- correct (answer contains `right_answer`) **{figures['correct']:.3f}**; "not in the sources" {figures['not_in_sources']:.3f}
+Answerable (each question's passage in the corpus):
+- correct **{figures['correct']:.2f}** (found, and `right_answer` in it as whole words, or its yes/no stance);
+  correct of those answered {figures['correct_of_answered']:.2f}; token F1 {figures['token_f1']:.2f}
+- false "not in the sources" **{figures['false_not_in_sources']:.2f}**; answered from quotes alone
+  (extractive fallback) {figures['extractive_fallbacks']:.2f}
+- ALCE citation recall **{figures['citation_recall']:.3f}** ({entailed} of {sentences} sentences entailed by their quotes),
+  precision **{figures['citation_precision']:.3f}** ({needed} of {cited} citations needed), judged by the embedded
+  generator (the same model family that wrote and checked the answers: see the review file for a reader's count)
 - {removed} generated sentences removed by verification; {figures['seconds_per_question']:.1f} s per question
 
-The entailment judge is the embedded generator (yes/no from next-token probabilities), not
-ALCE's TRUE T5-11B, so compare with published ALCE figures (for example ChatGPT on ASQA:
-citation recall 73.6, precision 72.5) with care.
+Unanswerable (its own passage filtered out): "not in the sources" **{figures['unanswerable_not_in_sources']:.2f}**.
 
-## Answers that were wrong or not fully entailed
+## Answerable questions answered wrongly or not at all
 
 | question | right answer | service answer |
 |---|---|---|
-{examples}
+{chr(10).join(f"| {_cell(r['question'])} | {_cell(r['right_answer'])} | {_cell(r['answer'])} |" for r in wrong[:20])}
+
+## Unanswerable questions that got an answer
+
+| question | service answer |
+|---|---|
+{chr(10).join(f"| {_cell(row['question'])} | {_cell(r.answer)} |" for row, r in invented[:20])}
 
 {figures_table(figures)}""")
     return figures
 
 
-def _record(row: dict, response: AskResponse, verdicts: list[bool]) -> dict:
+def write_review(out: Path, name: str, records: list[dict], seed: int) -> Path:
+    """A seeded random sample of answer sentences with their quotes, as a form a reader fills in."""
+    sentences = [(record["question"], s) for record in records for s in record["sentences"]]
+    sample = random.Random(seed).sample(sentences, min(REVIEW_SENTENCES, len(sentences)))
+    blocks = []
+    for i, (question, sentence) in enumerate(sample, 1):
+        quotes = "\n".join(f"   > [{n}] {quote}" for n, quote in enumerate(sentence["quotes"], 1))
+        blocks.append(f"{i}. Q: {question}\n   Sentence: {sentence['text']}\n{quotes}\n"
+                      f"   Fully supported by its quotes: __ ; every citation needed: __ ; note:")
+    path = out / f"{name}-review.md"
+    path.write_text(f"# Review: {len(sample)} random answer sentences of {name}\n\n"
+                    "For each: is the sentence fully supported by its quotes read together (yes/no), and is\n"
+                    "every quote needed (yes/no)?\n\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
+    return path
+
+
+def _record(row: dict, response: AskResponse, verdicts: list[bool], correct: bool) -> dict:
     quotes = {c.n: c.quote for c in response.citations}
     return {"id": row["id"], "question": row["question"], "right_answer": row["right_answer"],
-            "answer": response.answer, "found": response.found, "removed": response.removed,
+            "answer": response.answer, "found": response.found, "correct": correct, "removed": response.removed,
+            "fallback": response.fallback,
             "sentences": [{"text": s.text, "score": s.score, "entailed": entailed,
                            "quotes": [quotes[n] for n in s.citations]}
                           for s, entailed in zip(response.sentences, verdicts)]}

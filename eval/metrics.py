@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,3 +29,57 @@ def ranking(ranks: Sequence[int | None], ks: Sequence[int] = (1, 5)) -> dict:
     out = {f"recall@{k}": sum(1 for r in ranks if r is not None and r <= k) / n for k in ks}
     out["mrr"] = sum(1.0 / r for r in ranks if r is not None) / n
     return out
+
+
+ARTICLES = {"a", "an", "the"}
+NEGATIONS = {"not", "no", "never", "neither", "nor", "none", "denied", "denies", "deny"}
+# "didn't" and "wasn't" lose their apostrophe in normalisation: "didnt", "wasnt".
+NEGATABLE = {"did", "does", "do", "is", "was", "were", "are", "has", "have", "had", "could", "would", "can", "wo"}
+
+
+def answer_tokens(text: str) -> list[str]:
+    """SQuAD-style normalisation: lower case, no punctuation (so "U.S." and "US" are both "us"),
+    no articles, words split on whitespace."""
+    text = re.sub(r"(?<=\w)[.'’](?=\w)", "", text.lower())  # U.S. -> US., it's -> its
+    text = re.sub(r"[^\w\s]", " ", text)
+    return [word for word in text.split() if word not in ARTICLES]
+
+
+def contains_answer(answer: str, gold: str) -> bool:
+    """The gold answer's words appear in the answer as a whole run of words, not as a substring
+    ("no" is not found in "known", "US 60" is found in "U.S. 60")."""
+    words, wanted = answer_tokens(answer), answer_tokens(gold)
+    if not wanted:
+        return False
+    return any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
+def token_f1(answer: str, gold: str) -> float:
+    """SQuAD's token F1 between the answer and the gold answer."""
+    words, wanted = answer_tokens(answer), answer_tokens(gold)
+    common = sum((Counter(words) & Counter(wanted)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(words), common / len(wanted)
+    return 2 * precision * recall / (precision + recall)
+
+
+def stance(answer: str) -> str | None:
+    """"yes" or "no" for an answer to a yes/no question: its opening word when it is one, else
+    "no" when its first sentence negates ("Alibaba denied any wrongdoing"), else "yes"."""
+    words = answer_tokens(answer)
+    if not words:
+        return None
+    if words[0] in ("yes", "no"):
+        return words[0]
+    first = answer_tokens(re.split(r"(?<=[.!?])\s", answer, maxsplit=1)[0])
+    negated = NEGATIONS & set(first) or any(w.endswith("nt") and w[:-2] in NEGATABLE for w in first)
+    return "no" if negated else "yes"
+
+
+def is_correct(answer: str, gold: str) -> bool:
+    """A yes/no gold is judged by the answer's stance; any other by whole-word containment."""
+    wanted = answer_tokens(gold)
+    if wanted in (["yes"], ["no"]):
+        return stance(answer) == wanted[0]
+    return contains_answer(answer, gold)

@@ -166,10 +166,15 @@ class Answerer:
         yield "answer", self.finish(prepared, "".join(pieces))
 
     def finish(self, prepared: Prepared, text: str) -> AskResponse:
-        """Cite and verify the generated text, then renumber citations in order of use."""
+        """Cite and verify the generated text, then renumber citations in order of use.
+
+        Passages above the relevance floor were found, so a refusal or an answer whose every
+        sentence fails the check does not make "not in the sources" true: where the best passage
+        is clearly on the question, the answer is those passages themselves, and `fallback` says why.
+        """
         model = self.llm.model
         if text.strip().upper().startswith(REFUSAL) or not text.strip():
-            return not_found(prepared, model=model)
+            return self.quoted_or_not_found(prepared, "the model found no answer in the passages", model)
         passages = prepared.context.passages
         drafts = parse_cited_text(text, {p.n for p in passages})
         started = time.perf_counter()
@@ -177,10 +182,18 @@ class Answerer:
         prepared.timings.verify = _ms(started)
         kept = checked if prepared.request.verify == "flag" else [s for s in checked if s.supported]
         if not any(s.supported for s in kept):
-            response = not_found(prepared, model=model)
+            response = self.quoted_or_not_found(
+                prepared, "no sentence the model wrote was supported by its quotes", model)
             response.removed = len(checked)
             return response
         return respond(prepared, kept, removed=len(checked) - len(kept), mode="generate", model=model)
+
+    def quoted_or_not_found(self, prepared: Prepared, reason: str, model: str) -> AskResponse:
+        if prepared.context.best_relevance >= self.policy.quote_floor:
+            response = self.extractive(prepared, fallback=reason)
+            response.model = model
+            return response
+        return not_found(prepared, model=model)
 
     def extractive(self, prepared: Prepared, fallback: str | None = None) -> AskResponse:
         """The best few sentences themselves, each citing itself: nothing is said that is not quoted."""

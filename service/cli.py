@@ -330,23 +330,28 @@ def eval_qa(data: Path, limit: int | None, fast: bool, as_json: bool, out: Path)
 
 @eval_group.command("citations")
 @DATA_OPTION
-@click.option("--limit", type=int, default=None, help="Ask only the first N questions.")
+@click.option("--limit", type=int, default=50, show_default=True, help="Questions asked.")
+@click.option("--split", type=click.Choice(["dev", "heldout"]), default="dev", show_default=True,
+              help="dev: the first N questions; heldout: a seeded N of the rest of the file.")
 @JSON_OPTION
 @OUT_OPTION
-def eval_citations(data: Path, limit: int | None, as_json: bool, out: Path) -> None:
-    """ALCE citation recall and precision, and correctness, of the service's own answers.
+def eval_citations(data: Path, limit: int, split: str, as_json: bool, out: Path) -> None:
+    """Correctness, false and true "not in the sources", and ALCE citation recall and precision of
+    the service's own answers, with a review file of sentences for a person to judge.
 
-    Rows: {knowledge, question, right_answer}; all knowledge passages form the corpus."""
+    Rows: {id, knowledge, question, right_answer}; all knowledge passages form the corpus."""
     from eval import citations
 
-    def describe(figures: dict) -> str:
-        return (f"{figures['dataset']}: {figures['questions']} questions over {figures['corpus_passages']} "
-                f"passages\n  citation recall {figures['citation_recall']:.3f}  "
-                f"precision {figures['citation_precision']:.3f}\n  correct {figures['correct']:.3f}  "
-                f"not in sources {figures['not_in_sources']:.3f}  ({figures['seconds_per_question']:.1f} s/question)")
+    def describe(f: dict) -> str:
+        return (f"{f['dataset']} ({f['split']}): {f['questions']} questions over {f['corpus_passages']} passages\n"
+                f"  correct {f['correct']:.2f} (of answered {f['correct_of_answered']:.2f}), token F1 "
+                f"{f['token_f1']:.2f}, false \"not in the sources\" {f['false_not_in_sources']:.2f}\n"
+                f"  unanswerable: \"not in the sources\" {f['unanswerable_not_in_sources']:.2f}\n"
+                f"  citation recall {f['citation_recall']:.3f}  precision {f['citation_precision']:.3f} "
+                f"(judged by the embedded model)  {f['seconds_per_question']:.1f} s/question")
 
-    _evaluate(lambda models: citations.run(_runtime(models), data, out, limit), judge=True, as_json=as_json,
-              describe=describe)
+    _evaluate(lambda models: citations.run(_runtime(models), data, out, limit, split), judge=True,
+              as_json=as_json, describe=describe)
 
 
 @eval_group.command("summaries")

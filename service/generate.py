@@ -53,8 +53,8 @@ def condense(question: str, earlier: Sequence[Message], llm: LLM | None, usage: 
 
 def answer_messages(question: str, passages: Sequence[Passage]) -> list[dict[str, str]]:
     template = load_prompt("answer")
-    messages = [{"role": "system", "content": load_prompt("answer-system", "v2").render()}]
-    for example in load_examples("answer-examples"):
+    messages = [{"role": "system", "content": load_prompt("answer-system", "v3").render()}]
+    for example in load_examples("answer-examples", "v2"):
         messages += [{"role": "user", "content": template.render(passages=example["passages"],
                                                                  question=example["question"])},
                      {"role": "assistant", "content": example["answer"]}]

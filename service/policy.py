@@ -19,6 +19,9 @@ class AnswerPolicy:
     # and is not offered to the generator at all.
     relevance_floor: float
     offer_floor: float
+    # When the model declines or none of its sentences holds up, the best passages themselves
+    # answer if the best scores at least this (reranker units); below it, "not in the sources".
+    quote_floor: float
     # Retrieval: the chunks whose sentences the reranker scores. Six chunks of ~800 characters
     # hold the answer's passage for 96 of the first 100 HaluEval questions.
     chunk_candidates: int = 6
@@ -46,11 +49,12 @@ class AnswerPolicy:
     condense_max_tokens: int = 60
 
     @classmethod
-    def from_settings(cls, settings: Settings, relevance_floor: float, offer_floor: float) -> AnswerPolicy:
-        """`relevance_floor` and `offer_floor` are the reranker's own, in its units;
-        SOURCED_MIN_RELEVANCE overrides the first."""
+    def from_settings(cls, settings: Settings, relevance_floor: float, offer_floor: float,
+                      quote_floor: float) -> AnswerPolicy:
+        """The floors are the reranker's own, in its units; SOURCED_MIN_RELEVANCE overrides the first."""
         floor = settings.min_relevance if settings.min_relevance is not None else relevance_floor
-        return cls(relevance_floor=floor, offer_floor=offer_floor, min_support=settings.answer_min_support)
+        return cls(relevance_floor=floor, offer_floor=offer_floor, quote_floor=max(quote_floor, floor),
+                   min_support=settings.answer_min_support)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ class Runtime:
     @property
     def answer_policy(self) -> AnswerPolicy:
         reranker = self.reranker
-        return AnswerPolicy.from_settings(self.settings, reranker.relevance_floor, reranker.offer_floor)
+        return AnswerPolicy.from_settings(self.settings, reranker.relevance_floor, reranker.offer_floor,
+                                          reranker.quote_floor)
 
     @property
     def checker(self) -> Checker:

@@ -35,6 +35,10 @@ class Settings(BaseModel):
     llm_timeout_s: float = Field(default=120.0, gt=0)
     llm_max_tokens: int = Field(default=400, gt=0)
     llm_context_tokens: int = Field(default=4096, ge=512)
+    llm_contexts: int = Field(
+        default=3, ge=1, le=8,
+        description="Contexts of the embedded model, each keeping one kind of prompt's prefix evaluated "
+                    "(answers, judgements, summaries); each holds a copy of the weights (~1.1 GB).")
 
     embedder: Literal["minilm", "bge-small"] = "minilm"
     reranker: Literal["ms-marco-minilm", "none"] = "ms-marco-minilm"

@@ -5,17 +5,24 @@ checked once more against all the passages; if some passage supports it, the cit
 corrected to the sentences the checker aligned it with. Otherwise it stays unsupported,
 and the caller removes or flags it. A supported sentence citing several passages keeps only
 the best aligned one when that one alone supports it: a citation that adds nothing only
-sends the reader to text that does not bear on the sentence.
+sends the reader to text that does not bear on the sentence. A sentence whose quotes are about
+different subjects, one of them never named in the sentence, is a splice and is unsupported.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
 from service.citations import DraftSentence
 from service.context import Passage
+from service.text import POSSESSIVE, STOPWORDS, WORD
+
+# The name a quote opens with: capitalised words, joined by the small words names contain
+# ("First for Women", "Bank of England").
+OPENING_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|the|and|de|van|von|da|del|la|le)\s+)?[A-Z][\w'’.-]*)*")
 
 
 @dataclass
@@ -49,8 +56,38 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
                 alone = checker.check(draft.text, [by_number[aligned[0]].text])
                 if alone.probability >= threshold:
                     citations, score = aligned[:1], alone.probability
+        if supported and splices(draft.text, [by_number[n].text for n in citations]):
+            supported = False
         checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score))
     return checked
+
+
+def splices(sentence: str, quotes: list[str]) -> bool:
+    """Whether a sentence joins facts from quotes about different subjects as if they were one: a
+    quote that opens with a name ("Jane Doe was born in 1970") lends the sentence a fact about
+    that subject, so the sentence must name it too ("John Smith, born in 1970" does not). Names
+    are compared as written, capitalised: "the magazine" does not name "Arthur's Magazine"."""
+    if len(quotes) < 2:
+        return False
+    named = _capitalised(sentence)
+    return any(subject and not subject & named for subject in map(_opening_name, quotes))
+
+
+def _opening_name(quote: str) -> set[str]:
+    """The words of the name a quote opens with; empty when it opens otherwise ("The strike...",
+    "He..."). A lone capitalised word is taken for a name only as a possessive ("Arthur's"): any
+    sentence opens with a capital ("Work on the quay..."), so single-word names go unchecked."""
+    match = OPENING_NAME.match(quote)
+    if not match or match.group().split()[0].lower() in STOPWORDS:
+        return set()
+    words = match.group().split()
+    if len(words) == 1 and not POSSESSIVE.search(words[0]):
+        return set()
+    return _capitalised(match.group())
+
+
+def _capitalised(text: str) -> set[str]:
+    return {POSSESSIVE.sub("", w) for w in WORD.findall(text) if w[:1].isupper() and w.lower() not in STOPWORDS}
 
 
 def _aligned(verdict: Verdict, checked_numbers: Sequence[int]) -> list[int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,11 @@ RESTATEMENT_PROBABILITY = 0.9
 MOSTLY_NOVEL = 0.8
 MOSTLY_NOVEL_PROBABILITY = 0.2
 JUDGED_SENTENCES_PER_CLAIM_SENTENCE = 2
+# A claim that opens with a yes or no, or concludes a comparison ("X was founded first"), is an
+# inference from the facts it cites: word overlap cannot check it (the conclusion's words are in
+# no source), so where the sources are a few quotes the judge decides alone, shown all of them.
+CONCLUSION = re.compile(r"^\W*(?:yes|no)\b|\b(?:first|earlier|later|older|younger|both|neither)\b", re.IGNORECASE)
+CONCLUSION_SOURCE_SENTENCES = 6
 
 
 class CheckerInputError(ValueError):
@@ -116,7 +122,14 @@ class Checker:
         probability = fast = self.calibration.fast_probability(features)
         decided_by = "fast"
         shown = 1  # aligned sentences per claim sentence that the verdict rests on
-        if all(s.restates for s in sentences):
+        if (self.judge is not None and CONCLUSION.search(claim)
+                and len(source.texts) <= CONCLUSION_SOURCE_SENTENCES):
+            shown = len(source.texts)
+            for sentence in sentences:
+                sentence.aligned = list(range(len(source.texts)))
+            probability = self.judge.probability(claim.strip(), source.texts)
+            decided_by = "judge"
+        elif all(s.restates for s in sentences):
             probability = fast = max(probability, RESTATEMENT_PROBABILITY)
         elif features[FEATURES.index("novel_words_aligned")] > MOSTLY_NOVEL:
             probability = fast = min(probability, MOSTLY_NOVEL_PROBABILITY)

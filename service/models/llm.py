@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import litellm
 from litellm import CustomLLM
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from service.settings import Settings
 
@@ -38,6 +38,16 @@ class Completion:
     model: str
     prompt_tokens: int
     completion_tokens: int
+    cached_prompt_tokens: int = 0  # of prompt_tokens, those the provider reused instead of evaluating
+
+
+def _usage_of(completion_text: str, model: str, usage, pieces: int | None = None) -> Completion:
+    details = getattr(usage, "prompt_tokens_details", None)
+    cached = details.get("cached_tokens") if isinstance(details, dict) else getattr(details, "cached_tokens", 0)
+    return Completion(text=completion_text, model=model,
+                      prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+                      completion_tokens=getattr(usage, "completion_tokens", 0) or (pieces or 0),
+                      cached_prompt_tokens=cached or 0)
 
 
 class TokenStream:
@@ -60,9 +70,7 @@ class TokenStream:
                     yield piece
         except Exception as exc:  # litellm maps every provider's failure onto its own exception tree
             raise LLMError(f"{self.model}: {exc}") from exc
-        self.completion = Completion(text="".join(pieces), model=self.model,
-                                     prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-                                     completion_tokens=getattr(usage, "completion_tokens", 0) or len(pieces))
+        self.completion = _usage_of("".join(pieces), self.model, usage, len(pieces))
 
 
 class Usage(BaseModel):
@@ -70,10 +78,13 @@ class Usage(BaseModel):
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_prompt_tokens: int = Field(
+        default=0, description="Of prompt_tokens, those the provider reused from its prompt cache.")
 
     def add(self, completion: Completion) -> None:
         self.prompt_tokens += completion.prompt_tokens
         self.completion_tokens += completion.completion_tokens
+        self.cached_prompt_tokens += completion.cached_prompt_tokens
 
 
 def register_provider(name: str, handler: CustomLLM) -> None:
@@ -170,11 +181,4 @@ def validate_model_string(model: str) -> None:
 
 
 def _completion_from(response, model: str) -> Completion:
-    usage = getattr(response, "usage", None)
-    return Completion(
-        text=response.choices[0].message.content or "",
-        model=model,
-        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-    )
-
+    return _usage_of(response.choices[0].message.content or "", model, getattr(response, "usage", None))

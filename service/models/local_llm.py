@@ -3,6 +3,13 @@
 Registered under the provider name `local`, so `litellm.completion(model="local/<name>")`
 reaches it like any remote model. llama.cpp contexts are not thread-safe, so every call
 holds one lock: the embedded model serves one generation at a time.
+
+A llama.cpp context reuses the longest token prefix its previous prompt shares with the next
+one, so a prompt whose fixed part (rules, worked examples, the judge's instructions) comes
+first pays only for its new tokens. Answers, judgements and summaries alternate, and each
+would evict the others' prefix from a single context; so the provider keeps a few contexts
+(`SOURCED_LLM_CONTEXTS`, each a copy of the weights in memory) and sends each kind of prompt,
+known by the start of its first message, to the context that last served that kind.
 """
 
 from __future__ import annotations
@@ -10,12 +17,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import numpy as np
 from litellm import CustomLLM
-from litellm.types.utils import ChatCompletionTokenLogprob, ChoiceLogprobs, GenericStreamingChunk, Usage
+from litellm.types.utils import (ChatCompletionTokenLogprob, ChoiceLogprobs, GenericStreamingChunk,
+                                 PromptTokensDetailsWrapper, Usage)
 from litellm.utils import ModelResponse
 
 from service.models.gguf import QWEN_CODER_1_5B, SplitModel, ensure_assembled
@@ -23,6 +32,9 @@ from service.settings import Settings
 
 PROVIDER = "local"
 LOCAL_MODELS: dict[str, SplitModel] = {"qwen2.5-coder-1.5b-instruct": QWEN_CODER_1_5B}
+# Characters of a prompt's first message that name its kind: the system prompts and the judge's
+# instructions differ well within them, and no request's own text reaches that far.
+PROMPT_KIND_CHARS = 160
 
 
 class UnknownLocalModel(ValueError):
@@ -59,20 +71,55 @@ class LocalLlamaProvider(CustomLLM):
         started = time.perf_counter()
         self.path: Path = ensure_assembled(settings.models_path, spec)
         # mmap makes generation ~20x slower on this kind of machine (pages evicted under load).
-        self.llama = Llama(
-            model_path=str(self.path),
-            n_ctx=settings.llm_context_tokens,
-            n_threads=settings.threads,
-            n_threads_batch=settings.threads,
-            use_mmap=False,
-            verbose=False,
-        )
+        self.contexts = [
+            Llama(model_path=str(self.path), n_ctx=settings.llm_context_tokens, n_threads=settings.threads,
+                  n_threads_batch=settings.threads, use_mmap=False, verbose=False)
+            for _ in range(settings.llm_contexts)
+        ]
         self.load_seconds = time.perf_counter() - started
         self._lock = threading.Lock()
+        self._kinds: OrderedDict[str, Llama] = OrderedDict()  # prompt kind -> its context, least recent first
+
+    @property
+    def llama(self) -> Llama:
+        """The first context: for callers that use llama-cpp-python directly (benchmarks)."""
+        return self.contexts[0]
 
     def close(self) -> None:
         with self._lock:
-            self.llama.close()
+            for context in self.contexts:
+                context.close()
+
+    def _context_for(self, messages: list[dict]) -> Llama:
+        """The context that last served this kind of prompt, else the one used least recently."""
+        kind = str(messages[0].get("content", ""))[:PROMPT_KIND_CHARS] if messages else ""
+        if kind in self._kinds:
+            self._kinds.move_to_end(kind)
+            return self._kinds[kind]
+        busy = list(self._kinds.values())
+        free = [c for c in self.contexts if c not in busy]
+        context = free[0] if free else self._kinds[next(iter(self._kinds))]
+        for other in [k for k, c in self._kinds.items() if c is context]:
+            del self._kinds[other]
+        self._kinds[kind] = context
+        return context
+
+    @staticmethod
+    def _cached_prefix(before: list[int], prompt: list[int]) -> int:
+        """Tokens of `prompt` that the context still held from its previous call (not evaluated again)."""
+        shared = 0
+        for a, b in zip(before, prompt):
+            if a != b:
+                break
+            shared += 1
+        return min(shared, max(len(prompt) - 1, 0))
+
+    def _usage(self, llama: Llama, before: list[int], prompt_tokens: int, completion_tokens: int) -> Usage:
+        prompt = llama.input_ids[:prompt_tokens].tolist()
+        return Usage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+                     total_tokens=prompt_tokens + completion_tokens,
+                     prompt_tokens_details=PromptTokensDetailsWrapper(
+                         cached_tokens=self._cached_prefix(before, prompt)))
 
     def _llama_options(self, optional_params: dict) -> dict:
         options = {
@@ -85,13 +132,13 @@ class LocalLlamaProvider(CustomLLM):
             options["top_p"] = optional_params["top_p"]
         return options
 
-    def _logprobs(self, capture: _CaptureLogits, tokens: list[str], top: int) -> ChoiceLogprobs:
+    def _logprobs(self, llama: Llama, capture: _CaptureLogits, tokens: list[str], top: int) -> ChoiceLogprobs:
         content = []
         for logits, token in zip(capture.steps, tokens):
             logprobs = logits - (np.log(np.exp(logits - logits.max()).sum()) + logits.max())
             best = np.argsort(-logprobs)[: max(top, 1)]
             alternatives = [
-                {"token": self._piece(int(i)), "logprob": float(logprobs[i]), "bytes": None} for i in best
+                {"token": self._piece(llama, int(i)), "logprob": float(logprobs[i]), "bytes": None} for i in best
             ]
             content.append(
                 ChatCompletionTokenLogprob(
@@ -100,44 +147,47 @@ class LocalLlamaProvider(CustomLLM):
             )
         return ChoiceLogprobs(content=content)
 
-    def _piece(self, token_id: int) -> str:
-        return self.llama.detokenize([token_id]).decode("utf-8", errors="replace")
+    @staticmethod
+    def _piece(llama: Llama, token_id: int) -> str:
+        return llama.detokenize([token_id]).decode("utf-8", errors="replace")
 
     def completion(self, model, messages, api_base, custom_prompt_dict, model_response: ModelResponse,
                    print_verbose, encoding, api_key, logging_obj, optional_params: dict, *args, **kwargs):
         wants_logprobs = bool(optional_params.get("logprobs"))
         capture = _CaptureLogits()
         with self._lock:
-            result = self.llama.create_chat_completion(
+            llama = self._context_for(messages)
+            before = llama.input_ids[:llama.n_tokens].tolist()
+            result = llama.create_chat_completion(
                 messages=messages,
                 logits_processor=[capture] if wants_logprobs else None,
                 **self._llama_options(optional_params),
             )
+            usage = self._usage(llama, before, result["usage"]["prompt_tokens"],
+                                result["usage"]["completion_tokens"])
             if wants_logprobs:
-                completion_ids = self.llama.tokenize(
+                completion_ids = llama.tokenize(
                     (result["choices"][0]["message"]["content"] or "").encode(), add_bos=False, special=True
                 )
-                pieces = [self._piece(i) for i in completion_ids] or [""]
-                logprobs = self._logprobs(capture, pieces, optional_params.get("top_logprobs") or 1)
+                pieces = [self._piece(llama, i) for i in completion_ids] or [""]
+                logprobs = self._logprobs(llama, capture, pieces, optional_params.get("top_logprobs") or 1)
         choice = result["choices"][0]
         model_response.choices[0].message.content = choice["message"]["content"]
         model_response.choices[0].finish_reason = choice.get("finish_reason") or "stop"
         if wants_logprobs:
             model_response.choices[0].logprobs = logprobs
         model_response.model = model
-        model_response.usage = Usage(
-            prompt_tokens=result["usage"]["prompt_tokens"],
-            completion_tokens=result["usage"]["completion_tokens"],
-            total_tokens=result["usage"]["total_tokens"],
-        )
+        model_response.usage = usage
         return model_response
 
     def streaming(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
                   encoding, api_key, logging_obj, optional_params: dict, *args, **kwargs
                   ) -> Iterator[GenericStreamingChunk]:
         with self._lock:
+            llama = self._context_for(messages)
+            before = llama.input_ids[:llama.n_tokens].tolist()
             completion_tokens = 0
-            for chunk in self.llama.create_chat_completion(
+            for chunk in llama.create_chat_completion(
                 messages=messages, stream=True, **self._llama_options(optional_params)
             ):
                 choice = chunk["choices"][0]
@@ -145,11 +195,13 @@ class LocalLlamaProvider(CustomLLM):
                 finish = choice.get("finish_reason")
                 completion_tokens += bool(text)
                 if finish:
-                    prompt_tokens = max(self.llama.n_tokens - completion_tokens, 0)
+                    prompt_tokens = max(llama.n_tokens - completion_tokens, 0)
+                    usage = self._usage(llama, before, prompt_tokens, completion_tokens)
                     yield GenericStreamingChunk(
                         text=text, is_finished=True, finish_reason=finish, index=0, tool_use=None,
                         usage={"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                               "total_tokens": prompt_tokens + completion_tokens},
+                               "total_tokens": prompt_tokens + completion_tokens,
+                               "prompt_tokens_details": {"cached_tokens": usage.prompt_tokens_details.cached_tokens}},
                     )
                     return
                 if text:

@@ -21,6 +21,7 @@ class Reranker(Protocol):
     files: list[Path]
     relevance_floor: float  # below this a passage does not answer the query (see AnswerPolicy)
     offer_floor: float  # below this a sentence is about something else: it is not offered to the generator
+    quote_floor: float  # at or above this the best sentence answers even when the generator declines
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray: ...
 
@@ -36,6 +37,8 @@ class MsMarcoCrossEncoder:
     # -2.3 to -6.8 and the ones about other things -9.7 and below; the second hops of HaluEval
     # questions ("Super Bowl XLVIII was an American football game...") -6.4 to -7.9.
     offer_floor = -9.0
+    # PENDING: set from the HaluEval dev split (answerable vs own-passage-removed questions).
+    quote_floor = -6.0
 
     def __init__(self, threads: int, batch_size: int = 8):
         from service.models.onnx import OnnxTextModel
@@ -64,6 +67,7 @@ class OverlapReranker:
     files: list[Path] = []
     relevance_floor = 0.3
     offer_floor = 0.1
+    quote_floor = 0.5
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
         wanted = query_words(query)

@@ -113,7 +113,12 @@ def test_a_sentence_must_reach_the_answer_support_threshold_to_be_kept(rt, scrip
     assert kept.sentences[0].supported and score >= answerer.policy.min_support
     stricter = dataclasses.replace(answerer.policy, min_support=min(score + 0.01, 1.0))
     below = dataclasses.replace(answerer, policy=stricter).ask(AskRequest(question=question), "default")
-    assert not below.found and below.removed == 1 and below.answer == NOT_IN_SOURCES
+    # the passages answer, so the answer is the best of them, quoted, with the reason
+    assert below.found and below.removed == 1 and below.mode == "extractive"
+    assert "supported" in below.fallback and any("March" in c.quote for c in below.citations)
+    weakly = dataclasses.replace(stricter, quote_floor=0.9)
+    unsure = dataclasses.replace(answerer, policy=weakly).ask(AskRequest(question=question), "default")
+    assert not unsure.found and unsure.removed == 1 and unsure.answer == NOT_IN_SOURCES
 
 
 def test_a_sentence_keeps_only_the_citations_it_needs(settings, script):
@@ -142,9 +147,18 @@ def test_no_relevant_passage_means_not_in_sources_without_asking_the_model(rt):
     assert rt.provider.calls == []
 
 
-def test_the_model_declining_is_not_in_sources(rt, script):
-    response = ask(rt, AskRequest(question="Who owns the harbour expansion quay?"))
-    assert not response.found and response.answer == NOT_IN_SOURCES
+@pytest.mark.parametrize("quote_floor, found", [(0.5, True), (0.9, False)])
+def test_the_model_declining_gives_the_best_quotes_only_when_they_are_clearly_on_the_question(
+        rt, quote_floor, found):
+    answerer = rt.answerer()
+    answerer = dataclasses.replace(answerer, policy=dataclasses.replace(answerer.policy, quote_floor=quote_floor))
+    response = answerer.ask(AskRequest(question="Who owns the harbour expansion quay?"), "default")
+    assert response.found == found
+    if found:
+        assert response.mode == "extractive" and "no answer" in response.fallback
+        assert any("harbour expansion" in c.quote for c in response.citations)
+    else:
+        assert response.answer == NOT_IN_SOURCES and response.citations == []
 
 
 def test_extractive_mode_quotes_the_best_sentences_without_a_model(rt):

@@ -1,7 +1,7 @@
 import pytest
 
 from eval.datasets import stratified_sample
-from eval.metrics import classification, ranking
+from eval.metrics import classification, is_correct, ranking, token_f1
 
 
 def test_stratified_sample_is_seeded_and_keeps_class_shares():
@@ -23,3 +23,26 @@ def test_classification_figures():
 
 def test_ranking_figures():
     assert ranking([1, 2, None, 6]) == {"recall@1": 0.25, "recall@5": 0.5, "mrr": pytest.approx((1 + 0.5 + 1 / 6) / 4)}
+
+
+@pytest.mark.parametrize("answer, gold, correct", [
+    ("The road is U.S. Highway 60 [1].", "US 60", False),  # "highway" sits between: not one run of words
+    ("It follows U.S. 60 through town [1].", "US 60", True),
+    ("It is well known that the town grew [1].", "no", False),  # "no" in "known" is no stance
+    ("No, only one of them is based on tequila [1][2].", "no", True),
+    ("Yes: both are tequila-based cocktails [1][2].", "yes", True),
+    ("Alibaba denied any wrongdoing [1].", "no", True),
+    ("The company didn't admit it [1].", "no", True),
+    ("Both magazines were founded in New York [1][2].", "yes", True),
+    ("Arthur's Magazine was started first [1].", "Arthur's Magazine", True),
+    ("The Arthurs magazine was started first [1].", "Arthur's Magazine", True),
+    ("Arthur was started first [1].", "Arthur's Magazine", False),
+])
+def test_correctness_is_judged_on_whole_words_and_stance(answer, gold, correct):
+    assert is_correct(answer, gold) == correct
+
+
+def test_token_f1():
+    assert token_f1("The Eiffel Tower", "eiffel tower") == 1.0
+    assert token_f1("It is the Eiffel Tower in Paris", "Eiffel Tower") == pytest.approx(2 * (2 / 6) * 1 / (2 / 6 + 1))
+    assert token_f1("nothing", "Eiffel Tower") == 0.0

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from service.checker import Checker
+from service.checker import Checker, Evidence, Verdict
 from service.citations import DraftSentence
 from service.context import Passage, build_context
 from service.models.embedder import HashingEmbedder
@@ -14,7 +14,7 @@ from service.models.reranker import OverlapReranker
 from service.policy import AnswerPolicy
 from service.records import Article, Chunk
 from service.retrieve import Hit
-from service.verify import verify
+from service.verify import splices, verify
 
 HARBOUR = ("The port authority approved the harbour expansion on Monday. "
            "Work on the new quay starts in March and will cost 40 million euros. "
@@ -64,7 +64,7 @@ def test_verify(checker, sentence, cited, supported, citations):
     assert (checked.score >= 0.7) == supported
 
 
-POLICY = AnswerPolicy(relevance_floor=0.3, offer_floor=0.1)
+POLICY = AnswerPolicy(relevance_floor=0.3, offer_floor=0.1, quote_floor=0.5)
 
 
 def hits_of(*articles: Article) -> list[Hit]:
@@ -99,3 +99,54 @@ def test_build_context(question, policy, expected):
 def test_build_context_without_hits_finds_nothing():
     context = build_context("anything", [], OverlapReranker(), POLICY)
     assert context.passages == [] and context.best_relevance is None
+
+
+@pytest.mark.parametrize("sentence, quotes, spliced", [
+    # two people's facts joined as one person's
+    ("John Smith is a British actor born in 1970.", ["John Smith is a British actor.", "Jane Doe was born in 1970."],
+     True),
+    ("The magazine, founded in 1844 in Philadelphia, is published by Bauer Media Group.",
+     ["Arthur's Magazine was an American literary periodical published in Philadelphia from 1844.",
+      "First for Women is a woman's magazine published by Bauer Media Group in the USA."], True),
+    # a comparison names both things: each quote's subject is in the sentence
+    ("Arthur's Magazine was started first: in 1844, while First for Women began in 1989.",
+     ["Arthur's Magazine was an American literary periodical published in Philadelphia from 1844.",
+      "First for Women is a woman's magazine published by Bauer Media Group since 1989."], False),
+    # one quote, or quotes that name nobody, cannot splice
+    ("John Smith is a British actor born in 1970.", ["John Smith is a British actor born in 1970."], False),
+    ("The strike is over pay and starts on Friday.", ["The strike is over pay.", "It starts on Friday."], False),
+])
+def test_a_sentence_may_not_splice_facts_about_different_subjects(sentence, quotes, spliced):
+    assert splices(sentence, quotes) == spliced
+
+
+class JoinedQuotesChecker:
+    """Supports a claim only when shown two or more quotes together, as a judge may for a splice."""
+
+    class calibration:
+        threshold = 0.5
+
+    def check(self, claim, sources):
+        evidence = [Evidence(claim_sentence=claim, passage=i, start=0, end=len(text), quote=text)
+                    for i, text in enumerate(sources)]
+        probability = 0.9 if len(sources) >= 2 else 0.3
+        return Verdict(probability=probability, label="supported" if probability >= 0.5 else "unsupported",
+                       decided_by="judge", evidence=evidence, signals={})
+
+
+@pytest.mark.parametrize("sentence, supported", [
+    ("John Smith is a British actor born in 1970 in Leeds.", False),  # Jane Doe's birth given to John Smith
+    ("John Smith is a British actor, and Jane Doe was born in 1970 in Leeds.", True),
+])
+def test_a_spliced_sentence_is_unsupported_even_where_the_quotes_together_support_it(sentence, supported):
+    source = article("people", "John Smith is a British actor. Jane Doe was born in 1970 in Leeds.")
+    passages = [Passage(n=1, article=source, chunk_id="c", start=0, end=30, relevance=0.0),
+                Passage(n=2, article=source, chunk_id="c", start=31, end=len(source.text), relevance=0.0)]
+    [checked] = verify([DraftSentence(sentence, [1, 2])], passages, JoinedQuotesChecker(), min_support=0.7)
+    assert checked.citations == [1, 2] and checked.supported == supported
+
+
+def test_a_capital_that_only_opens_a_quote_is_no_name():
+    assert not splices("The authority approved the expansion on Monday and work on the quay starts in March.",
+                       ["The port authority approved the harbour expansion on Monday.",
+                        "Work on the new quay starts in March."])
