@@ -26,6 +26,7 @@ from service.policy import AnswerPolicy
 from service.records import Filters
 from service.retrieve import Retrieval, retrieve
 from service.store import Store
+from service.text import name_forms, names
 from service.verify import CheckedSentence, verify
 
 NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this question."
@@ -196,11 +197,19 @@ class Answerer:
         return not_found(prepared, model=model)
 
     def extractive(self, prepared: Prepared, fallback: str | None = None) -> AskResponse:
-        """The best few sentences themselves, each citing itself: nothing is said that is not quoted."""
+        """The best few sentences themselves, each citing itself: nothing is said that is not quoted.
+
+        Beside them, the best sentence about a name the best one brings and the question does not
+        ("...the third season of House" brings House, and "House ran on the Fox network" answers),
+        so a two-hop question gets its second hop."""
         ranked = sorted(prepared.context.passages, key=lambda p: -p.rank_score)
         best = ranked[0].rank_score
         chosen = [p for p in ranked[:self.policy.extractive_sentences]
                   if p.rank_score >= best - self.policy.extractive_margin]
+        new_names = names(ranked[0].text) - name_forms(prepared.question)
+        bridge = next((p for p in ranked if p not in chosen and new_names & name_forms(p.text)), None)
+        if bridge is not None:
+            chosen.append(bridge)
         chosen.sort(key=lambda p: p.n)
         sentences = [CheckedSentence(text=p.text, citations=[p.n], supported=True, score=1.0) for p in chosen]
         return respond(prepared, sentences, removed=0, mode="extractive", model=None, fallback=fallback)

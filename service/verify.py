@@ -5,7 +5,9 @@ checked once more against all the passages; if some passage supports it, the cit
 corrected to the sentences the checker aligned it with. Otherwise it stays unsupported,
 and the caller removes or flags it. A supported sentence citing several passages keeps only
 the best aligned one when that one alone supports it: a citation that adds nothing only
-sends the reader to text that does not bear on the sentence. A sentence whose quotes are about
+sends the reader to text that does not bear on the sentence. A sentence its own quotes do not
+support is checked with the passages that bring the words they lack (a two-hop answer cites
+both hops). A sentence whose quotes are about
 different subjects, one of them never named in the sentence, is a splice and is unsupported.
 """
 
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from service.checker import Checker, Verdict
 from service.citations import DraftSentence
 from service.context import Passage
-from service.text import POSSESSIVE, STOPWORDS, WORD
+from service.text import POSSESSIVE, STOPWORDS, WORD, content_words
 
 # The name a quote opens with: capitalised words, joined by the small words names contain
 # ("First for Women", "Bank of England").
@@ -42,6 +44,12 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
     for draft in drafts:
         checked_on, recited = draft.citations, False  # recited: the checker chose the citations
         verdict = checker.check(draft.text, [by_number[n].text for n in checked_on]) if checked_on else None
+        bridged = checked_on + bridges(draft.text, checked_on, passages) if checked_on else []
+        if verdict is not None and verdict.probability < threshold and len(bridged) > len(checked_on):
+            joined = checker.check(draft.text, [by_number[n].text for n in bridged])
+            if joined.probability >= threshold:  # a two-hop sentence: its quotes and the ones it needs besides
+                verdict, checked_on = joined, bridged
+                draft = DraftSentence(draft.text, bridged)
         if (verdict is None or verdict.probability < threshold) and passages:
             everywhere = checker.check(draft.text, [p.text for p in passages])
             if everywhere.probability >= threshold or verdict is None:
@@ -60,6 +68,24 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
             supported = False
         checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score))
     return checked
+
+
+def bridges(sentence: str, cited: Sequence[int], passages: Sequence[Passage], most: int = 2) -> list[int]:
+    """Passages a sentence also rests on besides those it cites: each, best first, brings words of the
+    sentence that the cited ones lack ("The company that bought Aixam is based in Roseau" citing
+    only "Polaris is based in Roseau" also needs "Polaris acquired Aixam")."""
+    covered = set().union(*(content_words(p.text) for p in passages if p.n in cited))
+    missing = content_words(sentence) - covered
+    added: list[int] = []
+    while missing and len(added) < most:
+        gains = {p.n: len(content_words(p.text) & missing) for p in passages
+                 if p.n not in cited and p.n not in added}
+        best = max(gains, key=gains.get, default=None)
+        if best is None or not gains[best]:
+            break
+        added.append(best)
+        missing -= content_words(next(p.text for p in passages if p.n == best))
+    return added
 
 
 def splices(sentence: str, quotes: list[str]) -> bool:

@@ -122,7 +122,8 @@ class Checker:
         probability = fast = self.calibration.fast_probability(features)
         decided_by = "fast"
         shown = 1  # aligned sentences per claim sentence that the verdict rests on
-        if (self.judge is not None and CONCLUSION.search(claim)
+        mostly_novel = features[FEATURES.index("novel_words_aligned")] > MOSTLY_NOVEL
+        if (self.judge is not None and CONCLUSION.search(claim) and not mostly_novel
                 and len(source.texts) <= CONCLUSION_SOURCE_SENTENCES):
             shown = len(source.texts)
             for sentence in sentences:
@@ -131,7 +132,7 @@ class Checker:
             decided_by = "judge"
         elif all(s.restates for s in sentences):
             probability = fast = max(probability, RESTATEMENT_PROBABILITY)
-        elif features[FEATURES.index("novel_words_aligned")] > MOSTLY_NOVEL:
+        elif mostly_novel:
             probability = fast = min(probability, MOSTLY_NOVEL_PROBABILITY)
         elif self.judge is not None and self.calibration.judge_low <= probability <= self.calibration.judge_high:
             shown = JUDGED_SENTENCES_PER_CLAIM_SENTENCE

@@ -273,3 +273,21 @@ def test_stream_reports_usage_at_the_end(rt, script):
     stream = LLM(rt.settings).stream([{"role": "user", "content": "x"}])
     assert "".join(stream) == "one two three"
     assert stream.completion.text == "one two three" and stream.completion.completion_tokens > 0
+
+
+def test_an_extractive_answer_brings_the_second_hop(settings):
+    runtime, _ = fake_runtime(settings)
+    sources = [
+        Source(id="episode", title="Human Error", text=(
+            '"Human Error" is the season finale of the third season of House. '
+            "The season finale of the third season was watched by millions. "
+            "Critics called the third season finale a triumph. "
+            "The finale of the season closed with a human error.")),
+        Source(id="show", title="House", text="House is a medical drama that ran on the Fox network for eight seasons."),
+    ]
+    ingest(enumerate(sources), runtime.store, runtime.models.embedder, runtime.settings, "default")
+    response = ask(runtime, AskRequest(question="On which network did the show with the season finale Human Error air?",
+                                       mode="extractive"))
+    quotes = [c.quote for c in response.citations]
+    assert any(q.startswith('"Human Error" is the season finale') for q in quotes)
+    assert any("Fox network" in q for q in quotes)  # the show the best sentence names, and its network

@@ -26,8 +26,10 @@ def test_ranking_figures():
 
 
 @pytest.mark.parametrize("answer, gold, correct", [
-    ("The road is U.S. Highway 60 [1].", "US 60", False),  # "highway" sits between: not one run of words
-    ("It follows U.S. 60 through town [1].", "US 60", True),
+    ("The byway can be reached by U.S. Highway 60 [1].", "US 60", True),
+    ("The byway can be reached by Highway 61 in the US [1].", "US 60", False),
+    ("The label head El-P.Jaime Meline (born 1975) is known as El-P [1].", "Jaime Meline", True),
+    ("Matt Groening named him after President Richard Nixon's middle name [1].", "President Richard Nixon", True),
     ("It is well known that the town grew [1].", "no", False),  # "no" in "known" is no stance
     ("No, only one of them is based on tequila [1][2].", "no", True),
     ("Yes: both are tequila-based cocktails [1][2].", "yes", True),
@@ -35,8 +37,9 @@ def test_ranking_figures():
     ("The company didn't admit it [1].", "no", True),
     ("Both magazines were founded in New York [1][2].", "yes", True),
     ("Arthur's Magazine was started first [1].", "Arthur's Magazine", True),
-    ("The Arthurs magazine was started first [1].", "Arthur's Magazine", True),
     ("Arthur was started first [1].", "Arthur's Magazine", False),
+    ("The track is 6.213 km long [4].", "6.213 km long", True),
+    ("The track is 6.2 km long [4].", "6.213 km long", False),
 ])
 def test_correctness_is_judged_on_whole_words_and_stance(answer, gold, correct):
     assert is_correct(answer, gold) == correct

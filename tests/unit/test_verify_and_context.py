@@ -14,7 +14,7 @@ from service.models.reranker import OverlapReranker
 from service.policy import AnswerPolicy
 from service.records import Article, Chunk
 from service.retrieve import Hit
-from service.verify import splices, verify
+from service.verify import bridges, splices, verify
 
 HARBOUR = ("The port authority approved the harbour expansion on Monday. "
            "Work on the new quay starts in March and will cost 40 million euros. "
@@ -150,3 +150,21 @@ def test_a_capital_that_only_opens_a_quote_is_no_name():
     assert not splices("The authority approved the expansion on Monday and work on the quay starts in March.",
                        ["The port authority approved the harbour expansion on Monday.",
                         "Work on the new quay starts in March."])
+
+
+@pytest.mark.parametrize("sentence, cited, expected", [
+    # the cited passage lacks "harbour expansion": the passage that has it is the bridge
+    ("Work on the quay of the harbour expansion starts in March.", [2], [1]),
+    # nothing is missing: no bridge
+    ("Work on the new quay starts in March.", [2], []),
+    # words no passage has bring no bridge
+    ("Work on the new quay starts in March, the minister of sport said.", [2], []),
+])
+def test_bridges_bring_the_passages_a_two_hop_sentence_also_needs(sentence, cited, expected):
+    assert bridges(sentence, cited, passages_of(HARBOUR)) == expected
+
+
+def test_a_two_hop_sentence_is_checked_with_its_bridge_and_cites_it():
+    [checked] = verify([DraftSentence("The harbour expansion work starts in March.", [2])], passages_of(HARBOUR),
+                       JoinedQuotesChecker(), min_support=0.7)
+    assert checked.supported and checked.citations == [2, 1]
