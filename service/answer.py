@@ -8,6 +8,7 @@ says so and no model is asked.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from service.policy import AnswerPolicy
 from service.records import Filters
 from service.retrieve import Retrieval, retrieve
 from service.store import Store
-from service.text import name_forms, names
+from service.text import name_forms, name_phrases, names
 from service.verify import CheckedSentence, verify
 
 NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this question."
@@ -190,10 +191,15 @@ class Answerer:
         return respond(prepared, kept, removed=len(checked) - len(kept), mode="generate", model=model)
 
     def quoted_or_not_found(self, prepared: Prepared, reason: str, model: str) -> AskResponse:
+        """The best quotes, where they are clearly on the question and name what it names (a
+        question about "Dua Lipa" is not answered by quotes about other English singers)."""
         if prepared.context.best_relevance >= self.policy.quote_floor:
             response = self.extractive(prepared, fallback=reason)
-            response.model = model
-            return response
+            asked_about = name_phrases(prepared.question)
+            quoted = " ".join(c.quote for c in response.citations).lower()
+            if not asked_about or any(re.search(rf"\b{re.escape(name)}\b", quoted) for name in asked_about):
+                response.model = model
+                return response
         return not_found(prepared, model=model)
 
     def extractive(self, prepared: Prepared, fallback: str | None = None) -> AskResponse:

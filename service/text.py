@@ -100,3 +100,20 @@ def names(text: str) -> set[str]:
         words = WORD.findall(text[start:end])
         found |= {name_form(w) for w in words[1:] if w[:1].isupper() and w.lower() not in STOPWORDS}
     return found
+
+
+# Two or more capitalised words, joined by the small words names contain ("First for Women").
+NAME_PHRASE = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|the|and|de|van|von|da|del|la|le)\s+)?[A-Z][\w'’.-]*)+")
+
+
+def name_phrases(text: str) -> set[str]:
+    """Names of two or more words ("Dua Lipa", "Royal Commission"), lower-cased, without a leading
+    stop word ("The Simpsons" is "simpsons" only if another capitalised word follows)."""
+    found = set()
+    for match in NAME_PHRASE.finditer(text):
+        words = [POSSESSIVE.sub("", w) for w in match.group().split()]
+        while words and words[0].lower() in STOPWORDS:
+            words.pop(0)
+        if len(words) >= 2:
+            found.add(" ".join(words).lower())
+    return found

@@ -48,6 +48,11 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
         if verdict is not None and verdict.probability < threshold and len(bridged) > len(checked_on):
             joined = checker.check(draft.text, [by_number[n].text for n in bridged])
             if joined.probability >= threshold:  # a two-hop sentence: its quotes and the ones it needs besides
+                for extra in reversed(bridged[len(checked_on):]):  # keep only the bridges it needs
+                    fewer = [n for n in bridged if n != extra]
+                    without = checker.check(draft.text, [by_number[n].text for n in fewer])
+                    if without.probability >= threshold:
+                        bridged, joined = fewer, without
                 verdict, checked_on = joined, bridged
                 draft = DraftSentence(draft.text, bridged)
         if (verdict is None or verdict.probability < threshold) and passages:

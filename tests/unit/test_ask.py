@@ -291,3 +291,16 @@ def test_an_extractive_answer_brings_the_second_hop(settings):
     quotes = [c.quote for c in response.citations]
     assert any(q.startswith('"Human Error" is the season finale') for q in quotes)
     assert any("Fox network" in q for q in quotes)  # the show the best sentence names, and its network
+
+
+@pytest.mark.parametrize("text, found", [
+    ("The English singer released a new song that rules the charts, critics said.", False),
+    ("Dua Lipa, the English singer, released a new song that rules the charts.", True),
+])
+def test_quotes_answer_a_declined_question_only_when_they_name_what_it_asks_about(settings, text, found):
+    runtime, _ = fake_runtime(settings)  # the fake model declines
+    ingest([(0, Source(id="song", title="Charts", text=text))], runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    response = ask(runtime, AskRequest(question="Which new song that rules the charts did English singer Dua Lipa "
+                                                "release?"))
+    assert response.found == found

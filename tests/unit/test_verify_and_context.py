@@ -14,6 +14,7 @@ from service.models.reranker import OverlapReranker
 from service.policy import AnswerPolicy
 from service.records import Article, Chunk
 from service.retrieve import Hit
+from service.text import name_phrases
 from service.verify import bridges, splices, verify
 
 HARBOUR = ("The port authority approved the harbour expansion on Monday. "
@@ -168,3 +169,11 @@ def test_a_two_hop_sentence_is_checked_with_its_bridge_and_cites_it():
     [checked] = verify([DraftSentence("The harbour expansion work starts in March.", [2])], passages_of(HARBOUR),
                        JoinedQuotesChecker(), min_support=0.7)
     assert checked.supported and checked.citations == [2, 1]
+
+
+def test_name_phrases():
+    # "The Simpsons" is one name word after its article: too little to tell a subject by
+    assert name_phrases('Dua Lipa, an English singer, sang "New Rules" with The Simpsons cast') == {
+        "dua lipa", "new rules"}
+    assert name_phrases("Which magazine started first, Arthur's Magazine or First for Women?") == {
+        "arthur magazine", "first for women"}
