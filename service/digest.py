@@ -10,6 +10,7 @@ context); a remote model gets up to `concurrency` summaries in flight.
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import os
 import tempfile
@@ -191,15 +192,23 @@ def topic_name(items: list[DigestItem]) -> str:
     return ", ".join(common) if common else "Related stories"
 
 
+def web_url(url: str | None) -> str | None:
+    """The URL where it is an http(s) address; None for anything a browser would run or open
+    locally (javascript:, data:, file:)."""
+    return url if url and re.match(r"^https?://", url.strip(), re.IGNORECASE) else None
+
+
 def citations_of(item: DigestItem) -> dict[int, dict]:
     return {c.n: c.model_dump(mode="json") for c in item.summary.citations}
 
 
 def render(digest: Digest, fmt: str) -> str:
+    # Titles, quotes and model output are data: every HTML template escapes them.
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                                     autoescape=jinja2.select_autoescape(["html"]),
+                                     autoescape=jinja2.select_autoescape(["html", "html.j2"]),
                                      trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     environment.filters["oneline"] = lambda text: " ".join(str(text).split())
+    environment.filters["web_url"] = web_url
     template = environment.get_template(f"digest.{fmt}.j2")
     return template.render(digest=digest, citations_of=citations_of)
 

@@ -196,3 +196,16 @@ def test_a_digest_killed_halfway_resumes_without_redoing_finished_articles(rt, s
     digest = digest_of(rt, articles)
     assert script.calls == ["summary"]  # only the rail article was summarised again
     assert {item.article_id: item.cached for item in digest.items} == {"harbour": True, "flood": True, "rail": False}
+
+
+def test_hostile_titles_urls_text_and_model_output_render_as_text(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    hostile = Source(id="x", title='<img src=x onerror=alert(1)>', url="javascript:alert(1)",
+                     text="The council approved the <script>alert(2)</script> harbour plan on Monday. "
+                          "Work on the quay starts in March, the mayor said.")
+    ingest([(0, hostile)], runtime.store, runtime.models.embedder, runtime.settings, "default")
+    script.summary = lambda p: cite_first_words(p) + ' <b onmouseover="alert(3)">bold</b>'
+    html = render(digest_of(runtime, [runtime.store.texts.get("default", "x")]), "html")
+    assert "<img" not in html and "<script" not in html and "<b " not in html
+    assert "javascript:" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "javascript:" not in render(digest_of(runtime, [runtime.store.texts.get("default", "x")]), "md")
