@@ -191,13 +191,16 @@ class Answerer:
         return respond(prepared, kept, removed=len(checked) - len(kept), mode="generate", model=model)
 
     def quoted_or_not_found(self, prepared: Prepared, reason: str, model: str) -> AskResponse:
-        """The best quotes, where they are clearly on the question and name what it names (a
-        question about "Dua Lipa" is not answered by quotes about other English singers)."""
+        """The best quotes, where they are clearly on the question and come from an article that
+        names what it names (a question about "Dua Lipa" is not answered by quotes about other
+        English singers; one about the "European Commission" is, by a quote saying "the EC")."""
         if prepared.context.best_relevance >= self.policy.quote_floor:
             response = self.extractive(prepared, fallback=reason)
             asked_about = name_phrases(prepared.question)
-            quoted = " ".join(c.quote for c in response.citations).lower()
-            if not asked_about or any(re.search(rf"\b{re.escape(name)}\b", quoted) for name in asked_about):
+            quoted_ids = {c.article_id for c in response.citations}
+            articles = " ".join({p.article.id: p.article.text for p in prepared.context.passages
+                                 if p.article.id in quoted_ids}.values()).lower()
+            if not asked_about or any(re.search(rf"\b{re.escape(name)}\b", articles) for name in asked_about):
                 response.model = model
                 return response
         return not_found(prepared, model=model)

@@ -304,3 +304,17 @@ def test_quotes_answer_a_declined_question_only_when_they_name_what_it_asks_abou
     response = ask(runtime, AskRequest(question="Which new song that rules the charts did English singer Dua Lipa "
                                                 "release?"))
     assert response.found == found
+
+
+def test_a_quote_that_abbreviates_the_name_answers_when_its_article_names_it(settings):
+    runtime, _ = fake_runtime(settings)  # the fake model declines
+    text = ("The EC ordered its 32,000 employees to remove the TikTok app from their devices. "
+            "Employees must remove the app by March, the EC said. "
+            "The order covers every TikTok app on the devices of employees. "
+            "Officials of the European Commission in Brussels announced the ban.")
+    ingest([(0, Source(id="tiktok", title="TikTok", text=text))], runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    response = ask(runtime, AskRequest(question="How many employees did the EC order to remove the TikTok app, "
+                                                "the European Commission said?"))
+    assert response.found and any("32,000" in c.quote for c in response.citations)
+    assert not any("European Commission" in c.quote for c in response.citations)  # named by the article only
