@@ -20,6 +20,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from litellm import CustomLLM
@@ -29,6 +30,9 @@ from litellm.utils import ModelResponse
 
 from service.models.gguf import QWEN_CODER_1_5B, SplitModel, ensure_assembled
 from service.settings import Settings
+
+if TYPE_CHECKING:  # llama_cpp is imported when the model loads, not when this module does
+    from llama_cpp import Llama
 
 PROVIDER = "local"
 LOCAL_MODELS: dict[str, SplitModel] = {"qwen2.5-coder-1.5b-instruct": QWEN_CODER_1_5B}
