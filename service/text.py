@@ -102,8 +102,11 @@ def names(text: str) -> set[str]:
     return found
 
 
-# Two or more capitalised words, joined by the small words names contain ("First for Women").
-NAME_PHRASE = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|the|and|de|van|von|da|del|la|le)\s+)?[A-Z][\w'’.-]*)+")
+# Capitalised words joined by the small words names contain ("First for Women", "Bank of England").
+_NAME_WORD = r"[A-Z][\w'’.-]*"
+_NAME_JOIN = r"\s+(?:(?:of|for|the|and|de|van|von|da|del|la|le)\s+)?"
+NAME = re.compile(rf"{_NAME_WORD}(?:{_NAME_JOIN}{_NAME_WORD})*")
+NAME_PHRASE = re.compile(rf"{_NAME_WORD}(?:{_NAME_JOIN}{_NAME_WORD})+")
 
 
 def name_phrases(text: str) -> set[str]:

@@ -13,18 +13,13 @@ different subjects, one of them never named in the sentence, is a splice and is 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
 from service.citations import DraftSentence
 from service.context import Passage
-from service.text import POSSESSIVE, STOPWORDS, WORD, content_words
-
-# The name a quote opens with: capitalised words, joined by the small words names contain
-# ("First for Women", "Bank of England").
-OPENING_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|the|and|de|van|von|da|del|la|le)\s+)?[A-Z][\w'’.-]*)*")
+from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_words
 
 
 @dataclass
@@ -108,7 +103,7 @@ def _opening_name(quote: str) -> set[str]:
     """The words of the name a quote opens with; empty when it opens otherwise ("The strike...",
     "He..."). A lone capitalised word is taken for a name only as a possessive ("Arthur's"): any
     sentence opens with a capital ("Work on the quay..."), so single-word names go unchecked."""
-    match = OPENING_NAME.match(quote)
+    match = NAME.match(quote)
     if not match or match.group().split()[0].lower() in STOPWORDS:
         return set()
     words = match.group().split()
