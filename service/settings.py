@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 ENV_PREFIX = "SOURCED_"
 EMBEDDED_LLM = "local/qwen2.5-coder-1.5b-instruct"
@@ -31,7 +31,7 @@ class Settings(BaseModel):
 
     llm_model: str = Field(default=EMBEDDED_LLM, description="Any litellm model string.")
     llm_api_base: str | None = None
-    llm_api_key: str | None = None
+    llm_api_key: SecretStr | None = Field(default=None, description="Never logged or shown.")
     llm_timeout_s: float = Field(default=120.0, gt=0)
     llm_max_tokens: int = Field(default=400, gt=0)
     llm_context_tokens: int = Field(default=4096, ge=512)
@@ -53,8 +53,11 @@ class Settings(BaseModel):
     chunk_chars: int = Field(default=800, ge=100, description="Largest chunk, in characters.")
     chunk_overlap_sentences: int = Field(default=1, ge=0)
     max_article_chars: int = Field(default=1_000_000, gt=0, description="Longer article texts are refused.")
-    fetch_timeout_s: float = Field(default=10.0, gt=0)
+    fetch_timeout_s: float = Field(default=10.0, gt=0, description="One deadline for a whole URL fetch.")
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    fetch_allow_private: bool = Field(
+        default=False, description="Fetch URLs on loopback, private and link-local addresses (intranet deployments).")
+    fetch_ports: tuple[int, ...] = Field(default=(80, 443), description="Ports a fetched URL may name, comma-separated.")
 
     checker_judge: Literal["llm", "nli", "none"] = Field(
         default="llm", description="Who decides the claims the fast signals leave uncertain.")
@@ -70,6 +73,35 @@ class Settings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     max_request_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    allow_open: bool = Field(
+        default=False, description="Let `sourced serve` listen beyond loopback with no API key configured.")
+
+    rate_requests_per_minute: int = Field(default=120, ge=1, description="Per API key (or client address).")
+    rate_generative_per_minute: int = Field(default=10, ge=1, description="Asks and summaries per key per minute.")
+    rate_limit_storage: str = Field(default="memory://", description="A `limits` storage URI, e.g. redis://host.")
+
+    max_batch_articles: int = Field(default=100, ge=1)
+    max_title_chars: int = Field(default=500, ge=1)
+    max_author_chars: int = Field(default=200, ge=1)
+    max_source_chars: int = Field(default=200, ge=1)
+    max_url_chars: int = Field(default=2048, ge=1)
+    max_json_depth: int = Field(default=20, ge=2)
+    max_offset: int = Field(default=100_000, ge=0)
+    max_limit: int = Field(default=500, ge=1)
+    max_question_chars: int = Field(default=2000, ge=1)
+    max_messages: int = Field(default=50, ge=1)
+    max_message_chars: int = Field(default=4000, ge=1)
+    max_summary_words: int = Field(default=600, ge=3)
+    max_summary_articles: int = Field(default=100, ge=1)
+
+    @field_validator("fetch_ports", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return tuple(part.strip() for part in value.split(",") if part.strip()) if isinstance(value, str) else value
+
+    @property
+    def keys_path(self) -> Path:
+        return self.data_dir / "keys.json"
 
     @property
     def models_path(self) -> Path:

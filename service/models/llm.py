@@ -102,7 +102,8 @@ class LLM:
         self.model = settings.llm_model
         self.max_concurrency = max_concurrency
         self.max_tokens = settings.llm_max_tokens
-        options = {"api_base": settings.llm_api_base, "api_key": settings.llm_api_key,
+        api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        options = {"api_base": settings.llm_api_base, "api_key": api_key,
                    "timeout": settings.llm_timeout_s}
         self._call_options = {k: v for k, v in options.items() if v is not None}
         validate_model_string(self.model)
