@@ -8,6 +8,7 @@ says so and no model is asked.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -17,7 +18,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.checker import Checker
-from service.citations import Citation, CitedSentence, parse_cited_text, renumber, with_markers
+from service.citations import (
+    Citation,
+    CitedSentence,
+    parse_cited_text,
+    renumber,
+    with_markers,
+)
 from service.context import Context, build_context
 from service.generate import Message, condense, generate_answer
 from service.models.embedder import Embedder
@@ -30,6 +37,8 @@ from service.store import Store
 from service.text import name_forms, name_phrases, names
 from service.verify import CheckedSentence, verify
 
+log = logging.getLogger(__name__)
+
 NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this question."
 REFUSAL = "NOT IN SOURCES"
 
@@ -37,10 +46,10 @@ REFUSAL = "NOT IN SOURCES"
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str | None = Field(default=None, min_length=1, max_length=2000,
+    question: str | None = Field(default=None, min_length=1,
                                  description="One question; or give `messages` for a chat.")
     messages: list[Message] | None = Field(
-        default=None, min_length=1, max_length=50,
+        default=None, min_length=1,
         description="Chat history, ending with the user's question; earlier turns resolve follow-ups.")
     mode: Literal["generate", "extractive"] = "generate"
     verify: Literal["remove", "flag"] = Field(
@@ -159,8 +168,10 @@ class Answerer:
             for piece in stream:
                 pieces.append(piece)
                 yield "token", piece
-        except LLMError as exc:
-            yield "answer", self.extractive(prepared, fallback=f"the generator failed: {exc}")
+        except LLMError:
+            # The provider's text can carry its address and internals: it goes to the log only.
+            log.warning("the generator failed; answering extractively", exc_info=True)
+            yield "answer", self.extractive(prepared, fallback="the generator failed")
             return
         prepared.timings.generate = _ms(started)
         if stream.completion is not None:

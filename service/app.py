@@ -6,11 +6,13 @@ import atexit
 import logging
 import threading
 
-from flask import Flask
+from flask import Flask, Response
 
 from service.api import articles, ask, health, summarize
+from service.api.access import authenticate, install_rate_limits
+from service.api.limits import bounded_json
 from service.api.schema import openapi_document
-from service.errors import Problem, problem_response, register_error_handlers
+from service.errors import problem, problem_response, register_error_handlers
 from service.models.registry import Models
 from service.runtime import NotReady, Runtime
 from service.settings import Settings
@@ -27,21 +29,24 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["sourced"] = runtime
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(articles.bp)
-    app.register_blueprint(ask.bp)
-    app.register_blueprint(summarize.bp)
     register_error_handlers(app)
+    # Before the rate limiter's own hook, so that limits count per authenticated key.
+    app.before_request(lambda: authenticate(runtime.keys))
+    app.before_request(lambda: bounded_json(settings))
+    for blueprint in (health.bp, articles.bp, ask.bp, summarize.bp):
+        app.register_blueprint(blueprint)
+    app.extensions["limiter"] = install_rate_limits(app, settings, [ask.bp, summarize.bp])
 
     @app.errorhandler(NotReady)
     def _not_ready(error: NotReady):
-        return problem_response(Problem(status=503, title="Not ready", detail=str(error)))
+        return problem_response(problem(503, "Not ready", "models are still loading, or failed to load"))
 
     @app.errorhandler(InvalidTenant)
     def _bad_tenant(error: InvalidTenant):
-        return problem_response(Problem(status=400, title="Invalid tenant", detail=str(error)))
+        return problem_response(problem(400, "Invalid tenant", str(error)))
 
     app.add_url_rule("/openapi.json", "openapi", lambda: openapi_document(app))
+    app.after_request(_secure_headers)
 
     models = runtime.models
     if not models.ready:
@@ -49,6 +54,20 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         threading.Thread(target=_load_quietly, args=(models,), name="load-models", daemon=True).start()
     atexit.register(models.close)
     return app
+
+
+# Nothing the service sends may run script or be framed, whatever text it carries.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _secure_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def _load_quietly(models: Models) -> None:

@@ -48,6 +48,50 @@ def models(as_json: bool) -> None:
             click.echo(f"{'':<10} {path}")
 
 
+@main.group()
+def keys() -> None:
+    """API keys: each is bound to one tenant; with none, the service is in local mode."""
+
+
+@keys.command("add")
+@click.argument("tenant")
+@click.option("--admin", is_flag=True, help="May name any tenant in X-Sourced-Tenant.")
+def keys_add(tenant: str, admin: bool) -> None:
+    """Make a key for TENANT and print it once; only its hash is stored."""
+    from service.keys import KeyStore
+    from service.store import validate_tenant
+
+    try:
+        validate_tenant(tenant)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    record, plain = KeyStore(_settings().keys_path).add(tenant, admin)
+    click.echo(f"key id {record.key_id} for tenant {tenant}{' (admin)' if admin else ''}; "
+               "it is shown only this once:", err=True)
+    click.echo(plain)
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """Key ids, tenants and creation times (never the keys)."""
+    from service.keys import KeyStore
+
+    for record in KeyStore(_settings().keys_path).records():
+        role = "admin" if record.admin else ""
+        click.echo(f"{record.key_id}  {record.tenant:<24} {record.created_at:%Y-%m-%d %H:%M:%S}Z  {role}".rstrip())
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key by its id; a running server refuses it from its next request."""
+    from service.keys import KeyStore
+
+    if not KeyStore(_settings().keys_path).revoke(key_id):
+        raise click.UsageError(f"no key with id {key_id!r}")
+    click.echo(f"revoked {key_id}")
+
+
 @main.command("ingest")
 @click.argument("targets", nargs=-1, required=True)
 @click.option("--tenant", default="default", show_default=True, help="Namespace to ingest into.")
@@ -205,7 +249,13 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
     from pydantic import ValidationError
     from tqdm import tqdm
 
-    from service.digest import Selection, SummaryCache, build_digest, select_articles, write_digest
+    from service.digest import (
+        Selection,
+        SummaryCache,
+        build_digest,
+        select_articles,
+        write_digest,
+    )
     from service.ingest.pipeline import ingest
     from service.ingest.sources import items_from
     from service.models.registry import Models

@@ -14,6 +14,7 @@ import httpx
 
 from service.answer import Answerer
 from service.checker import Checker, Judge, NliJudge
+from service.keys import KeyStore
 from service.models.registry import Models
 from service.models.reranker import OverlapReranker, Reranker
 from service.policy import AnswerPolicy, SummaryPolicy
@@ -33,6 +34,7 @@ class Runtime:
         self.models = models
         self.fetch_transport = fetch_transport
         self.summary_policy = SummaryPolicy()
+        self.keys = KeyStore(models.settings.keys_path)
         self._store: Store | None = None
         self._checker: Checker | None = None
         self._lock = threading.Lock()

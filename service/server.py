@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+
 from gunicorn.app.base import BaseApplication
 
+from service.keys import KeyStore
 from service.models.llm import validate_model_string
 from service.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class _Gunicorn(BaseApplication):
@@ -34,4 +40,28 @@ def run(settings: Settings) -> None:
             "several workers would all write to one embedded Chroma directory, which silently "
             "degrades its index; set SOURCED_CHROMA_URL to a Chroma server, or SOURCED_WORKERS=1"
         )
+    check_exposure(settings)
     _Gunicorn(settings).run()
+
+
+def check_exposure(settings: Settings) -> None:
+    """With no API key, anyone who reaches the port could read and write every tenant: so
+    listen beyond loopback only with a key, or when the operator says so explicitly."""
+    if is_loopback(settings.host) or KeyStore(settings.keys_path).enabled:
+        return
+    if not settings.allow_open:
+        raise ValueError(
+            f"no API key is configured, so the service would be open to anyone who can reach "
+            f"{settings.host}:{settings.port}; add one with `sourced keys add TENANT`, listen on 127.0.0.1, "
+            "or set SOURCED_ALLOW_OPEN=true to serve without keys anyway")
+    log.warning("serving on %s with no API key: anyone who can reach the port can read and write every tenant",
+                settings.host)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -45,12 +45,12 @@ class SummarizeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     article_id: str | None = None
-    article_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
+    article_ids: list[str] | None = Field(default=None, min_length=1)
     text: str | None = Field(default=None, min_length=1, description="Raw text, summarised without being stored.")
     title: str | None = Field(default=None, description="The raw text's title.")
     store: bool = Field(default=False, description="Ingest the raw text as an article before summarising it.")
     style: Style = "brief"
-    words: int | None = Field(default=None, ge=3, le=600, description="Word budget; each style has a default.")
+    words: int | None = Field(default=None, ge=3, description="Word budget; each style has a default.")
     verify: Literal["remove", "flag"] = "remove"
 
     @model_validator(mode="after")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g
 
-from service.api.schema import TENANT_HEADER
 from service.runtime import Runtime
-from service.store import DEFAULT_TENANT, validate_tenant
 
 
 def runtime() -> Runtime:
@@ -19,4 +17,5 @@ def require_ready() -> None:
 
 
 def tenant() -> str:
-    return validate_tenant(request.headers.get(TENANT_HEADER, DEFAULT_TENANT))
+    """The tenant `access.authenticate` established for this request."""
+    return g.tenant

@@ -6,12 +6,14 @@ from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.api import runtime, tenant
+from service.api.limits import bounded_item, check_batch, check_page
 from service.api.schema import operation, parse_json, parse_query
 from service.errors import ProblemError
-from service.records import Article
 from service.ingest.pipeline import Failed, IngestReport, Source, ingest, parse_item
+from service.records import Article
 
 bp = Blueprint("articles", __name__, url_prefix="/v1/articles")
+DEFAULT_PAGE = 50
 
 
 class IngestBatch(BaseModel):
@@ -26,7 +28,7 @@ class ListQuery(BaseModel):
     source: str | None = None
     published_from: date | None = None
     published_to: date | None = None
-    limit: int = Field(default=50, ge=1, le=500)
+    limit: int | None = Field(default=None, ge=1, description="50, or SOURCED_MAX_LIMIT if that is smaller.")
     offset: int = Field(default=0, ge=0)
 
 
@@ -70,8 +72,9 @@ def summary_of(article: Article) -> ArticleSummary:
            body=Source | IngestBatch, response=IngestReport)
 def create():
     body = request.get_json(silent=True)
-    items = batch_items(body) if isinstance(body, dict) and "articles" in body else [parse_json(Source)]
     rt = runtime()
+    items = batch_items(body) if isinstance(body, dict) and "articles" in body else [parse_json(Source)]
+    items = [bounded_item(item, rt.settings) for item in items]
     report = ingest(enumerate(items), rt.store, rt.models.embedder, rt.settings, tenant(),
                     transport=rt.fetch_transport)
     if report.failed == len(items):
@@ -85,6 +88,7 @@ def batch_items(body: dict) -> list[Source | Failed]:
     articles = body["articles"]
     if set(body) != {"articles"} or not isinstance(articles, list) or not articles:
         raise ProblemError(422, "Invalid request body", "a batch is {\"articles\": [one or more articles]}")
+    check_batch(len(articles), runtime().settings)
     return [parse_item(entry) for entry in articles]
 
 
@@ -93,10 +97,13 @@ def batch_items(body: dict) -> list[Source | Failed]:
            response=ArticlePage)
 def list_articles():
     query = parse_query(ListQuery)
+    settings = runtime().settings
+    limit = query.limit if query.limit is not None else min(DEFAULT_PAGE, settings.max_limit)
+    check_page(limit, query.offset, settings)
     articles, total = runtime().store.texts.list(
         tenant(), source=query.source, published_from=query.published_from, published_to=query.published_to,
-        limit=query.limit, offset=query.offset)
-    return ArticlePage(articles=[summary_of(a) for a in articles], total=total, limit=query.limit,
+        limit=limit, offset=query.offset)
+    return ArticlePage(articles=[summary_of(a) for a in articles], total=total, limit=limit,
                        offset=query.offset).model_dump(mode="json")
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, current_app, stream_with_context
+from flask import Blueprint, Response, stream_with_context
 
 from service.answer import AskRequest, AskResponse, Event
 from service.api import require_ready, runtime, tenant
+from service.api.limits import check_article_ids, check_question
 from service.api.schema import operation, parse_json
-from service.errors import Problem
+from service.errors import internal_problem
 
 bp = Blueprint("ask", __name__, url_prefix="/v1")
 bp.before_request(require_ready)
@@ -22,6 +23,9 @@ bp.before_request(require_ready)
            "(this schema) with the checked sentences", body=AskRequest, response=AskResponse)
 def ask_view():
     body = parse_json(AskRequest)
+    settings = runtime().settings
+    check_question(body.question, body.messages, settings)
+    check_article_ids(body.filters.article_ids, settings)
     answerer = runtime().answerer()
     if not body.stream:
         return answerer.ask(body, tenant()).model_dump(mode="json")
@@ -37,6 +41,4 @@ def _server_sent(events: Iterator[Event]) -> Iterator[str]:
             payload = {"text": data} if name == "token" else data.model_dump(mode="json")
             yield f"event: {name}\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
     except Exception as exc:
-        current_app.logger.exception("ask stream failed")
-        problem = Problem(status=500, title="Internal Server Error", detail=f"{exc.__class__.__name__}: {exc}")
-        yield f"event: error\ndata: {problem.model_dump_json(exclude_none=True)}\n\n"
+        yield f"event: error\ndata: {internal_problem(exc).model_dump_json(exclude_none=True)}\n\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 from pydantic import BaseModel
 
-from service.errors import Problem, problem_response
+from service.errors import problem, problem_response
 
 bp = Blueprint("health", __name__)
 
@@ -26,7 +26,8 @@ def healthz():
 def readyz():
     models = current_app.extensions["sourced"].models
     if models.error:
-        return problem_response(Problem(status=503, title="Models failed to load", detail=models.error))
+        # The reason may name paths and library internals; it is in the log, not for callers.
+        return problem_response(problem(503, "Models failed to load", "the models failed to load; see the log"))
     if not models.ready:
-        return problem_response(Problem(status=503, title="Not ready", detail="models are still loading"))
+        return problem_response(problem(503, "Not ready", "models are still loading"))
     return Readiness(status="ready", models={i.role: i.name for i in models.info}).model_dump()

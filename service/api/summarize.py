@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from service.api import require_ready, runtime, tenant
+from service.api.limits import check_article_ids, check_words
 from service.api.schema import operation, parse_json
 from service.errors import ProblemError
 from service.ingest.extract import ExtractionError
@@ -20,6 +21,8 @@ bp.before_request(require_ready)
 def summarize_view():
     body = parse_json(SummarizeRequest)
     rt = runtime()
+    check_article_ids(body.article_ids, rt.settings)
+    check_words(body.words, rt.settings)
     try:
         articles, chunks = load_articles(body, rt.store, rt.models.embedder, rt.settings, tenant())
     except LookupError as exc:

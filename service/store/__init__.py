@@ -18,7 +18,9 @@ from service.store.keywords import KeywordIndex
 from service.store.texts import TextStore
 from service.store.vectors import VectorStore, chroma_client, chunk_metadata
 
-TENANT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+# Also a valid Chroma collection name once prefixed with "sourced-" (3-63 characters that start
+# and end alphanumeric), and a safe directory name.
+TENANT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$")
 DEFAULT_TENANT = "default"
 
 
@@ -27,8 +29,9 @@ class InvalidTenant(ValueError):
 
 
 def validate_tenant(tenant: str) -> str:
-    if not TENANT_PATTERN.match(tenant):
-        raise InvalidTenant(f"tenant {tenant!r} must be 1-63 of a-z, 0-9, '_' and '-', starting with a letter or digit")
+    if not TENANT_PATTERN.fullmatch(tenant):
+        raise InvalidTenant(f"tenant {tenant[:80]!r} must be 3-63 of a-z, 0-9, '_' and '-', "
+                            "starting and ending with a letter or digit")
     return tenant
 
 

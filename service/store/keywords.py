@@ -47,6 +47,9 @@ class KeywordIndex:
 
     def _current(self, tenant: str) -> _Index:
         generation = self.texts.generation(tenant)
+        if generation == 0:
+            # Nothing was ever written for this tenant: reading it must create nothing on disk or here.
+            return _Index(0, [], None)
         with self._lock:
             index = self._indexes.get(tenant)
             if index is None or index.generation != generation:

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 
 from service.records import Article, Chunk, Filters
 from service.settings import Settings
@@ -44,6 +45,7 @@ class VectorStore:
         self._collections: dict[str, chromadb.Collection] = {}
 
     def collection(self, tenant: str) -> chromadb.Collection:
+        """The tenant's collection, created on first write."""
         if tenant not in self._collections:
             collection = self.client.get_or_create_collection(
                 name=f"sourced-{tenant}",
@@ -60,6 +62,16 @@ class VectorStore:
             self._collections[tenant] = collection
         return self._collections[tenant]
 
+    def existing(self, tenant: str) -> chromadb.Collection | None:
+        """For reads: a tenant nobody wrote to stays absent, with no collection made for it."""
+        if tenant in self._collections:
+            return self._collections[tenant]
+        try:
+            self.client.get_collection(f"sourced-{tenant}")
+        except (NotFoundError, ValueError):
+            return None
+        return self.collection(tenant)
+
     def upsert(self, tenant: str, ids: Sequence[str], vectors: np.ndarray, documents: Sequence[str],
                metadatas: Sequence[dict]) -> None:
         collection = self.collection(tenant)
@@ -70,27 +82,32 @@ class VectorStore:
 
     def delete_article(self, tenant: str, article_id: str, keep_version: str | None = None) -> None:
         """Delete the article's chunks, except those of `keep_version` if given."""
+        collection = self.existing(tenant)
+        if collection is None:
+            return
         where: dict = {"article_id": article_id}
         if keep_version is not None:
             where = {"$and": [where, {"version": {"$ne": keep_version}}]}
-        self.collection(tenant).delete(where=where)
+        collection.delete(where=where)
 
     def delete_ids(self, tenant: str, ids: Sequence[str]) -> None:
-        for i in range(0, len(ids), self.max_batch):
-            self.collection(tenant).delete(ids=list(ids[i:i + self.max_batch]))
+        collection = self.existing(tenant)
+        for i in range(0, len(ids), self.max_batch) if collection is not None else ():
+            collection.delete(ids=list(ids[i:i + self.max_batch]))
 
     def query(self, tenant: str, vector: np.ndarray, k: int, filters: Filters | None = None
               ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the nearest chunks that pass `filters`, best first."""
-        collection = self.collection(tenant)
-        if not collection.count():
+        collection = self.existing(tenant)
+        if collection is None or not collection.count():
             return []
         result = collection.query(query_embeddings=[vector], n_results=k, where=_where(filters),
                                   include=["distances"])
         return [(chunk_id, 1.0 - distance) for chunk_id, distance in zip(result["ids"][0], result["distances"][0])]
 
     def count(self, tenant: str) -> int:
-        return self.collection(tenant).count()
+        collection = self.existing(tenant)
+        return collection.count() if collection is not None else 0
 
 
 def chunk_metadata(article: Article, chunk: Chunk) -> dict:

