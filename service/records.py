@@ -9,11 +9,24 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 
+
+
+def _calendar_date(value: object) -> object:
+    """Lax parsing would read `0` or `1e9` as a date; a caller means YYYY-MM-DD or a date."""
+    numeric = isinstance(value, int | float)
+    if numeric or (isinstance(value, str) and not ISO_DATE.fullmatch(value)):
+        raise ValueError("a date is written YYYY-MM-DD")  # pydantic reports ValueErrors as validation errors
+    return value
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[date, BeforeValidator(_calendar_date)]
 
 class Article(BaseModel):
     id: str
@@ -22,7 +35,7 @@ class Article(BaseModel):
     url: str | None = None
     source: str | None = None
     author: str | None = None
-    published: date | None = None
+    published: IsoDate | None = None
     language: str | None = None
     content_hash: str
     ingested_at: datetime
@@ -52,7 +65,7 @@ class ArticleFields(BaseModel):
     url: str | None = None
     source: str | None = None
     author: str | None = None
-    published: date | None = None
+    published: IsoDate | None = None
     language: str | None = None
 
 
@@ -63,8 +76,8 @@ class Filters(BaseModel):
 
     article_ids: list[str] | None = None
     source: str | None = None
-    published_from: date | None = None
-    published_to: date | None = None
+    published_from: IsoDate | None = None
+    published_to: IsoDate | None = None
 
 
 def content_hash(fields: ArticleFields, title: str, text: str) -> str:

@@ -10,7 +10,7 @@ from service.api.limits import bounded_item, check_batch, check_page
 from service.api.schema import operation, parse_json, parse_query
 from service.errors import ProblemError
 from service.ingest.pipeline import Failed, IngestReport, Source, ingest, parse_item
-from service.records import Article
+from service.records import Article, IsoDate
 
 bp = Blueprint("articles", __name__, url_prefix="/v1/articles")
 DEFAULT_PAGE = 50
@@ -26,8 +26,8 @@ class IngestBatch(BaseModel):
 class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     source: str | None = None
-    published_from: date | None = None
-    published_to: date | None = None
+    published_from: IsoDate | None = None
+    published_to: IsoDate | None = None
     limit: int | None = Field(default=None, ge=1, description="50, or SOURCED_MAX_LIMIT if that is smaller.")
     offset: int = Field(default=0, ge=0)
 
@@ -69,7 +69,7 @@ def summary_of(article: Article) -> ArticleSummary:
 
 @bp.post("")
 @operation("Ingest one article or a batch; each item is added, replaced, unchanged or failed",
-           body=Source | IngestBatch, response=IngestReport)
+           body=Source | IngestBatch, response=IngestReport, status=(200, 201))
 def create():
     body = request.get_json(silent=True)
     rt = runtime()

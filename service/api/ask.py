@@ -20,7 +20,7 @@ bp.before_request(require_ready)
 @bp.post("/ask")
 @operation("Answer a question from the ingested articles; every sentence cites and is checked against "
            "verbatim quotes. With stream=true: text/event-stream of `token` events, then one `answer` event "
-           "(this schema) with the checked sentences", body=AskRequest, response=AskResponse)
+           "(this schema) with the checked sentences", body=AskRequest, response=AskResponse, streams=True)
 def ask_view():
     body = parse_json(AskRequest)
     settings = runtime().settings

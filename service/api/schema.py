@@ -13,9 +13,18 @@ from flask import Flask, request
 from pydantic import BaseModel, ValidationError
 
 from service.errors import Problem, ProblemError
+from service.store import TENANT_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 TENANT_HEADER = "X-Sourced-Tenant"
+# Open API before 3.2 has a text/event-stream `schema` describe each event: `token` events carry
+# {"text": ...}, the last `answer` event the operation's JSON response, `error` a problem.
+SERVER_SENT_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {"event": {"enum": ["token", "answer", "error"]},
+                   "data": {"type": "string", "contentMediaType": "application/json"}},
+}
 
 
 def invalid(status: int, title: str, error: ValidationError) -> ProblemError:
@@ -43,14 +52,18 @@ def parse_query(model: type[M]) -> M:
 
 
 def operation(summary: str, *, body: type[BaseModel] | Any | None = None, query: type[BaseModel] | None = None,
-              response: type[BaseModel] | None = None, status: int = 200) -> Callable:
+              response: type[BaseModel] | None = None, status: int | tuple[int, ...] = 200,
+              streams: bool = False) -> Callable:
+    """`streams`: the view may answer with server-sent events instead of the JSON response."""
     def mark(view: Callable) -> Callable:
-        view.openapi = {"summary": summary, "body": body, "query": query, "response": response, "status": status}
+        view.openapi = {"summary": summary, "body": body, "query": query, "response": response, "status": status,
+                        "streams": streams}
         return view
     return mark
 
 
 def openapi_document(app: Flask) -> dict:
+    """As the service stands: once any API key exists, /v1 operations require one (local mode: none)."""
     from pydantic.json_schema import models_json_schema
 
     operations = []
@@ -64,6 +77,7 @@ def openapi_document(app: Flask) -> dict:
               if isinstance(m, type) and issubclass(m, BaseModel)} | {Problem}
     _, definitions = models_json_schema([(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
                                         ref_template="#/components/schemas/{model}")
+    keyed = app.extensions["sourced"].keys.enabled
     paths: dict[str, dict] = {}
     for rule, method, spec in operations:
         path = rule.rule.replace("<", "{").replace(">", "}")
@@ -72,7 +86,9 @@ def openapi_document(app: Flask) -> dict:
             item["parameters"].append({"name": argument, "in": "path", "required": True, "schema": {"type": "string"}})
         if path.startswith("/v1/"):
             item["parameters"].append({"name": TENANT_HEADER, "in": "header", "required": False,
-                                       "schema": {"type": "string", "default": "default"}})
+                                       "schema": {"type": "string", "pattern": TENANT_PATTERN.pattern}})
+            if keyed:
+                item["security"] = [{"apiKey": []}]
         if spec["query"]:
             for name, field in spec["query"].model_fields.items():
                 item["parameters"].append({"name": name, "in": "query", "required": field.is_required(),
@@ -82,12 +98,18 @@ def openapi_document(app: Flask) -> dict:
         ok = {"description": "OK"}
         if spec["response"]:
             ok["content"] = {"application/json": {"schema": _schema(spec["response"])}}
-        item["responses"][str(spec["status"])] = ok
+        if spec["streams"]:
+            ok.setdefault("content", {})["text/event-stream"] = {"schema": SERVER_SENT_EVENT}
+        statuses = spec["status"] if isinstance(spec["status"], tuple) else (spec["status"],)
+        for status in statuses:
+            item["responses"][str(status)] = ok
         item["responses"]["default"] = {"description": "A problem",
                                         "content": {"application/problem+json": {"schema": _schema(Problem)}}}
         paths.setdefault(path, {})[method] = item
     return {"openapi": "3.1.0", "info": {"title": "sourced", "version": "1"}, "paths": paths,
-            "components": {"schemas": definitions.get("$defs", {})}}
+            "components": {"schemas": definitions.get("$defs", {}),
+                           "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
+                                                          "description": "A key from `sourced keys add TENANT`."}}}}
 
 
 def _schema(model: Any) -> dict:
