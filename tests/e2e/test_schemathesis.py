@@ -113,7 +113,7 @@ def test_a_thousand_generated_requests_get_no_5xx_and_match_the_schema(tmp_path:
             [schemathesis, "run", base + "/openapi.json", "--max-examples", "120", "--seed", "20261129",
              "--checks", "all", "--exclude-checks", "positive_data_acceptance", "--request-timeout", "60",
              "--header", f"Authorization: Bearer {key}", "--workers", "1"],
-            capture_output=True, text=True, timeout=540, check=False, env={**os.environ, "NO_COLOR": "1"})
+            capture_output=True, text=True, timeout=540, check=False, cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"})
     finally:
         server.shutdown()
     report = run.stdout[-6000:] + run.stderr[-2000:]
