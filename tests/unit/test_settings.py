@@ -36,3 +36,18 @@ def test_a_badly_typed_value_names_the_variable():
         Settings.from_env({"SOURCED_THREADS": "many"})
     with pytest.raises(SettingsError, match="SOURCED_EMBEDDER"):
         Settings.from_env({"SOURCED_EMBEDDER": "word2vec"})
+
+
+def test_the_llm_api_key_is_a_secret_everywhere_but_the_provider_call():
+    from service.models.llm import LLM
+
+    settings = Settings.from_env({"SOURCED_LLM_API_KEY": "sk-very-secret", "SOURCED_LLM_MODEL": "openai/gpt-4o-mini"})
+    for shown in (repr(settings), str(settings), settings.model_dump_json(), str(settings.model_dump())):
+        assert "sk-very-secret" not in shown
+    assert LLM(settings)._call_options["api_key"] == "sk-very-secret"
+
+
+def test_fetch_ports_read_as_a_comma_separated_list():
+    assert Settings.from_env({"SOURCED_FETCH_PORTS": "80, 443,8080"}).fetch_ports == (80, 443, 8080)
+    with pytest.raises(SettingsError, match="SOURCED_FETCH_PORTS"):
+        Settings.from_env({"SOURCED_FETCH_PORTS": "80,http"})
