@@ -28,7 +28,7 @@ def too_large(what: str, size: int, setting: str, limit: int, unit: str = "") ->
 
 
 def out_of_range(what: str, value: int, setting: str, limit: int) -> ProblemError:
-    return ProblemError(422, "Invalid request body", f"{what} is {value:,}; the most allowed is {limit:,} "
+    return ProblemError(422, "Out of range", f"{what} is {value:,}; the most allowed is {limit:,} "
                                                      f"({_setting(setting)})")
 
 
