@@ -1,8 +1,8 @@
-"""Sources to clean article text and metadata: plain text, scraped page text, HTML, URLs.
+"""Sources to clean article text and metadata: plain text, scraped page text, HTML.
 
 Plain text is kept as given (whitespace normalised); scraped page text has its leading
-and trailing site furniture trimmed; HTML goes through trafilatura; URLs are fetched with
-a timeout, a size cap, a content-type check and a bounded number of redirects.
+and trailing site furniture trimmed; HTML goes through trafilatura. Fetching a URL's page
+is service.ingest.fetch.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-
-import httpx
 
 from service.records import ArticleFields
 
@@ -34,7 +32,7 @@ class Extracted:
 # other articles). Used only to trim the edges of scraped page text, never its middle.
 FURNITURE = re.compile(
     r"subscribe|subscription|newsletter|(leave|post|add) a (reply|comment)|enter your comment|follow us|most (popular|read)|support our journalism"
-    r"|click here|sign up|log ?in|share (this|on)|send this page|download the .* app|advertisement"
+    r"|click here|sign up|log ?in|share (this|on)|send this page|download the \S+(?: \S+){0,5} app|advertisement"
     r"|cookie|text size|disclaimer|^\W*tags\W*$|related (articles|stories)|read more|all rights reserved",
     re.IGNORECASE,
 )
@@ -146,41 +144,6 @@ def from_html(markup: str, fields: ArticleFields) -> Extracted:
         "source": fields.source or meta.get("sitename") or meta.get("source-hostname"),
     })
     return from_text("\n\n".join(paragraphs), merged)
-
-
-@dataclass(frozen=True)
-class FetchLimits:
-    timeout_s: float = 10.0
-    max_bytes: int = 5 * 1024 * 1024
-    max_redirects: int = 3
-
-
-def fetch_url(url: str, fields: ArticleFields, limits: FetchLimits = FetchLimits(),
-              transport: httpx.BaseTransport | None = None) -> Extracted:
-    """`transport` carries the request (an httpx.MockTransport in tests); None is the network."""
-    if not re.match(r"^https?://", url, re.IGNORECASE):
-        raise ExtractionError(f"only http(s) URLs can be fetched, not {url!r}")
-    try:
-        with httpx.Client(timeout=limits.timeout_s, follow_redirects=True, max_redirects=limits.max_redirects,
-                          transport=transport) as client:
-            with client.stream("GET", url, headers={"Accept": "text/html, text/plain;q=0.8"}) as response:
-                if response.status_code >= 400:
-                    raise ExtractionError(f"fetching {url} gave HTTP {response.status_code}")
-                content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                if content_type not in {"text/html", "application/xhtml+xml", "text/plain"}:
-                    raise ExtractionError(f"{url} is {content_type or 'of no declared type'}, not HTML or text")
-                raw = bytearray()
-                for block in response.iter_bytes():
-                    raw += block
-                    if len(raw) > limits.max_bytes:
-                        raise ExtractionError(f"{url} is larger than {limits.max_bytes:,} bytes")
-                body = decode_body(bytes(raw), response.charset_encoding)
-    except httpx.TooManyRedirects:
-        raise ExtractionError(f"{url} redirects more than {limits.max_redirects} times") from None
-    except httpx.HTTPError as exc:
-        raise ExtractionError(f"could not fetch {url}: {exc.__class__.__name__}: {exc}") from None
-    fields = fields.model_copy(update={"url": fields.url or url})
-    return from_html(body, fields) if content_type != "text/plain" else from_page_text(body, fields)
 
 
 def _first_sentence(text: str, limit: int = 120) -> str:

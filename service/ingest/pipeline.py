@@ -11,15 +11,16 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Literal, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from service.records import ID_PATTERN, Article, ArticleFields, content_hash, derive_id
 from service.ingest.chunk import chunk_article
-from service.ingest.extract import (ExtractionError, Extracted, FetchLimits, fetch_url, from_html,
-                                    from_page_text, from_text)
+from service.ingest.extract import ExtractionError, Extracted, from_html, from_page_text, from_text
+from service.ingest.fetch import FetchLimits, fetch_url
 from service.models.embedder import Embedder
 from service.records import Chunk
 from service.settings import Settings
@@ -36,6 +37,20 @@ class Source(ArticleFields):
     text: str | None = None
     html: str | None = None
     page_text: str | None = Field(default=None, description="Text scraped from a page; site furniture is trimmed.")
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, url: str | None) -> str | None:
+        """A stored URL is shown to readers as a link: javascript:, data:, file: and the like never are."""
+        if url is None:
+            return url
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an absolute http or https URL")
+        return url
 
     @model_validator(mode="after")
     def _one_body(self) -> Source:
@@ -97,8 +112,9 @@ def extract(source: Source, settings: Settings, transport: httpx.BaseTransport |
     elif source.text is not None:
         extracted = from_text(source.text, fields)
     else:
-        extracted = fetch_url(source.url, fields,
-                              FetchLimits(settings.fetch_timeout_s, settings.fetch_max_bytes), transport)
+        limits = FetchLimits(timeout_s=settings.fetch_timeout_s, max_bytes=settings.fetch_max_bytes,
+                             ports=settings.fetch_ports, allow_private=settings.fetch_allow_private)
+        extracted = fetch_url(source.url, fields, limits, transport)
     if len(extracted.text) > settings.max_article_chars:
         raise ExtractionError(f"the article text has {len(extracted.text):,} characters, over the "
                               f"limit of {settings.max_article_chars:,} (SOURCED_MAX_ARTICLE_CHARS)")

@@ -1,13 +1,22 @@
-"""URL ingestion through the fetch seam: an httpx.MockTransport stands in for the network."""
+"""URL ingestion through the fetch seams: an httpx.MockTransport stands in for the network and
+a fake resolver for the DNS."""
 
 import httpx
+import pytest
 
 from tests.conftest import client_of
+
+NEWS_IP = "93.184.215.14"
 
 ARTICLE = """<html><head><title>Harbour - Port News</title></head><body><nav>Home | Sport</nav>
 <article><h1>Harbour expansion approved</h1><p>The port authority approved the harbour expansion on Monday,
 its chairman said in a statement to reporters.</p><p>Work will begin in March and should take two years.</p>
 </article><footer>Subscribe to our newsletter</footer></body></html>"""
+
+
+@pytest.fixture(autouse=True)
+def news_example_dns(monkeypatch):
+    monkeypatch.setattr("service.ingest.fetch.resolve_host", lambda host, port: [NEWS_IP])
 
 
 def news_site(request: httpx.Request) -> httpx.Response:
@@ -20,7 +29,8 @@ def news_site(request: httpx.Request) -> httpx.Response:
 
 def test_a_url_is_fetched_through_the_runtime_transport(runtime):
     seen = []
-    runtime.fetch_transport = httpx.MockTransport(lambda request: seen.append(str(request.url))
+    runtime.fetch_transport = httpx.MockTransport(lambda request: seen.append((str(request.url),
+                                                                               request.headers["host"]))
                                                   or news_site(request))
     client = client_of(runtime)
     response = client.post("/v1/articles", json={"url": "https://news.example/old-link", "source": "Port News"})
@@ -30,7 +40,8 @@ def test_a_url_is_fetched_through_the_runtime_transport(runtime):
     assert article["title"] == "Harbour expansion approved"
     assert article["text"].startswith("The port authority approved") and "Subscribe" not in article["text"]
     assert article["url"] == "https://news.example/old-link"
-    assert seen == ["https://news.example/old-link", "https://news.example/harbour"]
+    # Sent to the address the name was checked at, under the name itself.
+    assert seen == [(f"https://{NEWS_IP}/old-link", "news.example"), (f"https://{NEWS_IP}/harbour", "news.example")]
 
 
 def test_a_missing_page_fails_the_item_and_stores_nothing(runtime):
