@@ -8,6 +8,7 @@ and nothing of a failed item is left behind.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Literal, Protocol
@@ -17,13 +18,14 @@ import httpx
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from service.records import ID_PATTERN, Article, ArticleFields, content_hash, derive_id
 from service.ingest.chunk import chunk_article
-from service.ingest.extract import ExtractionError, Extracted, from_html, from_page_text, from_text
+from service.ingest.extract import Extracted, ExtractionError, from_html, from_page_text, from_text
 from service.ingest.fetch import FetchLimits, fetch_url
 from service.models.embedder import Embedder
-from service.records import Chunk
+from service.records import ID_PATTERN, Article, ArticleFields, Chunk, content_hash, derive_id
 from service.settings import Settings
+
+log = logging.getLogger(__name__)
 
 Status = Literal["added", "replaced", "unchanged", "failed"]
 GROUP_SIZE = 32
@@ -167,9 +169,11 @@ def ingest(items: Iterable[tuple[int, Source | Failed]], store: ArticleWriter, e
             article_vectors, offset = vectors[offset:offset + len(chunks)], offset + len(chunks)
             try:
                 store.save(tenant, article, chunks, article_vectors)
-            except Exception as exc:  # a store failure fails this item; the batch goes on
+            except Exception:  # a store failure fails this item; the batch goes on
+                # The store's own words (paths, SQL, Chroma internals) are for the log, not the caller.
+                log.exception("storing article %r failed", article.id)
                 record(ItemResult(position=position, article_id=article.id, status="failed",
-                                  error=f"storing failed: {exc.__class__.__name__}: {exc}"))
+                                  error="storing failed; the service log has the details"))
                 continue
             record(ItemResult(position=position, article_id=article.id, status=status, chunks=len(chunks)))
     store.refresh_keywords(tenant)

@@ -127,3 +127,17 @@ def test_every_response_forbids_script_and_sniffing(client):
     for response in (client.get("/healthz"), client.get("/v1/articles"), client.get("/nope")):
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_store_failure_fails_the_item_without_the_stores_words(settings, caplog):
+    runtime, _ = fake_runtime(settings)
+    client = client_of(runtime)
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error at /srv/secret/articles.sqlite3")
+
+    runtime.store.save = broken
+    response = client.post("/v1/articles", json={"id": "quay", "text": STORY})
+    assert response.status_code == 422
+    assert "secret" not in response.text and "I/O" not in response.text
+    assert "storing failed" in response.json["detail"] and "/srv/secret/articles.sqlite3" in caplog.text
