@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 from service.models.reranker import Reranker
 from service.policy import AnswerPolicy
+from service.prompts import Quoted, quoted
 from service.records import Article
 from service.retrieve import Hit
 from service.text import sentence_spans
 
-TAG = re.compile(r"</?\s*passages?\s*>", re.IGNORECASE)
 # "He ran...", "In 2007, he was...", "During his career": a pronoun among the first words,
 # before any name could be.
 SHORT_LEAD = r"[^.,;:]{0,24}, "  # "In 2007, "
@@ -102,21 +102,21 @@ def _merge_overlapping(passages: list[Passage]) -> list[Passage]:
     return merged
 
 
-def render_passages(passages: Sequence[Passage]) -> str:
-    """The numbered passages, grouped under their article's title, as quoted data."""
+def render_passages(passages: Sequence[Passage]) -> Quoted:
+    """The numbered passages, grouped under their article's title, as quoted data; each on one
+    line, so that only the service's numbers open a line."""
     lines: list[str] = []
     current = None
     for passage in passages:
         if passage.article.id != current:
             current = passage.article.id
-            lines.append(f'Article "{_quoted(passage.article.title)}":')
-        lines.append(f"[{passage.n}] {_quoted(passage.text)}")
-    return "\n".join(lines)
+            lines.append(f'Article "{_one_line(passage.article.title)}":')
+        lines.append(f"[{passage.n}] {_one_line(passage.text)}")
+    return Quoted("\n".join(lines))
 
 
-def _quoted(text: str) -> str:
-    """Article text may not close the data block it sits in."""
-    return TAG.sub(" ", " ".join(text.split()))
+def _one_line(text: str) -> str:
+    return " ".join(quoted(text).split())
 
 
 def _sentences(hits: Sequence[Hit]) -> list[Passage]:
@@ -147,7 +147,7 @@ def _referent_start(text: str, start: int, previous: int | None) -> int | None:
         return None
     if previous is None:
         previous = _previous_sentence_start(text, start)
-    if name and not re.search(rf"\b[A-Z][\w'-]* {re.escape(name.group(1))}\b", text[previous:start]):
+    if name and not re.search(rf"\b[A-Z][\w'-]{{0,40}}+ {re.escape(name.group(1))}\b", text[previous:start]):
         return None
     return previous
 

@@ -15,13 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from service.context import Passage, render_passages
 from service.models.llm import LLM, LLMError, TokenStream, Usage
 from service.policy import AnswerPolicy
-from service.prompts import load_examples, load_prompt
+from service.prompts import Quoted, load_examples, load_prompt
 
 
 class Message(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant", "system"]
-    content: str = Field(min_length=1, max_length=8000)
+    content: str = Field(min_length=1)
 
 
 def condense(question: str, earlier: Sequence[Message], llm: LLM | None, usage: Usage,
@@ -55,7 +55,7 @@ def answer_messages(question: str, passages: Sequence[Passage]) -> list[dict[str
     template = load_prompt("answer")
     messages = [{"role": "system", "content": load_prompt("answer-system", "v3").render()}]
     for example in load_examples("answer-examples", "v2"):
-        messages += [{"role": "user", "content": template.render(passages=example["passages"],
+        messages += [{"role": "user", "content": template.render(passages=Quoted(example["passages"]),
                                                                  question=example["question"])},
                      {"role": "assistant", "content": example["answer"]}]
     messages.append({"role": "user", "content": template.render(passages=render_passages(passages),

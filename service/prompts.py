@@ -2,17 +2,58 @@
 written into code), which the package ships as `service.prompt_files`.
 
 Templates use {name} fields. Substituted values are never parsed again, so a brace or a
-field name inside article text stays plain text.
+field name inside article text stays plain text. Every value is data, put in through `quoted`,
+so that article or conversation text cannot steer the model by its delimiters (see there).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 PROMPTS = resources.files("service.prompt_files")
+# Lookalike brackets too: a small model reads "＜/source＞" as the tag it resembles.
+OPEN_ANGLE, CLOSE_ANGLE = "<\uff1c\ufe64\u2039\u2329\u3008\u27e8", ">\uff1e\ufe65\u203a\u232a\u3009\u27e9"
+SLASH, BAR = "/\\\\\uff0f\u2044\u2215", "|\uff5c"
+# Chat-template control tokens (<|im_start|>, <|im_end|>, <|endoftext|>, <|eot_id|>): the model's
+# tokenizer turns them into real turn boundaries wherever they appear in a message.
+CONTROL_TOKEN = rf"[{OPEN_ANGLE}]\s*[{BAR}][^{OPEN_ANGLE}{CLOSE_ANGLE}\n]{{0,64}}?[{BAR}]\s*[{CLOSE_ANGLE}]"
+# What the service's citation parser reads as a marker: in data it becomes "(3)", so that a cited
+# number can only be one the service gave.
+CITATION_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+# What a removed tag leaves: no tag can span it (it is neither a space, a slash, a letter nor
+# allowed in a tag's attribute), so one pass suffices where "<</source>/source>" would otherwise
+# rebuild a tag from the text around a removed one, and removal would have to repeat.
+REMOVED = "\u00b7"
+
+
+class Quoted(str):
+    """Text that is safe inside a block: what `quoted` returns, or text the service assembled
+    from such pieces and its own markup (numbered passages), which `Prompt.render` keeps as it is."""
+
+
+def quoted(text: str) -> Quoted:
+    """`text` as data that cannot open or close a block of any prompt nor a chat turn, and
+    cannot pass for a citation: block tags (any case, spacing, slashes, attributes or lookalike
+    brackets) and control tokens become " · ", `[n]` becomes `(n)`. Ordinary text, which has
+    none of them, comes back unchanged. Linear time, one pass each."""
+    return Quoted(CITATION_MARKER.sub(r"(\1)", delimiters().sub(f" {REMOVED} ", text)))
+
+
+@cache
+def delimiters() -> re.Pattern[str]:
+    """A run of control tokens and of opening or closing tags of the blocks that the prompt files
+    delimit (<passages>, <source>...), singular or plural, with the spaces around it."""
+    names = {name.lower().rstrip("s") for path in PROMPTS.iterdir() if path.name.endswith(".txt")
+             for name in re.findall(r"</?([A-Za-z]+)>", path.read_text(encoding="utf-8"))}
+    tag = (rf"[{OPEN_ANGLE}]\s*[{SLASH}]?\s*(?:{'|'.join(sorted(names))})s?\b"
+           rf"(?:\s+[\w:-]+\s*=[^{OPEN_ANGLE}{CLOSE_ANGLE}{REMOVED}]{{0,80}})?\s*[{SLASH}]?\s*[{CLOSE_ANGLE}]")
+    # Starting only where a run of blanks starts: otherwise a long run with no tag after it is
+    # scanned again from each of its characters.
+    return re.compile(rf"(?<![ \t])(?:[ \t]*(?:{tag}|{CONTROL_TOKEN}))+[ \t]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -26,7 +67,8 @@ class Prompt:
         return f"{self.name}.{self.version}"
 
     def render(self, **values: str) -> str:
-        return self.template.format(**values)
+        return self.template.format(**{name: value if isinstance(value, Quoted) else quoted(value)
+                                       for name, value in values.items()})
 
 
 @cache

@@ -20,7 +20,8 @@ class Judge:
         self.prompt = load_prompt("judge", prompt_version)
 
     def probability(self, claim: str, source_sentences: list[str]) -> float:
-        source = "\n".join(f"- {sentence}" for sentence in source_sentences)
+        # one line each, so that a line break in article text cannot start a sentence or a claim of its own
+        source = "\n".join(f"- {' '.join(sentence.split())}" for sentence in source_sentences)
         messages = [{"role": "user", "content": self.prompt.render(source=source, claim=claim)}]
         probabilities = self.llm.next_token_probabilities(messages, ["Yes", "No", "yes", "no"])
         if probabilities is not None:
