@@ -18,7 +18,9 @@ from pydantic import BaseModel
 from service.context import Passage
 from service.text import sentence_spans
 
-MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# A match may start only where a run of whitespace (or, below, of end marks) starts: a long run
+# not followed by what the pattern wants would otherwise be scanned again from each character.
+MARKER = re.compile(r"(?<!\s)\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _SOURCE = r"(?:(?:the|this|that) (?:article|passage|text|source|report|story)s?|passages? \d+)"
 # "The article states that X" -> "X": the citation already says where X comes from, and the
 # lead-in makes a claim about the article that no quote of it can support.
@@ -26,7 +28,7 @@ ATTRIBUTION = re.compile(
     rf"^(?:{_SOURCE} (?:states?|says?|notes?|mentions?|reports?|explains?|indicates?|suggests?|confirms?|shows?)"
     rf"(?: that)?,? |(?:according to|as (?:stated|mentioned|reported|noted) in|based on) ?(?:{_SOURCE})?, ?)",
     re.IGNORECASE)
-SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*$")
+SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"'”’)]*$")
 
 
 @dataclass

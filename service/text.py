@@ -106,7 +106,10 @@ def names(text: str) -> set[str]:
 _NAME_WORD = r"[A-Z][\w'’.-]*"
 _NAME_JOIN = r"\s+(?:(?:of|for|the|and|de|van|von|da|del|la|le)\s+)?"
 NAME = re.compile(rf"{_NAME_WORD}(?:{_NAME_JOIN}{_NAME_WORD})*")
-NAME_PHRASE = re.compile(rf"{_NAME_WORD}(?:{_NAME_JOIN}{_NAME_WORD})+")
+# Searched through whole texts, its words are bounded: unbounded, every capital of a long run
+# ("AAAA...") would start a scan to the run's end. Possessive: no word gives back characters.
+_SHORT_NAME_WORD = r"[A-Z][\w'’.-]{0,40}+"
+NAME_PHRASE = re.compile(rf"{_SHORT_NAME_WORD}(?:{_NAME_JOIN}{_SHORT_NAME_WORD})+")
 
 
 def name_phrases(text: str) -> set[str]:

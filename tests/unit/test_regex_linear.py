@@ -1,0 +1,109 @@
+"""Every regular expression that reads article or model text runs in linear time.
+
+Each is used as the service uses it, on a megabyte of near-matches built for it (text that a
+backtracking engine would otherwise scan again from every position), then on four megabytes:
+linear time takes about 4x as long, quadratic 16x. A quadratic pattern takes minutes on a
+megabyte, so each case runs in a forked process that is stopped after a bound.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import time
+from collections.abc import Callable
+
+import pytest
+
+from service import citations, context, prompts, text
+from service.checker import cascade, signals
+from service.ingest import extract
+
+MB = 1_000_000
+BOUND_S = 20  # the whole case; linear, the slowest takes about 3 s
+MAX_RATIO = 8  # 4x the text: about 4x the time when linear, 16x when quadratic
+
+HARI_WENT_HOME = ". Hari went home."
+
+# name: (how the service applies the pattern, the unit repeated into near-matches, what ends the text)
+CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
+    "extract.FURNITURE 'download the ... app'": (extract.FURNITURE.search, "download the ", ""),
+    "extract.SENTENCE_END": (extract.SENTENCE_END.search, ".)", "x"),
+    "extract._first_sentence": (extract._first_sentence, "a.", ""),
+    "text.PARAGRAPH": (lambda s: list(text.PARAGRAPH.finditer(s)), "a\n", "\n"),
+    "text.GLUED_END": (lambda s: list(text.GLUED_END.finditer(s)), "a.B.", ""),
+    "text.WORD": (text.WORD.findall, "a'-", " "),
+    "text.POSSESSIVE": (text.POSSESSIVE.search, "'s", "x"),
+    "text.NUMBER": (text.NUMBER.findall, "1,2.", ""),
+    "text.query_words": (text.query_words, "ab_", " "),
+    "text.NAME": (text.NAME.match, "Ab of ", ""),
+    "text.NAME_PHRASE capitals": (lambda s: list(text.NAME_PHRASE.finditer(s)), "A", ""),
+    "text.NAME_PHRASE hyphens": (lambda s: list(text.NAME_PHRASE.finditer(s)), "A-", " of x"),
+    "context.PRONOUN_OPENING": (context.PRONOUN_OPENING.match, "a", " x"),
+    "context.NAME_OPENING": (context.NAME_OPENING.match, "Aa", " X"),
+    "context: a capitalised word before the name": (
+        lambda s: context._referent_start(s, len(s) - len(HARI_WENT_HOME) + 2, 0), "A-", HARI_WENT_HOME),
+    "citations.MARKER spaces": (lambda s: list(citations.MARKER.finditer(s)), " ", "x"),
+    "citations.MARKER numbers": (lambda s: list(citations.MARKER.finditer(s)), "[1, ", "x"),
+    "citations.ATTRIBUTION": (lambda s: citations.ATTRIBUTION.sub("", s, count=1), "according to ", ""),
+    "citations.SENTENCE_END": (citations.SENTENCE_END.search, "!", "x"),
+    "citations.SENTENCE_END closers": (citations.SENTENCE_END.search, "!)", "x"),
+    "checker.NEGATION": (signals.NEGATION.search, "nothin", ""),
+    "checker.CONCLUSION": (cascade.CONCLUSION.search, "!firs", ""),
+    "prompts.quoted blanks": (prompts.quoted, " \t", "x"),
+    "prompts.quoted nested tags": (prompts.quoted, "<", "/source>" * 1000),
+    "prompts.quoted unclosed tags": (prompts.quoted, "< / sources a=b ", "x"),
+    "prompts.quoted control tokens": (prompts.quoted, "<|", "x"),
+    "prompts.quoted citation markers": (prompts.quoted, "[1, ", "x"),
+}
+
+
+def near_matches(unit: str, end: str, size: int) -> str:
+    return unit * (size // len(unit)) + end
+
+
+def best_time(apply: Callable[[str], object], subject: str, tries: int = 2) -> float:
+    best = float("inf")
+    for _ in range(tries):
+        started = time.perf_counter()
+        apply(subject)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _time_both_sizes(apply, unit: str, end: str, results) -> None:
+    one = best_time(apply, near_matches(unit, end, MB))
+    four_subject = near_matches(unit, end, 4 * MB)
+    four = best_time(apply, four_subject, tries=1)
+    if four >= MAX_RATIO * one:  # a busy machine can slow one run: the best of two decides
+        four = min(four, best_time(apply, four_subject, tries=1))
+    results.send([one, four])
+
+
+def times_within_bound(apply, unit: str, end: str, bound_s: float = BOUND_S) -> list[float] | None:
+    """(1 MB, 4 MB) timings, or None when the case did not finish within `bound_s`."""
+    fork = multiprocessing.get_context("fork")  # the child has the patterns without pickling them
+    received, sent = fork.Pipe(duplex=False)
+    worker = fork.Process(target=_time_both_sizes, args=(apply, unit, end, sent), daemon=True)
+    worker.start()
+    sent.close()
+    try:
+        return received.recv() if received.poll(bound_s) else None
+    finally:
+        worker.kill()
+        worker.join()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_runs_in_linear_time_on_a_megabyte_of_near_matches(case):
+    apply, unit, end = CASES[case]
+    times = times_within_bound(apply, unit, end)
+    assert times is not None, f"{case}: 1 MB and 4 MB of {unit!r} took over {BOUND_S} s"
+    one, four = times
+    assert four < MAX_RATIO * one, f"{case}: {one:.3f} s on 1 MB, {four:.3f} s on 4 MB"
+
+
+def test_the_bound_catches_a_quadratic_pattern():
+    """The check itself: an unbounded gap searched repeatedly, as FURNITURE's 'download the .* app' was."""
+    quadratic = re.compile(r"download the .* app").search
+    assert times_within_bound(quadratic, "download the ", "", bound_s=2) is None
