@@ -159,7 +159,10 @@ def _checked_addresses(url: httpx.URL, limits: FetchLimits, resolve: Resolver) -
     blocked = [address for address in addresses if not is_public(address)]
     if blocked and not limits.allow_private:
         log.warning("fetch refused: %s resolves to non-public %s", url, ", ".join(map(str, blocked)))
-        raise ExtractionError("the URL was refused: it points at a non-public address")
+        # For a name, the same words as a name that does not resolve: which internal names
+        # exist is itself a map of the network.
+        raise ExtractionError("the URL was refused: it points at a non-public address" if numeric is not None
+                              else COULD_NOT_FETCH)
     return addresses
 
 

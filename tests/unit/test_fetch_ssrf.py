@@ -116,7 +116,8 @@ def test_numeric_non_public_hosts_are_refused_before_any_request_or_lookup(host)
 def test_names_resolving_to_any_non_public_address_are_refused_before_any_request(name):
     site = Site()
     message = refusal(f"https://{name}/secret", site)
-    assert message == REFUSED_PRIVATE
+    # Worded as a name that does not resolve, so a caller cannot list which internal names exist.
+    assert message == refusal("https://no-such-name.example/secret", Site()) == "the URL could not be fetched"
     assert_reveals_nothing(message, name, *DNS[name])
     assert site.requests == []
 
@@ -125,7 +126,8 @@ def test_names_resolving_to_any_non_public_address_are_refused_before_any_reques
 def test_a_public_page_redirecting_to_a_non_public_host_is_refused_at_the_hop(host):
     site = Site(redirect_to(f"http://{host}/secret"))
     message = refusal("https://news.example/go", site)
-    expected = "the URL could not be fetched" if host in UNPARSED_BY_HTTPX else "the URL was refused"
+    refused_as_number = host not in UNPARSED_BY_HTTPX and host not in PRIVATE_NAMES
+    expected = "the URL was refused" if refused_as_number else "the URL could not be fetched"
     assert message.startswith(expected), message
     assert_reveals_nothing(message, host, *DNS.get(host, []))
     assert [request.url.path for request in site.requests] == ["/go"]
