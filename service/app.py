@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     register_error_handlers(app)
     # Before the rate limiter's own hook, so that limits count per authenticated key.
-    app.before_request(lambda: authenticate(runtime.keys))
+    app.before_request(lambda: authenticate(runtime.keys, settings))
     app.before_request(lambda: bounded_json(settings))
     for blueprint in (health.bp, articles.bp, ask.bp, summarize.bp):
         app.register_blueprint(blueprint)

@@ -87,9 +87,12 @@ def keys_revoke(key_id: str) -> None:
     """Revoke a key by its id; a running server refuses it from its next request."""
     from service.keys import KeyStore
 
-    if not KeyStore(_settings().keys_path).revoke(key_id):
+    keys = KeyStore(_settings().keys_path)
+    if not keys.revoke(key_id):
         raise click.UsageError(f"no key with id {key_id!r}")
     click.echo(f"revoked {key_id}")
+    if not keys.records():
+        click.echo("no key is left: every /v1 request is refused until `sourced keys add` makes one", err=True)
 
 
 @main.command("ingest")

@@ -1,5 +1,8 @@
 """API keys, each bound to one tenant, kept as hashes in one JSON file under the data directory.
 
+Once the file exists, keys are required, even when none is left in it; local mode (no keys,
+tenants from a header) is only for a data directory that never had one.
+
 A key reads `sourced_<key id>_<secret>`: the id finds the record without trying every hash,
 and only the SHA-256 of the whole key is stored. The keys are 256 random bits, so a fast hash
 is enough; comparison is constant time. The file is re-read when it changes on disk, so
@@ -39,6 +42,7 @@ class KeyStore:
         self._lock = threading.Lock()
         self._seen: tuple[int, int, int] | None = None
         self._keys: dict[str, ApiKey] = {}
+        self._in_force = False
 
     def records(self) -> list[ApiKey]:
         with self._lock:
@@ -47,8 +51,12 @@ class KeyStore:
 
     @property
     def enabled(self) -> bool:
-        """With no key at all the service is in local mode (see `sourced serve`)."""
-        return bool(self.records())
+        """Keys are in force once the keys file exists, even when every key in it is revoked: a
+        revoke must shut a caller out, never open the service. Local mode is a data directory that
+        never had a key (see `sourced serve`). A file that vanishes under a running server (an
+        unmounted volume) leaves keys in force there too."""
+        self._in_force = self._in_force or self.path.exists()
+        return self._in_force
 
     def add(self, tenant: str, admin: bool = False) -> tuple[ApiKey, str]:
         """A new key for `tenant`; the plain key is returned once and never stored."""

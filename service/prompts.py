@@ -20,7 +20,10 @@ OPEN_ANGLE, CLOSE_ANGLE = "<\uff1c\ufe64\u2039\u2329\u3008\u27e8", ">\uff1e\ufe6
 SLASH, BAR = "/\\\\\uff0f\u2044\u2215", "|\uff5c"
 # Chat-template control tokens (<|im_start|>, <|im_end|>, <|endoftext|>, <|eot_id|>): the model's
 # tokenizer turns them into real turn boundaries wherever they appear in a message.
-CONTROL_TOKEN = rf"[{OPEN_ANGLE}]\s*[{BAR}][^{OPEN_ANGLE}{CLOSE_ANGLE}\n]{{0,64}}?[{BAR}]\s*[{CLOSE_ANGLE}]"
+CONTROL_TOKEN = rf"[{OPEN_ANGLE}]\s*+[{BAR}][^{OPEN_ANGLE}{CLOSE_ANGLE}\n]{{0,64}}?[{BAR}]\s*+[{CLOSE_ANGLE}]"
+# Invisible format characters (zero-width spaces and joiners, soft hyphens, direction marks):
+# inside a tag name they would hide it from the pattern and not from the model.
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 # What the service's citation parser reads as a marker: in data it becomes "(3)", so that a cited
 # number can only be one the service gave.
 CITATION_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -38,9 +41,11 @@ class Quoted(str):
 def quoted(text: str) -> Quoted:
     """`text` as data that cannot open or close a block of any prompt nor a chat turn, and
     cannot pass for a citation: block tags (any case, spacing, slashes, attributes or lookalike
-    brackets) and control tokens become " · ", `[n]` becomes `(n)`. Ordinary text, which has
-    none of them, comes back unchanged. Linear time, one pass each."""
-    return Quoted(CITATION_MARKER.sub(r"(\1)", delimiters().sub(f" {REMOVED} ", text)))
+    brackets; an unclosed "<source" too) and control tokens become " · ", `[n]` becomes `(n)`,
+    invisible format characters go. Ordinary text, which has none of them, comes back unchanged.
+    Linear time, one pass each (possessive runs: nothing is scanned twice)."""
+    visible = INVISIBLE.sub("", text)
+    return Quoted(CITATION_MARKER.sub(r"(\1)", delimiters().sub(f" {REMOVED} ", visible)))
 
 
 @cache
@@ -49,8 +54,10 @@ def delimiters() -> re.Pattern[str]:
     delimit (<passages>, <source>...), singular or plural, with the spaces around it."""
     names = {name.lower().rstrip("s") for path in PROMPTS.iterdir() if path.name.endswith(".txt")
              for name in re.findall(r"</?([A-Za-z]+)>", path.read_text(encoding="utf-8"))}
-    tag = (rf"[{OPEN_ANGLE}]\s*[{SLASH}]?\s*(?:{'|'.join(sorted(names))})s?\b"
-           rf"(?:\s+[\w:-]+\s*=[^{OPEN_ANGLE}{CLOSE_ANGLE}{REMOVED}]{{0,80}})?\s*[{SLASH}]?\s*[{CLOSE_ANGLE}]")
+    # The name, then whatever (attributes, slashes) runs to a closing bracket on the same line;
+    # with no closing bracket, the opening and the name alone.
+    tag = (rf"[{OPEN_ANGLE}][\s{SLASH}]*+(?:{'|'.join(sorted(names))})s?\b"
+           rf"(?:[^{OPEN_ANGLE}{CLOSE_ANGLE}{REMOVED}\n]*+[{CLOSE_ANGLE}])?")
     # Starting only where a run of blanks starts: otherwise a long run with no tag after it is
     # scanned again from each of its characters.
     return re.compile(rf"(?<![ \t])(?:[ \t]*(?:{tag}|{CONTROL_TOKEN}))+[ \t]*", re.IGNORECASE)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 
 from gunicorn.app.base import BaseApplication
 
 from service.keys import KeyStore
 from service.models.llm import validate_model_string
-from service.settings import Settings
+from service.settings import Settings, is_loopback
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +56,3 @@ def check_exposure(settings: Settings) -> None:
     log.warning("serving on %s with no API key: anyone who can reach the port can read and write every tenant",
                 settings.host)
 
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False

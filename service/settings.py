@@ -6,6 +6,7 @@ under the data directory, and the local GGUF generator through litellm.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -135,3 +136,13 @@ class Settings(BaseModel):
                 f"{ENV_PREFIX}{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
             )
             raise SettingsError(problems) from None
+
+
+def is_loopback(host: str) -> bool:
+    """`host` (a name or an address, IPv6 with or without brackets) names this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -10,6 +10,7 @@ socket's, never a forwarded header a caller could write.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, g, request
 from flask_limiter import Limiter
@@ -17,18 +18,23 @@ from flask_limiter import Limiter
 from service.api.schema import TENANT_HEADER
 from service.errors import ProblemError
 from service.keys import KeyStore
-from service.settings import Settings
+from service.settings import Settings, is_loopback
 from service.store import DEFAULT_TENANT, validate_tenant
 
 BEARER = "bearer"
 
 
-def authenticate(keys: KeyStore) -> None:
+def authenticate(keys: KeyStore, settings: Settings) -> None:
     """A `before_request` of the app: sets g.tenant (and g.key when keys are in use)."""
     if not request.path.startswith("/v1/"):
         return
     named = request.headers.get(TENANT_HEADER)
     if not keys.enabled:
+        # A web page the operator visits can point its own host name at 127.0.0.1 (DNS
+        # rebinding) and call a loopback service from the browser; it cannot make the Host a
+        # loopback name, so local mode on loopback answers loopback names only.
+        if is_loopback(settings.host) and not is_loopback(urlsplit(f"//{request.host}").hostname or ""):
+            raise ProblemError(403, "Forbidden", "in local mode the service answers only to localhost")
         g.tenant = validate_tenant(named or DEFAULT_TENANT)
         return
     scheme, _, presented = request.headers.get("Authorization", "").partition(" ")

@@ -190,3 +190,25 @@ def test_generative_requests_have_their_own_smaller_limit(settings):
     assert client.post("/v1/summarize", json={"article_id": "quay"}).status_code == 429
     assert client.post("/v1/ask", json={**question, "mode": "extractive"}).status_code == 200
     assert client.get("/v1/articles").status_code == 200
+
+
+def test_revoking_every_key_shuts_everyone_out_and_never_opens_the_service(keyed):
+    client, keys, key = keyed
+    for record in keys.records():
+        keys.revoke(record.key_id)
+    for headers in ({}, {"X-Sourced-Tenant": "newsroom-a"}, bearer(key["a"]), bearer(key["admin"], "newsroom-a")):
+        response = client.get("/v1/articles", headers=headers)
+        assert response.status_code == 401 and "harbour board" not in response.text
+    keys.path.unlink()  # the volume holding the keys file is gone: the running server stays shut
+    assert client.get("/v1/articles", headers={"X-Sourced-Tenant": "newsroom-a"}).status_code == 401
+
+
+def test_local_mode_on_loopback_answers_loopback_host_names_only(settings):
+    """A page in the operator's browser can rebind its own name to 127.0.0.1; its Host stays its name."""
+    client = client_of(fake_runtime(settings)[0])
+    for host in ("localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000"):
+        assert client.get("/v1/articles", headers={"Host": host}).status_code == 200, host
+    for host in ("attacker.example", "attacker.example:8000", "127.0.0.1.nip.io"):
+        assert client.get("/v1/articles", headers={"Host": host}).status_code == 403, host
+    opened = client_of(fake_runtime(settings, host="0.0.0.0", allow_open=True)[0])
+    assert opened.get("/v1/articles", headers={"Host": "sourced.intranet"}).status_code == 200

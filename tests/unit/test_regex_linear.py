@@ -55,6 +55,11 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "prompts.quoted unclosed tags": (prompts.quoted, "< / sources a=b ", "x"),
     "prompts.quoted control tokens": (prompts.quoted, "<|", "x"),
     "prompts.quoted citation markers": (prompts.quoted, "[1, ", "x"),
+    "prompts.quoted one bracket, then blanks": (lambda s: prompts.quoted("<" + s), " ", "x"),
+    "prompts.quoted one bracket, then wide blanks": (lambda s: prompts.quoted("< /" + s), "\u3000", "x"),
+    "prompts.quoted a tag name, then blanks": (lambda s: prompts.quoted("<source" + s), " ", "x"),
+    "prompts.quoted a tag that never closes": (lambda s: prompts.quoted("</source a=" + s), "b ", "x"),
+    "prompts.quoted many unclosed tags": (prompts.quoted, "</source ", "x"),
 }
 
 
