@@ -7,6 +7,7 @@ import logging
 import threading
 
 from flask import Flask, Response
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.api import articles, ask, health, summarize
 from service.api.access import authenticate, install_rate_limits
@@ -40,6 +41,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     @app.errorhandler(NotReady)
     def _not_ready(error: NotReady):
         return problem_response(problem(503, "Not ready", "models are still loading, or failed to load"))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _body_too_large(error: RequestEntityTooLarge):
+        return problem_response(problem(413, "Too large", f"the body is over {settings.max_request_bytes:,} bytes "
+                                                          "(SOURCED_MAX_REQUEST_BYTES)"))
 
     @app.errorhandler(InvalidTenant)
     def _bad_tenant(error: InvalidTenant):

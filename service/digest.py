@@ -202,10 +202,20 @@ def citations_of(item: DigestItem) -> dict[int, dict]:
     return {c.n: c.model_dump(mode="json") for c in item.summary.citations}
 
 
+MARKDOWN_SYNTAX = re.compile(r"[\\<>\[\]`]")
+
+
+def markdown_text(value: object) -> object:
+    """A value in the Markdown digest: its HTML, links and code spans show as text."""
+    return MARKDOWN_SYNTAX.sub(lambda m: "\\" + m.group(), value) if isinstance(value, str) else value
+
+
 def render(digest: Digest, fmt: str) -> str:
-    # Titles, quotes and model output are data: every HTML template escapes them.
+    # Titles, quotes and model output are data: the HTML template escapes them for HTML, and
+    # the Markdown one backslash-escapes what Markdown would turn into markup.
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                      autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+                                     finalize=markdown_text if fmt == "md" else None,
                                      trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     environment.filters["oneline"] = lambda text: " ".join(str(text).split())
     environment.filters["web_url"] = web_url

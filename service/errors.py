@@ -78,6 +78,11 @@ def register_error_handlers(app: Flask) -> None:
         headers = {k: v for k, v in error.get_headers() if k.lower() in {"retry-after", "allow", "www-authenticate"}}
         return problem_response(problem(error.code or 500, error.name, error.description), headers)
 
+    @app.errorhandler(RecursionError)
+    def _too_deep(error: RecursionError):
+        # A parser that recursed past Python's limit on what the caller sent: the caller's problem.
+        return problem_response(problem(400, "Bad Request", "the request nests too deeply"))
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         return problem_response(internal_problem(error))

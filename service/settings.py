@@ -82,6 +82,8 @@ class Settings(BaseModel):
     rate_limit_storage: str = Field(default="memory://", description="A `limits` storage URI, e.g. redis://host.")
 
     max_batch_articles: int = Field(default=100, ge=1)
+    max_batch_urls: int = Field(
+        default=10, ge=1, description="URLs one request may ask to fetch (each within SOURCED_FETCH_TIMEOUT_S).")
     max_title_chars: int = Field(default=500, ge=1)
     max_author_chars: int = Field(default=200, ge=1)
     max_source_chars: int = Field(default=200, ge=1)

@@ -6,7 +6,7 @@ from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.api import runtime, tenant
-from service.api.limits import bounded_item, check_batch, check_page
+from service.api.limits import bounded_item, check_batch, check_page, check_urls
 from service.api.schema import operation, parse_json, parse_query
 from service.errors import ProblemError
 from service.ingest.pipeline import Failed, IngestReport, Source, ingest, parse_item
@@ -75,6 +75,7 @@ def create():
     rt = runtime()
     items = batch_items(body) if isinstance(body, dict) and "articles" in body else [parse_json(Source)]
     items = [bounded_item(item, rt.settings) for item in items]
+    check_urls(items, rt.settings)
     report = ingest(enumerate(items), rt.store, rt.models.embedder, rt.settings, tenant(),
                     transport=rt.fetch_transport)
     if report.failed == len(items):

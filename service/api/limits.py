@@ -57,9 +57,15 @@ def check_json_depth(raw: bytes, settings: Settings) -> None:
 
 
 def bounded_json(settings: Settings) -> None:
-    """A `before_request` of the app, ahead of everything that parses the body."""
+    """A `before_request` of the app, ahead of everything that parses the body. The parser would
+    also read UTF-16 and UTF-32, whose bytes the depth scan cannot follow: JSON here is UTF-8."""
     if request.path.startswith("/v1/") and request.content_length != 0 and request.is_json:
-        check_json_depth(request.get_data(cache=True), settings)
+        raw = request.get_data(cache=True)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProblemError(400, "Bad Request", "the body must be JSON in UTF-8") from None
+        check_json_depth(raw, settings)
 
 
 def check_batch(count: int, settings: Settings) -> None:
@@ -78,6 +84,19 @@ def bounded_item(item: Source | Failed, settings: Settings) -> Source | Failed:
             return Failed(error=f"{field} is {len(value):,} characters; the limit is {limit:,} "
                                             f"({_setting(setting)})")
     return item
+
+
+def check_title(title: str | None, settings: Settings) -> None:
+    if title is not None and len(title) > settings.max_title_chars:
+        raise too_large("the title", len(title), "max_title_chars", settings.max_title_chars, " characters")
+
+
+def check_urls(items: list[Source | Failed], settings: Settings) -> None:
+    """Each URL is fetched in turn within the request, under its own deadline: bounded so that
+    one request cannot hold a worker for many deadlines."""
+    urls = sum(1 for item in items if isinstance(item, Source) and item.fetches)
+    if urls > settings.max_batch_urls:
+        raise too_large("the batch", urls, "max_batch_urls", settings.max_batch_urls, " URLs to fetch")
 
 
 def check_page(limit: int, offset: int, settings: Settings) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from service.api import require_ready, runtime, tenant
-from service.api.limits import check_article_ids, check_words
+from service.api.limits import check_article_ids, check_title, check_words
 from service.api.schema import operation, parse_json
 from service.errors import ProblemError
 from service.ingest.extract import ExtractionError
@@ -22,6 +22,7 @@ def summarize_view():
     body = parse_json(SummarizeRequest)
     rt = runtime()
     check_article_ids(body.article_ids, rt.settings)
+    check_title(body.title, rt.settings)
     check_words(body.words, rt.settings)
     try:
         articles, chunks = load_articles(body, rt.store, rt.models.embedder, rt.settings, tenant())

@@ -9,6 +9,7 @@ was refused or could not be fetched, never what the network looked like: the det
 
 from __future__ import annotations
 
+import concurrent.futures
 import ipaddress
 import logging
 import socket
@@ -106,7 +107,7 @@ def _fetch(url: httpx.URL, limits: FetchLimits, transport: httpx.BaseTransport |
            deadline: float) -> tuple[str, str]:
     """The body and content type of the page `url` leads to, following redirects by hand so each hop is checked."""
     for _ in range(limits.max_redirects + 1):
-        addresses = _checked_addresses(url, limits, resolve)
+        addresses = _checked_addresses(url, limits, resolve, deadline)
         _check_deadline(deadline, url, limits)
         # A fresh connection pool per hop: a TLS connection verified for one host name must
         # never carry a request for another name that resolved to the same address.
@@ -131,7 +132,7 @@ def _parse(url: str) -> httpx.URL:
         raise ExtractionError("the URL was refused: it is not a valid URL") from None
 
 
-def _checked_addresses(url: httpx.URL, limits: FetchLimits, resolve: Resolver) -> list[Address]:
+def _checked_addresses(url: httpx.URL, limits: FetchLimits, resolve: Resolver, deadline: float) -> list[Address]:
     """The addresses this hop may connect to; refuses the hop unless every address of its host is allowed."""
     if url.scheme not in DEFAULT_PORTS:
         log.warning("fetch refused: %s is not http(s)", url)
@@ -149,8 +150,8 @@ def _checked_addresses(url: httpx.URL, limits: FetchLimits, resolve: Resolver) -
         addresses = [numeric]
     else:
         try:
-            addresses = [ipaddress.ip_address(found) for found in resolve(host, port)]
-        except (OSError, UnicodeError, ValueError) as exc:
+            addresses = [ipaddress.ip_address(found) for found in _resolve_in_time(resolve, host, port, deadline)]
+        except (OSError, UnicodeError, ValueError, TimeoutError) as exc:
             log.warning("fetch failed: resolving %s: %s: %s", host, type(exc).__name__, exc)
             raise ExtractionError(COULD_NOT_FETCH) from None
         if not addresses:
@@ -164,6 +165,16 @@ def _checked_addresses(url: httpx.URL, limits: FetchLimits, resolve: Resolver) -
         raise ExtractionError("the URL was refused: it points at a non-public address" if numeric is not None
                               else COULD_NOT_FETCH)
     return addresses
+
+
+def _resolve_in_time(resolve: Resolver, host: str, port: int, deadline: float) -> list[str]:
+    """getaddrinfo has no timeout of its own; a slow name server must not stretch the deadline.
+    A lookup that overruns is left to finish in its thread, unwaited."""
+    lookup = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="resolve")
+    try:
+        return lookup.submit(resolve, host, port).result(timeout=_time_left(deadline))
+    finally:
+        lookup.shutdown(wait=False)
 
 
 def _send(client: httpx.Client, url: httpx.URL, addresses: list[Address], deadline: float) -> httpx.Response:
@@ -192,7 +203,9 @@ def _pinned_request(client: httpx.Client, url: httpx.URL, address: Address, dead
     host = url.raw_host.decode("ascii")
     if url.scheme == "https" and numeric_address(host) is None:
         extensions["sni_hostname"] = host
-    request = client.build_request("GET", url, headers={"Accept": "text/html, text/plain;q=0.8"},
+    # identity: a compressed body would be counted against max_bytes only once inflated in memory
+    request = client.build_request("GET", url, headers={"Accept": "text/html, text/plain;q=0.8",
+                                                        "Accept-Encoding": "identity"},
                                    extensions=extensions)
     request.url = url.copy_with(host=str(address))  # the Host header was set from `url` when it was built
     return request

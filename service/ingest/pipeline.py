@@ -7,6 +7,7 @@ and nothing of a failed item is left behind.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -66,6 +67,12 @@ class Source(ArticleFields):
         return self
 
 
+    @property
+    def fetches(self) -> bool:
+        """Only a URL was given: the article is fetched from it."""
+        return self.text is None and self.html is None and self.page_text is None
+
+
 class ItemResult(BaseModel):
     position: int = Field(description="0-based position of the item in the batch.")
     article_id: str | None = None
@@ -113,14 +120,28 @@ def extract(source: Source, settings: Settings, transport: httpx.BaseTransport |
         extracted = from_page_text(source.page_text, fields)
     elif source.text is not None:
         extracted = from_text(source.text, fields)
-    else:
+    else:  # source.fetches
         limits = FetchLimits(timeout_s=settings.fetch_timeout_s, max_bytes=settings.fetch_max_bytes,
                              ports=settings.fetch_ports, allow_private=settings.fetch_allow_private)
         extracted = fetch_url(source.url, fields, limits, transport)
     if len(extracted.text) > settings.max_article_chars:
         raise ExtractionError(f"the article text has {len(extracted.text):,} characters, over the "
                               f"limit of {settings.max_article_chars:,} (SOURCED_MAX_ARTICLE_CHARS)")
-    return extracted
+    return bounded_metadata(extracted, settings)
+
+
+def bounded_metadata(extracted: Extracted, settings: Settings) -> Extracted:
+    """Metadata read from a page (its headline, byline, site name) is cut to the bounds a caller's
+    own is refused beyond: the page's author chose it, not the caller."""
+    fields = extracted.fields
+    cut = {name: _cut(getattr(fields, name), getattr(settings, f"max_{name}_chars"))
+           for name in ("author", "source") if getattr(fields, name) is not None}
+    return dataclasses.replace(extracted, title=_cut(extracted.title, settings.max_title_chars),
+                               fields=fields.model_copy(update=cut))
+
+
+def _cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 def to_article(extracted: Extracted) -> Article:

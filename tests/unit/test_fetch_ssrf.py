@@ -4,6 +4,7 @@ over an httpx.MockTransport and a fake DNS: no request leaves the test."""
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 import httpx
@@ -278,6 +279,29 @@ def test_the_deadline_covers_a_slow_body():
     assert refusal("https://news.example/slow", site, timeout_s=0.5) == "the URL could not be fetched"
     assert time.monotonic() - started < 1.5
     assert body.sent < body.blocks
+
+
+def test_the_deadline_covers_a_name_server_that_never_answers():
+    released = threading.Event()
+
+    def hanging_dns(host: str, port: int) -> list[str]:
+        released.wait(5)
+        return [NEWS_IP]
+
+    site = Site()
+    started = time.monotonic()
+    try:
+        assert refusal("https://news.example/slow", site, hanging_dns, timeout_s=0.3) == "the URL could not be fetched"
+        assert time.monotonic() - started < 1.0 and site.requests == []
+    finally:
+        released.set()
+
+
+def test_pages_are_asked_for_uncompressed():
+    """A compressed body would only be measured against max_bytes once inflated in memory."""
+    site = Site()
+    fetch("https://news.example/a", site)
+    assert site.requests[0].headers["Accept-Encoding"] == "identity"
 
 
 def test_the_deadline_covers_all_redirect_hops_together():

@@ -141,3 +141,32 @@ def test_a_store_failure_fails_the_item_without_the_stores_words(settings, caplo
     assert response.status_code == 422
     assert "secret" not in response.text and "I/O" not in response.text
     assert "storing failed" in response.json["detail"] and "/srv/secret/articles.sqlite3" in caplog.text
+
+
+def test_json_in_another_encoding_is_refused_before_the_depth_scan_could_be_fooled(client):
+    # In UTF-16, U+2200 holds a 0x22 byte: a scan of the bytes would think a string opened there.
+    body = ('{"question": "\u2200", "x": ' + "[" * 5000 + "]" * 5000 + "}").encode("utf-16")
+    response = client.post("/v1/ask", data=body, content_type="application/json")
+    assert response.status_code == 400 and "UTF-8" in response.json["detail"]
+
+
+def test_a_body_over_the_request_limit_names_the_setting(settings):
+    client = client_of(fake_runtime(settings, max_request_bytes=1000)[0])
+    response = client.post("/v1/articles", json={"text": "word " * 500})
+    assert response.status_code == 413 and "SOURCED_MAX_REQUEST_BYTES" in response.json["detail"]
+
+
+def test_a_raw_texts_title_and_a_pages_own_metadata_are_bounded(client):
+    response = client.post("/v1/summarize", json={"text": STORY, "title": "t" * 21})
+    assert response.status_code == 413 and "SOURCED_MAX_TITLE_CHARS" in response.json["detail"]
+    page = f"<html><head><title>{'Headline ' * 20}</title></head><body><p>{STORY}</p><p>{STORY}</p></body></html>"
+    stored = client.post("/v1/articles", json={"id": "page", "html": page})
+    assert stored.status_code == 201, stored.json
+    assert len(client.get("/v1/articles/page").json["title"]) <= 20
+
+
+def test_a_batch_may_ask_for_only_so_many_fetches(settings):
+    client = client_of(fake_runtime(settings, max_batch_urls=2)[0])
+    batch = {"articles": [{"url": f"https://example.org/{i}"} for i in range(3)]}
+    response = client.post("/v1/articles", json=batch)
+    assert response.status_code == 413 and "SOURCED_MAX_BATCH_URLS" in response.json["detail"]

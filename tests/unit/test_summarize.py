@@ -212,4 +212,6 @@ def test_hostile_titles_urls_text_and_model_output_render_as_text(settings, scri
     html = render(digest_of(runtime, [runtime.store.texts.get("default", "x")]), "html")
     assert "<img" not in html and "<script" not in html and "<b " not in html
     assert "javascript:" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert "javascript:" not in render(digest_of(runtime, [runtime.store.texts.get("default", "x")]), "md")
+    markdown = render(digest_of(runtime, [runtime.store.texts.get("default", "x")]), "md")
+    assert "javascript:" not in markdown
+    assert not re.search(r"(?<!\\)<(img|b )", markdown) and "\\<img src=x onerror=alert(1)\\>" in markdown
