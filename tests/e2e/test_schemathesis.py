@@ -118,6 +118,7 @@ def test_a_thousand_generated_requests_get_no_5xx_and_match_the_schema(tmp_path:
     finally:
         server.shutdown()
     report = run.stdout[-6000:] + run.stderr[-2000:]
+    print(f"{sum(counted.statuses.values())} requests; statuses {dict(sorted(counted.statuses.items()))}")
     assert run.returncode == 0, report
     assert sum(counted.statuses.values()) >= MIN_REQUESTS, (counted.statuses, report)
     assert not [status for status in counted.statuses if status >= 500], (counted.statuses, report)
