@@ -35,7 +35,7 @@ def authenticate(keys: KeyStore, settings: Settings) -> None:
         # loopback name, so local mode on loopback answers loopback names only.
         if is_loopback(settings.host) and not is_loopback(urlsplit(f"//{request.host}").hostname or ""):
             raise ProblemError(403, "Forbidden", "in local mode the service answers only to localhost")
-        g.tenant = validate_tenant(named or DEFAULT_TENANT)
+        g.tenant = validate_tenant(DEFAULT_TENANT if named is None else named)
         return
     scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
     key = keys.authenticate(presented.strip()) if scheme.lower() == BEARER and presented.strip() else None
@@ -45,7 +45,7 @@ def authenticate(keys: KeyStore, settings: Settings) -> None:
     if named is not None and named != key.tenant and not key.admin:
         raise ProblemError(403, "Forbidden", f"this key is for tenant {key.tenant!r} only")
     g.key = key
-    g.tenant = validate_tenant(named or key.tenant)
+    g.tenant = validate_tenant(key.tenant if named is None else named)
 
 
 def caller() -> str:
