@@ -35,7 +35,7 @@ from service.records import Filters
 from service.retrieve import Retrieval, retrieve
 from service.store import Store
 from service.text import name_forms, name_phrases, names
-from service.verify import CheckedSentence, verify
+from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ class AskResponse(BaseModel):
     removed: int = Field(description="Generated sentences dropped because the checker found no support.")
     mode: Literal["generate", "extractive"]
     fallback: str | None = Field(default=None, description="Why a generate request was answered extractively.")
+    degraded: list[str] = Field(default_factory=list, description="Parts that failed and what stood in for them.")
     model: str | None
     timings: Timings
     usage: Usage
@@ -198,6 +199,7 @@ class Answerer:
             response = self.quoted_or_not_found(
                 prepared, "no sentence the model wrote was supported by its quotes", model)
             response.removed = len(checked)
+            response.degraded = degradations(checked)
             return response
         return respond(prepared, kept, removed=len(checked) - len(kept), mode="generate", model=model)
 
@@ -246,8 +248,8 @@ def respond(prepared: Prepared, sentences: list[CheckedSentence], *, removed: in
     out, citations = renumber(sentences, prepared.context.passages)
     return AskResponse(
         question=prepared.question, answer=" ".join(with_markers(s.text, s.citations) for s in out), found=True,
-        sentences=out, citations=citations, removed=removed, mode=mode, fallback=fallback, model=model,
-        timings=prepared.timings, usage=prepared.usage)
+        sentences=out, citations=citations, removed=removed, mode=mode, fallback=fallback,
+        degraded=degradations(sentences), model=model, timings=prepared.timings, usage=prepared.usage)
 
 
 def _ms(started: float) -> float:

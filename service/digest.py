@@ -132,7 +132,8 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
             try:
                 item.summary = summarizer.summarize([article], {article.id: texts.chunks_of(tenant, article)}, style,
                                                     words)
-                cache.put(key, item.summary)
+                if not item.summary.degraded:  # a stand-in is not kept: the next run tries the model again
+                    cache.put(key, item.summary)
             except Exception as exc:  # one article failing is reported; the batch goes on
                 item.error = f"{exc.__class__.__name__}: {exc}"
         if on_item:

@@ -34,6 +34,7 @@ class Settings(BaseModel):
     llm_api_base: str | None = None
     llm_api_key: SecretStr | None = Field(default=None, description="Never logged or shown.")
     llm_timeout_s: float = Field(default=120.0, gt=0)
+    llm_retries: int = Field(default=2, ge=0, le=5, description="Retries of a failed call (with backoff) before degrading.")
     llm_max_tokens: int = Field(default=400, gt=0)
     llm_context_tokens: int = Field(default=4096, ge=512)
     llm_contexts: int = Field(

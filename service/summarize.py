@@ -11,13 +11,13 @@ step over whole articles cost minutes per article and made more errors, not fewe
 
 from __future__ import annotations
 
+import logging
 import re
 import time
-
-import numpy as np
 from collections.abc import Sequence
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.checker import Checker
@@ -26,14 +26,17 @@ from service.context import Passage, render_passages
 from service.ingest.extract import ExtractionError
 from service.ingest.pipeline import Source, extract, ingest, to_article
 from service.models.embedder import Embedder
-from service.models.llm import LLM, Usage
+from service.models.llm import LLM, LLMError, Usage
 from service.policy import SummaryPolicy
 from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
 from service.text import WORD, content_words, sentence_spans
-from service.verify import CheckedSentence, verify
+from service.verify import CheckedSentence, degradations, verify
+
+log = logging.getLogger(__name__)
+GENERATOR_FAILED = "the generator failed: the summary is the most salient sentences themselves"
 
 Style = Literal["headline", "brief", "bullets", "newsletter"]
 PROMPT_VERSION = "v1"
@@ -75,6 +78,7 @@ class Summary(BaseModel):
     faithfulness: float = Field(description="Share of generated sentences supported, after one rewrite.")
     removed: int = Field(description="Unsupported sentences dropped (after one rewrite).")
     rewritten: int
+    degraded: list[str] = Field(default_factory=list, description="Parts that failed and what stood in for them.")
     model: str
     prompt_version: str
     timings: dict[str, float]
@@ -130,10 +134,16 @@ class Summarizer:
         words = self.policy.words_for(style, words)
         usage, timings = Usage(), {"generate": 0.0, "verify": 0.0}
         passages = select_salient(numbered_sentences(articles, chunks), self.embedder, self.policy)
-        text = self._generate(passages, style, words, usage, timings)
+        degraded: list[str] = []
+        try:
+            text = self._generate(passages, style, words, usage, timings)
+        except LLMError:
+            log.warning("the summary's generator failed; summarising extractively", exc_info=True)
+            degraded.append(GENERATOR_FAILED)
+            text = ""
         title_line, drafts = split_output(text, style, {p.n for p in passages})
         started = time.perf_counter()
-        checked = verify(drafts, passages, self.checker)
+        checked = verify(drafts, passages, self.checker) if drafts else extractive_summary(passages)
         checked, rewritten = self._rewrite_unsupported(checked, passages, usage)
         title = None
         if title_line is not None:
@@ -150,10 +160,11 @@ class Summarizer:
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))
         return Summary(title=title, summary=rendered, style=style, words=words, sentences=out, citations=citations,
-                       article_ids=[a.id for a in articles], generated=len(checked),
+                       article_ids=[a.id for a in articles], generated=len(drafts),
                        faithfulness=round(supported / len(checked), 4) if checked else 1.0,
                        removed=0 if verify_mode == "flag" else len(checked) - supported,
-                       rewritten=rewritten, model=self.llm.model, prompt_version=PROMPT_VERSION,
+                       rewritten=rewritten, degraded=degraded + degradations(checked),
+                       model=self.llm.model, prompt_version=PROMPT_VERSION,
                        timings=timings, usage=usage)
 
     def _messages(self, passages: Sequence[Passage], instruction: str) -> list[dict[str, str]]:
@@ -184,9 +195,14 @@ class Summarizer:
             sources = ([by_number[n] for n in sentence.citations]
                        or closest(sentence.text, passages, self.policy.rewrite_sources))
             prompt = rewrite.render(passages=render_passages(sources), sentence=sentence.text)
-            completion = self.llm.complete([{"role": "system", "content": self.system},
-                                            {"role": "user", "content": prompt}],
-                                           max_tokens=self.policy.rewrite_max_tokens)
+            try:
+                completion = self.llm.complete([{"role": "system", "content": self.system},
+                                                {"role": "user", "content": prompt}],
+                                               max_tokens=self.policy.rewrite_max_tokens)
+            except LLMError:
+                log.warning("a rewrite failed; the sentence stays as checked", exc_info=True)
+                result.append(sentence)
+                continue
             usage.add(completion)
             drafts = parse_cited_text(completion.text.strip().strip('"'), {p.n for p in sources})[:1]
             retried = verify(drafts, sources, self.checker) if drafts else []
@@ -196,6 +212,12 @@ class Summarizer:
             else:
                 result.append(sentence)
         return result, rewritten
+
+
+def extractive_summary(passages: Sequence[Passage]) -> list[CheckedSentence]:
+    """The salient sentences themselves, in reading order, each citing itself (the budget is
+    applied after, as for a generated summary)."""
+    return [CheckedSentence(text=p.text, citations=[p.n], supported=True, score=1.0) for p in passages]
 
 
 def closest(text: str, passages: Sequence[Passage], count: int) -> list[Passage]:

@@ -28,6 +28,7 @@ class CheckedSentence:
     citations: list[int]  # passage numbers
     supported: bool
     score: float  # the checker's support probability
+    judge_failed: bool = False  # some check of it fell back to the fast verdict
 
 
 def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker: Checker,
@@ -37,21 +38,22 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
     by_number = {p.n: p for p in passages}
     checked = []
     for draft in drafts:
+        check = _Recorded(checker)
         checked_on, recited = draft.citations, False  # recited: the checker chose the citations
-        verdict = checker.check(draft.text, [by_number[n].text for n in checked_on]) if checked_on else None
+        verdict = check(draft.text, [by_number[n].text for n in checked_on]) if checked_on else None
         bridged = checked_on + bridges(draft.text, checked_on, passages) if checked_on else []
         if verdict is not None and verdict.probability < threshold and len(bridged) > len(checked_on):
-            joined = checker.check(draft.text, [by_number[n].text for n in bridged])
+            joined = check(draft.text, [by_number[n].text for n in bridged])
             if joined.probability >= threshold:  # a two-hop sentence: its quotes and the ones it needs besides
                 for extra in reversed(bridged[len(checked_on):]):  # keep only the bridges it needs
                     fewer = [n for n in bridged if n != extra]
-                    without = checker.check(draft.text, [by_number[n].text for n in fewer])
+                    without = check(draft.text, [by_number[n].text for n in fewer])
                     if without.probability >= threshold:
                         bridged, joined = fewer, without
                 verdict, checked_on = joined, bridged
                 draft = DraftSentence(draft.text, bridged)
         if (verdict is None or verdict.probability < threshold) and passages:
-            everywhere = checker.check(draft.text, [p.text for p in passages])
+            everywhere = check(draft.text, [p.text for p in passages])
             if everywhere.probability >= threshold or verdict is None:
                 verdict, checked_on, recited = everywhere, [p.n for p in passages], True
         supported = verdict is not None and verdict.probability >= threshold
@@ -61,13 +63,34 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
             aligned = _aligned(verdict, checked_on)
             citations = aligned if recited else draft.citations
             if len(citations) > 1 and aligned:
-                alone = checker.check(draft.text, [by_number[aligned[0]].text])
+                alone = check(draft.text, [by_number[aligned[0]].text])
                 if alone.probability >= threshold:
                     citations, score = aligned[:1], alone.probability
         if supported and splices(draft.text, [by_number[n].text for n in citations]):
             supported = False
-        checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score))
+        checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score,
+                                       judge_failed=check.judge_failed))
     return checked
+
+
+JUDGE_FAILED = "the judge failed: some sentences were checked by the fast checker alone"
+
+
+def degradations(sentences: Sequence[CheckedSentence]) -> list[str]:
+    return [JUDGE_FAILED] if any(s.judge_failed for s in sentences) else []
+
+
+class _Recorded:
+    """The checks of one sentence, remembering whether the judge failed in any of them."""
+
+    def __init__(self, checker: Checker):
+        self.checker = checker
+        self.judge_failed = False
+
+    def __call__(self, claim: str, sources: list[str]) -> Verdict:
+        verdict = self.checker.check(claim, sources)
+        self.judge_failed = self.judge_failed or verdict.decided_by == "fast-fallback"
+        return verdict
 
 
 def bridges(sentence: str, cited: Sequence[int], passages: Sequence[Passage], most: int = 2) -> list[int]:

@@ -7,6 +7,7 @@ SummEdits' non-news domains only (the reported sets are never used to fit anythi
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -19,6 +20,9 @@ from pydantic import BaseModel
 
 from service.checker.signals import FEATURES, SignalExtractor, worst_case
 from service.models.embedder import Embedder
+from service.models.llm import LLMError
+
+log = logging.getLogger(__name__)
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 # A claim that only restates source sentences (see SentenceSignals.restates) is supported at
@@ -55,7 +59,7 @@ class Verdict(BaseModel):
     probability: float
     fast_probability: float | None = None  # before the judge, where it was asked
     label: Literal["supported", "unsupported"]
-    decided_by: Literal["fast", "judge", "no-source"]
+    decided_by: Literal["fast", "judge", "no-source", "fast-fallback"]  # fast-fallback: the judge failed
     evidence: list[Evidence]
     signals: dict[str, float]
 
@@ -125,11 +129,14 @@ class Checker:
         mostly_novel = features[FEATURES.index("novel_words_aligned")] > MOSTLY_NOVEL
         if (self.judge is not None and CONCLUSION.search(claim) and not mostly_novel
                 and len(source.texts) <= CONCLUSION_SOURCE_SENTENCES):
-            shown = len(source.texts)
-            for sentence in sentences:
-                sentence.aligned = list(range(len(source.texts)))
-            probability = self.judge.probability(claim.strip(), source.texts)
-            decided_by = "judge"
+            judged = self._judged(claim, source.texts)
+            if judged is not None:
+                shown = len(source.texts)
+                for sentence in sentences:
+                    sentence.aligned = list(range(len(source.texts)))
+                probability, decided_by = judged, "judge"
+            else:
+                decided_by = "fast-fallback"
         elif all(s.restates for s in sentences):
             probability = fast = max(probability, RESTATEMENT_PROBABILITY)
         elif mostly_novel:
@@ -137,9 +144,11 @@ class Checker:
         elif self.judge is not None and self.calibration.judge_low <= probability <= self.calibration.judge_high:
             shown = JUDGED_SENTENCES_PER_CLAIM_SENTENCE
             aligned = sorted({i for s in sentences for i in s.aligned[:shown]})
-            judged = self.judge.probability(claim.strip(), [source.texts[i] for i in aligned])
-            probability = self.calibration.combined_probability(probability, judged)
-            decided_by = "judge"
+            judged = self._judged(claim, [source.texts[i] for i in aligned])
+            if judged is not None:
+                probability, decided_by = self.calibration.combined_probability(probability, judged), "judge"
+            else:
+                decided_by = "fast-fallback"
         evidence = []
         for sentence in sentences:
             for index in sentence.aligned[:shown]:
@@ -150,3 +159,12 @@ class Checker:
                        label="supported" if probability >= self.calibration.threshold else "unsupported",
                        decided_by=decided_by, evidence=evidence,
                        signals=dict(zip(FEATURES, map(float, features))))
+
+    def _judged(self, claim: str, source_sentences: list[str]) -> float | None:
+        """The judge's probability, or None when the model behind it failed: the fast verdict then
+        stands (and says so), so a failing judge degrades a check instead of failing the request."""
+        try:
+            return self.judge.probability(claim.strip(), source_sentences)
+        except LLMError:
+            log.warning("the judge failed; the fast checker's verdict stands", exc_info=True)
+            return None

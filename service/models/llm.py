@@ -70,6 +70,9 @@ class TokenStream:
                     yield piece
         except Exception as exc:  # litellm maps every provider's failure onto its own exception tree
             raise LLMError(f"{self.model}: {exc}") from exc
+        if not pieces and usage is None:
+            # Not a short answer but no answer at all (a body litellm could not read as events).
+            raise LLMError(f"{self.model}: the stream carried no text")
         self.completion = _usage_of("".join(pieces), self.model, usage, len(pieces))
 
 
@@ -104,7 +107,7 @@ class LLM:
         self.max_tokens = settings.llm_max_tokens
         api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         options = {"api_base": settings.llm_api_base, "api_key": api_key,
-                   "timeout": settings.llm_timeout_s}
+                   "timeout": settings.llm_timeout_s, "num_retries": settings.llm_retries or None}
         self._call_options = {k: v for k, v in options.items() if v is not None}
         validate_model_string(self.model)
 

@@ -7,7 +7,6 @@ a request without it is refused (schemathesis' `ignored_auth` check)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -15,7 +14,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -26,41 +24,11 @@ from service.app import create_app
 from service.keys import KeyStore
 from service.settings import Settings
 from tests.conftest import MODEL_DIR
+from tests.fake_openai import FakeOpenAI
 
-ANSWER = "The harbour board approved the quay expansion on Monday [1]."
 STORY = ("The harbour board approved the quay expansion on Monday. Work on the new quay starts in March "
          "and will cost 40 million euros, the port authority said.")
 MIN_REQUESTS = 1000
-
-
-class FakeOpenAI(BaseHTTPRequestHandler):
-    """/v1/chat/completions, plain or streamed, always with the same short reply."""
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        base = {"id": "chatcmpl-test", "created": 0, "model": body.get("model", "fake")}
-        if body.get("stream"):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.end_headers()
-            for delta, finish in (({"role": "assistant", "content": ANSWER}, None), ({}, "stop")):
-                chunk = {**base, "object": "chat.completion.chunk",
-                         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-            self.wfile.write(b"data: [DONE]\n\n")
-            return
-        reply = {**base, "object": "chat.completion",
-                 "choices": [{"index": 0, "message": {"role": "assistant", "content": ANSWER}, "finish_reason": "stop"}],
-                 "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}}
-        data = json.dumps(reply).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
 
 
 def serve_in_thread(server) -> None:
@@ -82,10 +50,9 @@ class CountingStatuses:
 
 @pytest.fixture(scope="module")
 def llm_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenAI)
-    serve_in_thread(server)
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    fake = FakeOpenAI()
+    yield fake.base_url
+    fake.close()
 
 
 def test_a_thousand_generated_requests_get_no_5xx_and_match_the_schema(tmp_path: Path, llm_server):

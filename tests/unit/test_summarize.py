@@ -6,6 +6,7 @@ import pytest
 
 from service.digest import Selection, SummaryCache, build_digest, render, select_articles
 from service.errors import PROBLEM_JSON
+from service.summarize import GENERATOR_FAILED
 from service.ingest.pipeline import Source, ingest
 from tests.conftest import client_of, fake_runtime
 
@@ -164,17 +165,21 @@ def test_bad_summarize_requests_are_problems(client, body, status):
     assert response.status_code == status and response.mimetype == PROBLEM_JSON
 
 
-def test_digest_groups_renders_and_reports_a_failing_article(rt, script):
+def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     script.fail_on = "Rail workers"
     articles = select(rt, Selection())
     digest = digest_of(rt, articles)
-    assert [item.article_id for item in digest.failed] == ["rail"] and "overloaded" in digest.failed[0].error
-    assert {item.article_id for item in digest.items} == {"harbour", "flood"}
+    assert digest.failed == [] and {item.article_id for item in digest.items} == {"harbour", "flood", "rail"}
+    rail = next(item for item in digest.items if item.article_id == "rail")
+    assert rail.summary.degraded == [GENERATOR_FAILED] and rail.summary.generated == 0
+    assert rail.summary.summary.startswith("Rail workers") and rail.summary.citations
+    assert SummaryCache(rt.settings.data_dir / "cache" / "summaries").get(
+        SummaryCache.key(rt.store.texts.get("default", "rail"), rt.models.llm.model, "brief", None)) is None
     html = render(digest, "html")
     assert 'title="The port authority approved the harbour expansion on Monday, its chairman said."' in html
     assert 'href="https://example.org/h"' in html and "<script" not in html
     markdown = render(digest, "md")
-    assert "[Harbour expansion approved](https://example.org/h)" in markdown and "Not summarised" in markdown
+    assert "[Harbour expansion approved](https://example.org/h)" in markdown
 
 
 def test_digest_selection_by_source_and_topic(rt):
