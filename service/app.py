@@ -5,10 +5,12 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 
-from flask import Flask, Response
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from service import metrics
 from service.api import articles, ask, health, summarize
 from service.api.access import authenticate, install_rate_limits
 from service.api.limits import bounded_json
@@ -31,6 +33,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["sourced"] = runtime
 
     register_error_handlers(app)
+    app.before_request(_start_clock)
+    app.after_request(_observe)
     # Before the rate limiter's own hook, so that limits count per authenticated key.
     app.before_request(lambda: authenticate(runtime.keys, settings))
     app.before_request(lambda: bounded_json(settings))
@@ -68,6 +72,18 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+
+def _start_clock() -> None:
+    g.started = time.perf_counter()
+
+
+def _observe(response: Response) -> Response:
+    """Latency to the response's start (a stream's first byte), by route template, never by path."""
+    route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    metrics.requests.labels(route, request.method, str(response.status_code)).observe(
+        time.perf_counter() - g.get("started", time.perf_counter()))
+    return response
 
 
 def _secure_headers(response: Response) -> Response:

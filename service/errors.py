@@ -6,15 +6,18 @@ wrong inside (SQLite, Chroma, a provider, the network) goes to the log under tha
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import secrets
 
-from flask import Flask, Response, g, has_request_context
+from flask import Flask, Response, g, has_request_context, request
 from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_JSON = "application/problem+json"
 REQUEST_ID_HEADER = "X-Request-Id"
+CALLER_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 log = logging.getLogger(__name__)
 
 # One stable type per kind of problem, so clients can branch on it without parsing text.
@@ -52,9 +55,11 @@ class ProblemError(Exception):
 
 
 def request_id() -> str:
-    """Made here, never taken from the caller, so a log line cannot be forged or confused."""
+    """The caller's X-Request-Id when it is a plain token (so a proxy's id follows the request
+    through the logs, and nothing can be written into a log line through it), else one made here."""
     if "request_id" not in g:
-        g.request_id = secrets.token_hex(8)
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = offered if CALLER_REQUEST_ID.fullmatch(offered) else secrets.token_hex(8)
     return g.request_id
 
 
@@ -91,3 +96,26 @@ def register_error_handlers(app: Flask) -> None:
     def _identify(response: Response) -> Response:
         response.headers[REQUEST_ID_HEADER] = request_id()
         return response
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per log line, with the id of the request it belongs to."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
+                 "logger": record.name, "message": record.getMessage()}
+        if has_request_context():
+            entry["request_id"] = request_id()
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def logging_config(fmt: str) -> dict:
+    """For gunicorn's logconfig_dict: every logger, gunicorn's access log included, to stderr."""
+    formatter = {"()": JsonLines} if fmt == "json" else {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    handler = {"class": "logging.StreamHandler", "formatter": "main", "stream": "ext://sys.stderr"}
+    return {"version": 1, "disable_existing_loggers": False, "formatters": {"main": formatter},
+            "handlers": {"stderr": handler}, "root": {"level": "INFO", "handlers": ["stderr"]},
+            "loggers": {name: {"level": "INFO", "handlers": ["stderr"], "propagate": False}
+                        for name in ("gunicorn.error", "gunicorn.access")}}

@@ -6,6 +6,7 @@ import logging
 
 from gunicorn.app.base import BaseApplication
 
+from service.errors import logging_config
 from service.keys import KeyStore
 from service.models.llm import validate_model_string
 from service.settings import Settings, is_loopback
@@ -25,6 +26,7 @@ class _Gunicorn(BaseApplication):
         # Generation on CPU can take minutes; gunicorn's 30 s default would kill the worker mid-answer.
         self.cfg.set("timeout", int(self.settings.llm_timeout_s) + 60)
         self.cfg.set("accesslog", "-")
+        self.cfg.set("logconfig_dict", logging_config(self.settings.log_format))
 
     def load(self):
         from service.app import create_app

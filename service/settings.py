@@ -72,6 +72,7 @@ class Settings(BaseModel):
     threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
 
     workers: int = Field(default=1, ge=1, description="gunicorn worker processes for `sourced serve`.")
+    log_format: Literal["json", "text"] = Field(default="json", description="`sourced serve`'s log lines.")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     max_request_bytes: int = Field(default=10 * 1024 * 1024, gt=0)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, Response, current_app
 from pydantic import BaseModel
 
+from service import metrics
 from service.errors import problem, problem_response
 
 bp = Blueprint("health", __name__)
@@ -20,6 +21,12 @@ class Readiness(BaseModel):
 @bp.get("/healthz")
 def healthz():
     return Health(status="ok").model_dump()
+
+
+@bp.get("/metrics")
+def prometheus_metrics():
+    body, content_type = metrics.exposition()
+    return Response(body, mimetype=content_type.split(";")[0], headers={"Content-Type": content_type})
 
 
 @bp.get("/readyz")

@@ -18,6 +18,7 @@ from typing import Literal, Protocol
 import numpy as np
 from pydantic import BaseModel
 
+from service import metrics
 from service.checker.signals import FEATURES, SignalExtractor, worst_case
 from service.models.embedder import Embedder
 from service.models.llm import LLMError
@@ -155,10 +156,10 @@ class Checker:
                 passage, start, end = source.spans[index]
                 evidence.append(Evidence(claim_sentence=sentence.claim, passage=passage, start=start, end=end,
                                          quote=source.texts[index]))
-        return Verdict(probability=probability, fast_probability=fast,
-                       label="supported" if probability >= self.calibration.threshold else "unsupported",
-                       decided_by=decided_by, evidence=evidence,
-                       signals=dict(zip(FEATURES, map(float, features))))
+        label = "supported" if probability >= self.calibration.threshold else "unsupported"
+        metrics.verdicts.labels(decided_by, label).inc()
+        return Verdict(probability=probability, fast_probability=fast, label=label, decided_by=decided_by,
+                       evidence=evidence, signals=dict(zip(FEATURES, map(float, features))))
 
     def _judged(self, claim: str, source_sentences: list[str]) -> float | None:
         """The judge's probability, or None when the model behind it failed: the fast verdict then

@@ -19,6 +19,7 @@ import httpx
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from service import metrics
 from service.ingest.chunk import chunk_article
 from service.ingest.extract import Extracted, ExtractionError, from_html, from_page_text, from_text
 from service.ingest.fetch import FetchLimits, fetch_url
@@ -161,6 +162,7 @@ def ingest(items: Iterable[tuple[int, Source | Failed]], store: ArticleWriter, e
 
     def record(result: ItemResult) -> None:
         results.append(result)
+        metrics.ingested.labels(result.status).inc()
         if on_item:
             on_item(result)
 

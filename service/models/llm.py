@@ -17,6 +17,7 @@ import litellm
 from litellm import CustomLLM
 from pydantic import BaseModel, Field
 
+from service import metrics
 from service.settings import Settings
 
 litellm.suppress_debug_info = True
@@ -61,19 +62,21 @@ class TokenStream:
     def __iter__(self) -> Iterator[str]:
         pieces: list[str] = []
         usage = None
-        try:
-            for chunk in litellm.completion(**self._kwargs, stream=True, stream_options={"include_usage": True}):
-                usage = getattr(chunk, "usage", None) or usage
-                piece = chunk.choices[0].delta.content if chunk.choices else None
-                if piece:
-                    pieces.append(piece)
-                    yield piece
-        except Exception as exc:  # litellm maps every provider's failure onto its own exception tree
-            raise LLMError(f"{self.model}: {exc}") from exc
-        if not pieces and usage is None:
-            # Not a short answer but no answer at all (a body litellm could not read as events).
-            raise LLMError(f"{self.model}: the stream carried no text")
+        with metrics.timed_llm_call(self.model, "stream"):
+            try:
+                for chunk in litellm.completion(**self._kwargs, stream=True, stream_options={"include_usage": True}):
+                    usage = getattr(chunk, "usage", None) or usage
+                    piece = chunk.choices[0].delta.content if chunk.choices else None
+                    if piece:
+                        pieces.append(piece)
+                        yield piece
+            except Exception as exc:  # litellm maps every provider's failure onto its own exception tree
+                raise LLMError(f"{self.model}: {exc}") from exc
+            if not pieces and usage is None:
+                # Not a short answer but no answer at all (a body litellm could not read as events).
+                raise LLMError(f"{self.model}: the stream carried no text")
         self.completion = _usage_of("".join(pieces), self.model, usage, len(pieces))
+        metrics.count_tokens(self.model, self.completion.prompt_tokens, self.completion.completion_tokens)
 
 
 class Usage(BaseModel):
@@ -124,11 +127,14 @@ class LLM:
     def complete(
         self, messages: Sequence[Message], max_tokens: int | None = None, stop: Sequence[str] | None = None
     ) -> Completion:
-        try:
-            response = litellm.completion(**self._kwargs(messages, max_tokens, stop))
-        except Exception as exc:  # litellm maps every provider's failure onto its own exception tree
-            raise LLMError(f"{self.model}: {exc}") from exc
-        return _completion_from(response, self.model)
+        with metrics.timed_llm_call(self.model, "complete"):
+            try:
+                response = litellm.completion(**self._kwargs(messages, max_tokens, stop))
+            except Exception as exc:  # litellm maps every provider's failure onto its own exception tree
+                raise LLMError(f"{self.model}: {exc}") from exc
+        completion = _completion_from(response, self.model)
+        metrics.count_tokens(self.model, completion.prompt_tokens, completion.completion_tokens)
+        return completion
 
     def stream(
         self, messages: Sequence[Message], max_tokens: int | None = None, stop: Sequence[str] | None = None
@@ -145,14 +151,15 @@ class LLM:
         Candidates are matched on the stripped, case-sensitive token text, and all variants of
         a candidate (" Yes", "Yes") are summed.
         """
-        try:
-            response = litellm.completion(
-                **self._kwargs(messages, 1, None), logprobs=True, top_logprobs=top
-            )
-        except litellm.UnsupportedParamsError:
-            return None
-        except Exception as exc:
-            raise LLMError(f"{self.model}: {exc}") from exc
+        with metrics.timed_llm_call(self.model, "judge"):
+            try:
+                response = litellm.completion(
+                    **self._kwargs(messages, 1, None), logprobs=True, top_logprobs=top
+                )
+            except litellm.UnsupportedParamsError:
+                return None
+            except Exception as exc:
+                raise LLMError(f"{self.model}: {exc}") from exc
         logprobs = getattr(response.choices[0], "logprobs", None)
         content = getattr(logprobs, "content", None) if logprobs is not None else None
         if not content:

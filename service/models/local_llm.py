@@ -19,6 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ from litellm.types.utils import (ChatCompletionTokenLogprob, ChoiceLogprobs, Gen
                                  PromptTokensDetailsWrapper, Usage)
 from litellm.utils import ModelResponse
 
+from service import metrics
 from service.models.gguf import QWEN_CODER_1_5B, SplitModel, ensure_assembled
 from service.settings import Settings
 
@@ -94,6 +96,14 @@ class LocalLlamaProvider(CustomLLM):
             for context in self.contexts:
                 context.close()
 
+    @contextmanager
+    def _waited_lock(self) -> Iterator[None]:
+        """The one model runs one call at a time; how long callers queue for it is measured."""
+        started = time.perf_counter()
+        with self._lock:
+            metrics.embedded_lock_wait.observe(time.perf_counter() - started)
+            yield
+
     def _context_for(self, messages: list[dict]) -> Llama:
         """The context that last served this kind of prompt, else the one used least recently."""
         kind = str(messages[0].get("content", ""))[:PROMPT_KIND_CHARS] if messages else ""
@@ -159,7 +169,7 @@ class LocalLlamaProvider(CustomLLM):
                    print_verbose, encoding, api_key, logging_obj, optional_params: dict, *args, **kwargs):
         wants_logprobs = bool(optional_params.get("logprobs"))
         capture = _CaptureLogits()
-        with self._lock:
+        with self._waited_lock():
             llama = self._context_for(messages)
             before = llama.input_ids[:llama.n_tokens].tolist()
             result = llama.create_chat_completion(
@@ -187,7 +197,7 @@ class LocalLlamaProvider(CustomLLM):
     def streaming(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
                   encoding, api_key, logging_obj, optional_params: dict, *args, **kwargs
                   ) -> Iterator[GenericStreamingChunk]:
-        with self._lock:
+        with self._waited_lock():
             llama = self._context_for(messages)
             before = llama.input_ids[:llama.n_tokens].tolist()
             completion_tokens = 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import bm25s
 
+from service import metrics
 from service.store.texts import TextStore
 
 
@@ -69,6 +70,7 @@ class KeywordIndex:
         return _Index(generation, chunk_ids, retriever)
 
     def _build(self, tenant: str, generation: int) -> _Index:
+        metrics.keyword_rebuilds.inc()
         chunks = self.texts.all_chunks(tenant)
         retriever = None
         if chunks:
