@@ -61,7 +61,7 @@ def filler(store, embedder, sentences: list[str], count: int, chunk_sentences: i
         chunk_vectors /= np.linalg.norm(chunk_vectors, axis=1, keepdims=True)
         article = Article(id=article_id, title=f"Filler {a // 50}", text=text, content_hash=f"{a:064d}",
                           ingested_at=datetime.now(UTC))
-        store.save("default", article, chunks, chunk_vectors)
+        store.save("default", article, chunks, chunk_vectors, expected_hash=None)
 
 
 def generated_answers(models, count: int) -> None:

@@ -80,6 +80,10 @@ class Filters(BaseModel):
     published_to: IsoDate | None = None
 
 
+class ConcurrentWrite(RuntimeError):
+    """Another writer replaced or removed the article between this writer's read and its write."""
+
+
 def content_hash(fields: ArticleFields, title: str, text: str) -> str:
     """Changes whenever anything a reader or a citation could see changes."""
     digest = hashlib.sha256()

@@ -24,7 +24,7 @@ from service.ingest.chunk import chunk_article
 from service.ingest.extract import Extracted, ExtractionError, from_html, from_page_text, from_text
 from service.ingest.fetch import FetchLimits, fetch_url
 from service.models.embedder import Embedder
-from service.records import ID_PATTERN, Article, ArticleFields, Chunk, content_hash, derive_id
+from service.records import ID_PATTERN, Article, ArticleFields, Chunk, ConcurrentWrite, content_hash, derive_id
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,8 @@ class ArticleWriter(Protocol):
 
     def current_hash(self, tenant: str, article_id: str) -> str | None: ...
 
-    def save(self, tenant: str, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None: ...
+    def save(self, tenant: str, article: Article, chunks: list[Chunk], vectors: np.ndarray,
+             expected_hash: str | None) -> None: ...
 
     def refresh_keywords(self, tenant: str) -> None: ...
 
@@ -183,22 +184,27 @@ def ingest(items: Iterable[tuple[int, Source | Failed]], store: ArticleWriter, e
                 continue
             chunks = chunk_article(article.id, article.version, article.text,
                                    settings.chunk_chars, settings.chunk_overlap_sentences)
-            pending.append((position, article, chunks, "replaced" if previous else "added"))
+            pending.append((position, article, chunks, previous))
         if not pending:
             continue
         vectors = embedder.embed([c.text for _, _, chunks, _ in pending for c in chunks])
         offset = 0
-        for position, article, chunks, status in pending:
+        for position, article, chunks, previous in pending:
             article_vectors, offset = vectors[offset:offset + len(chunks)], offset + len(chunks)
             try:
-                store.save(tenant, article, chunks, article_vectors)
+                store.save(tenant, article, chunks, article_vectors, expected_hash=previous)
+            except ConcurrentWrite:
+                record(ItemResult(position=position, article_id=article.id, status="failed",
+                                  error="another request wrote this article at the same time; send it again"))
+                continue
             except Exception:  # a store failure fails this item; the batch goes on
                 # The store's own words (paths, SQL, Chroma internals) are for the log, not the caller.
                 log.exception("storing article %r failed", article.id)
                 record(ItemResult(position=position, article_id=article.id, status="failed",
                                   error="storing failed; the service log has the details"))
                 continue
-            record(ItemResult(position=position, article_id=article.id, status=status, chunks=len(chunks)))
+            record(ItemResult(position=position, article_id=article.id, status="replaced" if previous else "added",
+                              chunks=len(chunks)))
     store.refresh_keywords(tenant)
     return IngestReport.of(sorted(results, key=lambda r: r.position))
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from service.records import Article, Chunk
+from service.records import Article, Chunk, ConcurrentWrite
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -60,12 +60,19 @@ class TextStore:
                              (tenant, article_id)).fetchone()
         return row[0] if row else None
 
-    def put(self, tenant: str, article: Article, chunks: Sequence[Chunk]) -> None:
-        """Make `article` and exactly `chunks` current, in one transaction."""
+    def put(self, tenant: str, article: Article, chunks: Sequence[Chunk], expected_hash: str | None) -> None:
+        """Make `article` and exactly `chunks` current, in one transaction, if the current version is
+        still the one the writer read (`expected_hash`, None for none): of two writers that read the
+        same version, the second finds it changed and fails instead of interleaving with the first."""
         row = article.model_dump()
         row["published"] = article.published.isoformat() if article.published else None
         row["ingested_at"] = article.ingested_at.isoformat()
         with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")  # the write lock before the read, so no process writes in between
+            found = db.execute("SELECT content_hash FROM articles WHERE tenant = ? AND id = ?",
+                               (tenant, article.id)).fetchone()
+            if (found[0] if found else None) != expected_hash:
+                raise ConcurrentWrite(f"article {article.id!r} was written by another request meanwhile")
             db.execute(
                 f"INSERT OR REPLACE INTO articles (tenant, {', '.join(ARTICLE_COLUMNS)}) "
                 f"VALUES (?, {', '.join('?' * len(ARTICLE_COLUMNS))})",

@@ -212,7 +212,8 @@ def test_hostile_titles_urls_text_and_model_output_render_as_text(settings, scri
     # Ingest now refuses such URLs; a store written before that may still hold one.
     texts = runtime.store.texts
     stored = texts.get("default", "x")
-    texts.put("default", stored.model_copy(update={"url": "javascript:alert(1)"}), texts.chunks_of("default", stored))
+    texts.put("default", stored.model_copy(update={"url": "javascript:alert(1)"}), texts.chunks_of("default", stored),
+              expected_hash=stored.content_hash)
     script.summary = lambda p: cite_first_words(p) + ' <b onmouseover="alert(3)">bold</b>'
     html = render(digest_of(runtime, [runtime.store.texts.get("default", "x")]), "html")
     assert "<img" not in html and "<script" not in html and "<b " not in html
