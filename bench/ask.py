@@ -129,11 +129,11 @@ def latency_at_scale(models, chunks: int, queries: int) -> None:
                                       for r in halueval]
         started = time.perf_counter()
         ingest(enumerate(sources), runtime.store, models.embedder, settings, "default")
-        real = len(runtime.store.texts.all_chunks("default"))
+        real = len(list(runtime.store.texts.all_chunks("default")))
         # filler from the HaluEval passages only: copies of the seed's sentences would compete with it
         sentences = [r["knowledge"][a:b] for r in halueval for a, b in sentence_spans(r["knowledge"])][:3000]
         filler(runtime.store, models.embedder, sentences, max(chunks - real, 0))
-        total = len(runtime.store.texts.all_chunks("default"))
+        total = len(list(runtime.store.texts.all_chunks("default")))
         print(f"store      {total} chunks ({real} real, {total - real} filler) built in "
               f"{time.perf_counter() - started:.0f} s")
 

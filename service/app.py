@@ -59,9 +59,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.after_request(_secure_headers)
 
     models = runtime.models
-    if not models.ready:
-        # /healthz answers at once; /readyz turns ready when the weights are in memory.
-        threading.Thread(target=_load_quietly, args=(models,), name="load-models", daemon=True).start()
+    if models.ready:
+        runtime.repair_store()
+    else:
+        # /healthz answers at once; /readyz turns ready when the weights are in memory and the
+        # store has been checked (and repaired where a crash left it inconsistent).
+        threading.Thread(target=_load_and_repair, args=(runtime,), name="load-models", daemon=True).start()
     atexit.register(models.close)
     return app
 
@@ -92,9 +95,10 @@ def _secure_headers(response: Response) -> Response:
     return response
 
 
-def _load_quietly(models: Models) -> None:
+def _load_and_repair(runtime: Runtime) -> None:
     try:
-        models.load()
+        runtime.models.load()
+        runtime.repair_store()
     except Exception:
-        # models.error keeps the reason for /readyz; the log keeps the traceback.
-        logging.getLogger(__name__).exception("loading models failed")
+        # models.error keeps a loading failure's reason for /readyz; the log keeps the traceback.
+        logging.getLogger(__name__).exception("loading models or checking the store failed")

@@ -95,6 +95,31 @@ def keys_revoke(key_id: str) -> None:
         click.echo("no key is left: every /v1 request is refused until `sourced keys add` makes one", err=True)
 
 
+@main.command("check")
+@click.option("--repair", is_flag=True, help="Remove orphan vectors, embed missing ones, rebuild stale indexes.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON report per tenant.")
+def check_command(repair: bool, as_json: bool) -> None:
+    """Whether the article records, the vectors and the keyword index agree, for every tenant.
+
+    Exits 0 when every tenant is consistent (after the repair, with --repair), 1 otherwise.
+    Run it with the server stopped: one process writes to an embedded store.
+    """
+    from service.runtime import Runtime
+    from service.store import consistency
+
+    runtime = Runtime.for_ingest(_settings())
+    reports = consistency.check(runtime.store, runtime.models.embedder if repair else None)
+    for report in reports:
+        if as_json:
+            click.echo(json.dumps({**report.model_dump(), "consistent": report.consistent}))
+            continue
+        state = "consistent" if report.consistent else "INCONSISTENT"
+        click.echo(f"{report.tenant}: {state}{' after repair' if report.repaired else ''}; {report.chunks} chunks, "
+                   f"{report.vectors} vectors, {len(report.missing_vectors)} missing, "
+                   f"{len(report.orphan_vectors)} orphaned, keyword index {'stale' if report.keywords_stale else 'current'}")
+    sys.exit(0 if all(r.consistent for r in reports) else 1)
+
+
 @main.command("ingest")
 @click.argument("targets", nargs=-1, required=True)
 @click.option("--tenant", default="default", show_default=True, help="Namespace to ingest into.")

@@ -7,6 +7,7 @@ parts it uses (store, embedder, reranker, llm, checker, policy), never the runti
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 from pathlib import Path
 
@@ -19,8 +20,11 @@ from service.models.registry import Models
 from service.models.reranker import OverlapReranker, Reranker
 from service.policy import AnswerPolicy, SummaryPolicy
 from service.settings import Settings
-from service.store import Store
+from service.store import Store, consistency
+from service.store.consistency import TenantReport
 from service.summarize import Summarizer
+
+log = logging.getLogger(__name__)
 
 
 class NotReady(RuntimeError):
@@ -35,6 +39,7 @@ class Runtime:
         self.fetch_transport = fetch_transport
         self.summary_policy = SummaryPolicy()
         self.keys = KeyStore(models.settings.keys_path)
+        self.repaired = threading.Event()
         self._store: Store | None = None
         self._checker: Checker | None = None
         self._lock = threading.Lock()
@@ -46,6 +51,18 @@ class Runtime:
     def require_ready(self) -> None:
         if not self.models.ready:
             raise NotReady(self.models.error or "models are still loading")
+        if not self.repaired.is_set():
+            raise NotReady("the store is being checked")
+
+    def repair_store(self) -> list[TenantReport]:
+        """Bring SQLite, Chroma and the keyword index into agreement (what a crash may have left),
+        before the service answers."""
+        reports = consistency.check(self.store, self.models.embedder)
+        for report in reports:
+            if report.repaired:
+                log.warning("repaired tenant %s at start-up: consistent now: %s", report.tenant, report.consistent)
+        self.repaired.set()
+        return reports
 
     @property
     def store(self) -> Store:

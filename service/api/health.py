@@ -31,10 +31,13 @@ def prometheus_metrics():
 
 @bp.get("/readyz")
 def readyz():
-    models = current_app.extensions["sourced"].models
+    runtime = current_app.extensions["sourced"]
+    models = runtime.models
     if models.error:
         # The reason may name paths and library internals; it is in the log, not for callers.
         return problem_response(problem(503, "Models failed to load", "the models failed to load; see the log"))
     if not models.ready:
         return problem_response(problem(503, "Not ready", "models are still loading"))
+    if not runtime.repaired.is_set():
+        return problem_response(problem(503, "Not ready", "the store is being checked"))
     return Readiness(status="ready", models={i.role: i.name for i in models.info}).model_dump()

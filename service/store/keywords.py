@@ -42,6 +42,11 @@ class KeywordIndex:
         documents, scores = index.retriever.retrieve(tokens, k=k, show_progress=False, n_threads=1)
         return [(index.chunk_ids[d], float(s)) for d, s in zip(documents[0], scores[0]) if s > 0]
 
+    def stale(self, tenant: str) -> bool:
+        """No complete copy of the tenant's current generation on disk (it is built at the next search)."""
+        generation = self.texts.generation(tenant)
+        return generation > 0 and not (self._path(tenant, generation) / "chunk_ids.json").exists()
+
     def refresh(self, tenant: str) -> None:
         """Bring the tenant's index up to date now rather than at the next search."""
         self._current(tenant)
@@ -71,7 +76,7 @@ class KeywordIndex:
 
     def _build(self, tenant: str, generation: int) -> _Index:
         metrics.keyword_rebuilds.inc()
-        chunks = self.texts.all_chunks(tenant)
+        chunks = list(self.texts.all_chunks(tenant))
         retriever = None
         if chunks:
             retriever = bm25s.BM25()

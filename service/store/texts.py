@@ -118,15 +118,39 @@ class TextStore:
         return [Chunk(id=r["id"], article_id=article.id, index=r["idx"], start=r["start"], end=r["end"],
                       text=article.text[r["start"]:r["end"]]) for r in rows]
 
-    def all_chunks(self, tenant: str) -> list[Chunk]:
-        """Every current chunk of the tenant, with its text, in a stable order."""
+    def tenants(self) -> list[str]:
         with self._connect() as db:
-            rows = db.execute(
-                'SELECT c.id, c.article_id, c.idx, c.start, c."end", a.text FROM chunks c '
-                "JOIN articles a ON a.tenant = c.tenant AND a.id = c.article_id "
-                "WHERE c.tenant = ? ORDER BY c.article_id, c.idx", (tenant,)).fetchall()
-        return [Chunk(id=r["id"], article_id=r["article_id"], index=r["idx"], start=r["start"], end=r["end"],
-                      text=r["text"][r["start"]:r["end"]]) for r in rows]
+            return [r[0] for r in db.execute("SELECT DISTINCT tenant FROM articles ORDER BY tenant")]
+
+    def articles_of_chunks(self, tenant: str, chunk_ids: Sequence[str]) -> list[str]:
+        """The articles the current chunks among `chunk_ids` belong to."""
+        with self._connect() as db:
+            found: set[str] = set()
+            for start in range(0, len(chunk_ids), 500):  # SQLite bounds the parameters of one statement
+                part = chunk_ids[start:start + 500]
+                found.update(r[0] for r in db.execute(
+                    f"SELECT DISTINCT article_id FROM chunks WHERE tenant = ? AND id IN ({', '.join('?' * len(part))})",
+                    (tenant, *part)))
+        return sorted(found)
+
+    def all_chunks(self, tenant: str) -> Iterator[Chunk]:
+        """Every current chunk of the tenant, with its text, in a stable order, one article at a
+        time from one snapshot: each article's text is read once, not once per chunk (joined onto
+        every chunk row, a 1M-character article of 1,250 chunks would take over a gigabyte)."""
+        with self._connect() as db:
+            db.execute("BEGIN")  # one snapshot for all the reads below
+            article_ids = [r[0] for r in db.execute(
+                "SELECT DISTINCT article_id FROM chunks WHERE tenant = ? ORDER BY article_id", (tenant,))]
+            for article_id in article_ids:
+                found = db.execute("SELECT text FROM articles WHERE tenant = ? AND id = ?",
+                                   (tenant, article_id)).fetchone()
+                if found is None:
+                    continue
+                text = found[0]
+                for r in db.execute('SELECT id, idx, start, "end" FROM chunks WHERE tenant = ? AND article_id = ? '
+                                    "ORDER BY idx", (tenant, article_id)).fetchall():
+                    yield Chunk(id=r["id"], article_id=article_id, index=r["idx"], start=r["start"], end=r["end"],
+                                text=text[r["start"]:r["end"]])
 
     def current_chunks(self, tenant: str, chunk_ids: Sequence[str], *, best: int | None = None,
                        article_ids: Sequence[str] | None = None, source: str | None = None,
