@@ -83,6 +83,7 @@ class LocalLlamaProvider(CustomLLM):
             for _ in range(settings.llm_contexts)
         ]
         self.load_seconds = time.perf_counter() - started
+        self.timeout_s = settings.llm_timeout_s
         self._lock = threading.Lock()
         self._kinds: OrderedDict[str, Llama] = OrderedDict()  # prompt kind -> its context, least recent first
 
@@ -98,11 +99,17 @@ class LocalLlamaProvider(CustomLLM):
 
     @contextmanager
     def _waited_lock(self) -> Iterator[None]:
-        """The one model runs one call at a time; how long callers queue for it is measured."""
+        """The one model runs one call at a time; how long callers queue for it is measured, and a
+        caller that would wait longer than SOURCED_LLM_TIMEOUT_S fails (and degrades) instead."""
         started = time.perf_counter()
-        with self._lock:
+        if not self._lock.acquire(timeout=self.timeout_s):
+            metrics.embedded_lock_wait.observe(time.perf_counter() - started)
+            raise TimeoutError(f"the embedded model was busy for {self.timeout_s:g} s (SOURCED_LLM_TIMEOUT_S)")
+        try:
             metrics.embedded_lock_wait.observe(time.perf_counter() - started)
             yield
+        finally:
+            self._lock.release()
 
     def _context_for(self, messages: list[dict]) -> Llama:
         """The context that last served this kind of prompt, else the one used least recently."""

@@ -43,3 +43,20 @@ def test_an_unknown_model_string_fails_at_construction(model):
 def test_known_remote_providers_are_accepted_without_a_call():
     for model in ["openai/gpt-4o-mini", "ollama/llama3.1", "hosted_vllm/qwen", "anthropic/claude-3-5-haiku"]:
         assert llm_for(model).model == model
+
+
+def test_waiting_longer_than_the_timeout_for_the_embedded_model_fails_instead_of_queueing():
+    import threading
+    import time
+
+    from service.models.local_llm import LocalLlamaProvider
+
+    provider = LocalLlamaProvider.__new__(LocalLlamaProvider)  # the lock alone, without loading weights
+    provider._lock, provider.timeout_s = threading.Lock(), 0.2
+    with provider._waited_lock():
+        started = time.monotonic()
+        with pytest.raises(TimeoutError, match="SOURCED_LLM_TIMEOUT_S"), provider._waited_lock():
+            pass
+        assert time.monotonic() - started < 1.0
+    with provider._waited_lock():  # released: the next caller gets it at once
+        pass
