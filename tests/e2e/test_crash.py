@@ -132,8 +132,8 @@ def test_killed_mid_ingest_and_mid_replace_the_store_comes_back_whole(tmp_path, 
         reader.start()
         post_in_background(server, batch("Second"))
         with sqlite3.connect(server.records) as db:
-            replaced = lambda: db.execute(  # noqa: E731
-                "SELECT COUNT(*) FROM articles WHERE text LIKE 'Second edition.%'").fetchone()[0] >= 3
+            def replaced() -> bool:
+                return db.execute("SELECT COUNT(*) FROM articles WHERE text LIKE 'Second edition.%'").fetchone()[0] >= 3
             server.kill_when(replaced)
         stop_reading.set()
         reader.join(timeout=10)
