@@ -35,7 +35,8 @@ class Server:
     def __init__(self, data_dir: Path, llm: FakeOpenAI):
         self.env = {**os.environ, "SOURCED_DATA_DIR": str(data_dir), "SOURCED_MODEL_DIR": str(MODEL_DIR),
                     "SOURCED_LLM_MODEL": "openai/fake-model", "SOURCED_LLM_API_BASE": llm.base_url,
-                    "SOURCED_LLM_API_KEY": "sk-test", "SOURCED_LOG_FORMAT": "text"}
+                    "SOURCED_LLM_API_KEY": "sk-test", "SOURCED_LOG_FORMAT": "text",
+                    "SOURCED_RATE_REQUESTS_PER_MINUTE": "1000000"}
         self.records = data_dir / "articles.sqlite3"
         self.process: subprocess.Popen | None = None
         self.base = ""
@@ -120,9 +121,13 @@ def test_killed_mid_ingest_and_mid_replace_the_store_comes_back_whole(tmp_path, 
         def read():
             while not stop_reading.is_set():
                 try:
-                    article = httpx.get(server.base + "/v1/articles/news-00", timeout=5).json()
-                except (httpx.HTTPError, ValueError):
-                    return
+                    response = httpx.get(server.base + "/v1/articles/news-00", timeout=5)
+                except httpx.HTTPError:
+                    return  # the server was killed
+                if response.status_code != 200:
+                    seen.append(f"HTTP {response.status_code}")  # 404: a moment with no version at all
+                    continue
+                article = response.json()
                 text, chunks = article["text"], article["chunks"]
                 versions = {c["id"].split("#", 1)[1].rsplit("-", 1)[0] for c in chunks}
                 whole = len(versions) == 1 and all(text[c["start"]:c["end"]] == c["text"] for c in chunks)
