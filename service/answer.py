@@ -18,13 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.checker import Checker
-from service.citations import (
-    Citation,
-    CitedSentence,
-    parse_cited_text,
-    renumber,
-    with_markers,
-)
+from service.citations import Citation, CitedSentence, parse_cited_text, renumber, with_markers
 from service.context import Context, build_context
 from service.generate import Message, condense, generate_answer
 from service.models.embedder import Embedder

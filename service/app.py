@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @app.errorhandler(NotReady)
     def _not_ready(error: NotReady):
-        return problem_response(problem(503, "Not ready", "models are still loading, or failed to load"))
+        return problem_response(problem(503, "Not ready", str(error)))
 
     @app.errorhandler(RequestEntityTooLarge)
     def _body_too_large(error: RequestEntityTooLarge):

@@ -277,13 +277,7 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
     from pydantic import ValidationError
     from tqdm import tqdm
 
-    from service.digest import (
-        Selection,
-        SummaryCache,
-        build_digest,
-        select_articles,
-        write_digest,
-    )
+    from service.digest import Selection, SummaryCache, build_digest, select_articles, write_digest
     from service.ingest.pipeline import ingest
     from service.ingest.sources import items_from
     from service.models.registry import Models

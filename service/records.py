@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
-
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _calendar_date(value: object) -> object:
@@ -25,8 +25,8 @@ def _calendar_date(value: object) -> object:
     return value
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 IsoDate = Annotated[date, BeforeValidator(_calendar_date)]
+
 
 class Article(BaseModel):
     id: str

@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 
 class NotReady(RuntimeError):
-    """The models are still loading (or failed to); the store needs the embedder."""
+    """The models are still loading (or failed to), or the store is being checked; the message is
+    for callers (a loading failure's reason, which may name paths, stays in the log)."""
 
 
 class Runtime:
@@ -50,9 +51,12 @@ class Runtime:
 
     def require_ready(self) -> None:
         if not self.models.ready:
-            raise NotReady(self.models.error or "models are still loading")
+            raise self._models_not_ready()
         if not self.repaired.is_set():
             raise NotReady("the store is being checked")
+
+    def _models_not_ready(self) -> NotReady:
+        return NotReady("the models failed to load; see the log" if self.models.error else "models are still loading")
 
     def repair_store(self) -> list[TenantReport]:
         """Bring SQLite, Chroma and the keyword index into agreement (what a crash may have left),
@@ -71,7 +75,7 @@ class Runtime:
                 if self._store is None:
                     embedder = self.models.embedder
                     if embedder is None:
-                        raise NotReady(self.models.error or "models are still loading")
+                        raise self._models_not_ready()
                     self._store = Store(self.settings, embedder.name, embedder.dimension)
         return self._store
 
@@ -81,7 +85,7 @@ class Runtime:
         if self.settings.reranker == "none":
             return OverlapReranker()
         if self.models.reranker is None:
-            raise NotReady(self.models.error or "models are still loading")
+            raise self._models_not_ready()
         return self.models.reranker
 
     @property
@@ -103,7 +107,7 @@ class Runtime:
         is False). The calibrated weights were fitted with the LLM judge; with an NLI model, run
         eval/calibrate.py again to fit them to it."""
         if self.models.embedder is None:
-            raise NotReady(self.models.error or "models are still loading")
+            raise self._models_not_ready()
         settings = self.settings
         if not judge or settings.checker_judge == "none":
             return Checker(self.models.embedder)

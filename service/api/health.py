@@ -5,6 +5,7 @@ from pydantic import BaseModel
 
 from service import metrics
 from service.errors import problem, problem_response
+from service.runtime import NotReady
 
 bp = Blueprint("health", __name__)
 
@@ -32,12 +33,9 @@ def prometheus_metrics():
 @bp.get("/readyz")
 def readyz():
     runtime = current_app.extensions["sourced"]
-    models = runtime.models
-    if models.error:
-        # The reason may name paths and library internals; it is in the log, not for callers.
-        return problem_response(problem(503, "Models failed to load", "the models failed to load; see the log"))
-    if not models.ready:
-        return problem_response(problem(503, "Not ready", "models are still loading"))
-    if not runtime.repaired.is_set():
-        return problem_response(problem(503, "Not ready", "the store is being checked"))
-    return Readiness(status="ready", models={i.role: i.name for i in models.info}).model_dump()
+    try:
+        runtime.require_ready()
+    except NotReady as exc:
+        title = "Models failed to load" if runtime.models.error else "Not ready"
+        return problem_response(problem(503, title, str(exc)))
+    return Readiness(status="ready", models={i.role: i.name for i in runtime.models.info}).model_dump()

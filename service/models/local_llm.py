@@ -102,11 +102,11 @@ class LocalLlamaProvider(CustomLLM):
         """The one model runs one call at a time; how long callers queue for it is measured, and a
         caller that would wait longer than SOURCED_LLM_TIMEOUT_S fails (and degrades) instead."""
         started = time.perf_counter()
-        if not self._lock.acquire(timeout=self.timeout_s):
-            metrics.embedded_lock_wait.observe(time.perf_counter() - started)
+        acquired = self._lock.acquire(timeout=self.timeout_s)
+        metrics.embedded_lock_wait.observe(time.perf_counter() - started)
+        if not acquired:
             raise TimeoutError(f"the embedded model was busy for {self.timeout_s:g} s (SOURCED_LLM_TIMEOUT_S)")
         try:
-            metrics.embedded_lock_wait.observe(time.perf_counter() - started)
             yield
         finally:
             self._lock.release()

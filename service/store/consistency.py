@@ -32,10 +32,7 @@ class TenantReport(BaseModel):
 
 def tenants(store: Store) -> list[str]:
     """Every tenant that has a record or a collection: orphans can outlive a tenant's last article."""
-    recorded = store.texts.tenants()
-    collected = {c.name.removeprefix("sourced-") for c in store.vectors.client.list_collections()
-                 if c.name.startswith("sourced-")}
-    return sorted(set(recorded) | collected)
+    return sorted(set(store.texts.tenants()) | set(store.vectors.tenants()))
 
 
 def check_tenant(store: Store, tenant: str) -> TenantReport:

@@ -19,6 +19,8 @@ from chromadb.errors import NotFoundError
 from service.records import Article, Chunk, Filters
 from service.settings import Settings
 
+COLLECTION_PREFIX = "sourced-"
+
 
 class EmbedderMismatch(RuntimeError):
     """The collection was built with another embedder; its vectors cannot be compared."""
@@ -48,7 +50,7 @@ class VectorStore:
         """The tenant's collection, created on first write."""
         if tenant not in self._collections:
             collection = self.client.get_or_create_collection(
-                name=f"sourced-{tenant}",
+                name=COLLECTION_PREFIX + tenant,
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine"}},
                 metadata={"embedder": self.embedder_name, "dimension": self.dimension},
@@ -62,12 +64,17 @@ class VectorStore:
             self._collections[tenant] = collection
         return self._collections[tenant]
 
+    def tenants(self) -> list[str]:
+        """The tenants that have a collection."""
+        return [c.name.removeprefix(COLLECTION_PREFIX) for c in self.client.list_collections()
+                if c.name.startswith(COLLECTION_PREFIX)]
+
     def existing(self, tenant: str) -> chromadb.Collection | None:
         """For reads: a tenant nobody wrote to stays absent, with no collection made for it."""
         if tenant in self._collections:
             return self._collections[tenant]
         try:
-            self.client.get_collection(f"sourced-{tenant}")
+            self.client.get_collection(COLLECTION_PREFIX + tenant)
         except (NotFoundError, ValueError):
             return None
         return self.collection(tenant)
@@ -92,7 +99,9 @@ class VectorStore:
 
     def delete_ids(self, tenant: str, ids: Sequence[str]) -> None:
         collection = self.existing(tenant)
-        for i in range(0, len(ids), self.max_batch) if collection is not None else ():
+        if collection is None:
+            return
+        for i in range(0, len(ids), self.max_batch):
             collection.delete(ids=list(ids[i:i + self.max_batch]))
 
     def query(self, tenant: str, vector: np.ndarray, k: int, filters: Filters | None = None
