@@ -28,13 +28,16 @@ from service.policy import AnswerPolicy
 from service.records import Filters
 from service.retrieve import Retrieval, retrieve
 from service.store import Store
-from service.text import name_forms, name_phrases, names
+from service.text import name_forms, name_phrases, names, sentence_spans
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
 
 NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this question."
 REFUSAL = "NOT IN SOURCES"
+GENERATOR_CUT = "the generator broke off: the sentences it had finished were checked, the rest dropped"
+# A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
+FINISHED_END = re.compile(r"[.!?][\"'”’)]*(?:\s*\[[\d,\s]{1,40}\])*\s*\Z")
 
 
 class AskRequest(BaseModel):
@@ -165,8 +168,14 @@ class Answerer:
                 yield "token", piece
         except LLMError:
             # The provider's text can carry its address and internals: it goes to the log only.
-            log.warning("the generator failed; answering extractively", exc_info=True)
-            yield "answer", self.extractive(prepared, fallback="the generator failed")
+            log.warning("the generator failed after %d pieces", len(pieces), exc_info=True)
+            finished = finished_part("".join(pieces))
+            if not finished:
+                yield "answer", self.extractive(prepared, fallback="the generator failed")
+                return
+            response = self.finish(prepared, finished)
+            response.degraded.append(GENERATOR_CUT)
+            yield "answer", response
             return
         prepared.timings.generate = _ms(started)
         if stream.completion is not None:
@@ -229,6 +238,14 @@ class Answerer:
         chosen.sort(key=lambda p: p.n)
         sentences = [CheckedSentence(text=p.text, citations=[p.n], supported=True, score=1.0) for p in chosen]
         return respond(prepared, sentences, removed=0, mode="extractive", model=None, fallback=fallback)
+
+
+def finished_part(text: str) -> str:
+    """The text up to the end of its last finished sentence: what a stream that broke off left whole."""
+    spans = sentence_spans(text)
+    if not spans or FINISHED_END.search(text):
+        return text if spans else ""
+    return text[:spans[-1][0]].rstrip()
 
 
 def not_found(prepared: Prepared, model: str | None = None) -> AskResponse:

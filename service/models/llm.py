@@ -101,16 +101,19 @@ def register_provider(name: str, handler: CustomLLM) -> None:
 
 
 class LLM:
-    """`max_concurrency`: calls worth having in flight at once (the embedded model runs one at a
-    time; None: as many as the caller likes, a remote server queues them)."""
+    """`in_process`: the model runs in this process (the embedded one): one call at a time, and
+    no retries, since what fails it (its own timeout, a bad prompt) fails it again.
+    `max_concurrency`: calls worth having in flight at once (None: as many as the caller likes,
+    a remote server queues them)."""
 
-    def __init__(self, settings: Settings, max_concurrency: int | None = None):
+    def __init__(self, settings: Settings, in_process: bool = False):
         self.model = settings.llm_model
-        self.max_concurrency = max_concurrency
+        self.max_concurrency = 1 if in_process else None
         self.max_tokens = settings.llm_max_tokens
         api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        retries = 0 if in_process else settings.llm_retries
         options = {"api_base": settings.llm_api_base, "api_key": api_key,
-                   "timeout": settings.llm_timeout_s, "num_retries": settings.llm_retries or None}
+                   "timeout": settings.llm_timeout_s, "num_retries": retries or None}
         self._call_options = {k: v for k, v in options.items() if v is not None}
         validate_model_string(self.model)
 

@@ -2,7 +2,8 @@
 
 Registered under the provider name `local`, so `litellm.completion(model="local/<name>")`
 reaches it like any remote model. llama.cpp contexts are not thread-safe, so every call
-holds one lock: the embedded model serves one generation at a time.
+holds one lock: the embedded model serves one generation at a time, to callers in the order
+they came, and no call runs past SOURCED_LLM_TIMEOUT_S, its wait for the lock included.
 
 A llama.cpp context reuses the longest token prefix its previous prompt shares with the next
 one, so a prompt whose fixed part (rules, worked examples, the judge's instructions) comes
@@ -17,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,6 +58,56 @@ def local_model_spec(model: str) -> SplitModel:
     return LOCAL_MODELS[name]
 
 
+class FairLock:
+    """A lock handed to its waiters first come, first served, each waiting at most its timeout.
+    (threading.Lock wakes an arbitrary waiter, so under load one request could wait for ever
+    while later ones are served.)"""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held = False
+        self._waiters: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as the wait ran out
+                return True
+            self._waiters.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().set()  # the lock passes straight to the next waiter
+            else:
+                self._held = False
+
+
+class _Deadline:
+    """A llama-cpp logits processor that ends generation once the call's time is up: from then on
+    only the end-of-sequence token can be sampled, so the context is left in a clean state."""
+
+    def __init__(self, deadline: float, end_token: int):
+        self.deadline = deadline
+        self.end_token = end_token
+        self.expired = False
+
+    def __call__(self, input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        if time.monotonic() > self.deadline:
+            self.expired = True
+            scores[:] = -np.inf
+            scores[self.end_token] = 0.0
+        return scores
+
+
 class _CaptureLogits:
     """A llama-cpp logits processor that keeps each step's logits and changes nothing."""
 
@@ -84,7 +135,7 @@ class LocalLlamaProvider(CustomLLM):
         ]
         self.load_seconds = time.perf_counter() - started
         self.timeout_s = settings.llm_timeout_s
-        self._lock = threading.Lock()
+        self._lock = FairLock()
         self._kinds: OrderedDict[str, Llama] = OrderedDict()  # prompt kind -> its context, least recent first
 
     @property
@@ -93,23 +144,27 @@ class LocalLlamaProvider(CustomLLM):
         return self.contexts[0]
 
     def close(self) -> None:
-        with self._lock:
+        with self._turn():
             for context in self.contexts:
                 context.close()
 
     @contextmanager
-    def _waited_lock(self) -> Iterator[None]:
-        """The one model runs one call at a time; how long callers queue for it is measured, and a
-        caller that would wait longer than SOURCED_LLM_TIMEOUT_S fails (and degrades) instead."""
-        started = time.perf_counter()
+    def _turn(self) -> Iterator[float]:
+        """The model, for one call, and the monotonic time by which the call must end: callers queue
+        in order, the wait is measured, and one that waits out SOURCED_LLM_TIMEOUT_S fails (and
+        degrades) instead."""
+        started = time.monotonic()
         acquired = self._lock.acquire(timeout=self.timeout_s)
-        metrics.embedded_lock_wait.observe(time.perf_counter() - started)
+        metrics.embedded_lock_wait.observe(time.monotonic() - started)
         if not acquired:
             raise TimeoutError(f"the embedded model was busy for {self.timeout_s:g} s (SOURCED_LLM_TIMEOUT_S)")
         try:
-            yield
+            yield started + self.timeout_s
         finally:
             self._lock.release()
+
+    def _timed_out(self) -> TimeoutError:
+        return TimeoutError(f"the embedded model ran past {self.timeout_s:g} s (SOURCED_LLM_TIMEOUT_S)")
 
     def _context_for(self, messages: list[dict]) -> Llama:
         """The context that last served this kind of prompt, else the one used least recently."""
@@ -176,14 +231,17 @@ class LocalLlamaProvider(CustomLLM):
                    print_verbose, encoding, api_key, logging_obj, optional_params: dict, *args, **kwargs):
         wants_logprobs = bool(optional_params.get("logprobs"))
         capture = _CaptureLogits()
-        with self._waited_lock():
+        with self._turn() as deadline:
             llama = self._context_for(messages)
             before = llama.input_ids[:llama.n_tokens].tolist()
+            timer = _Deadline(deadline, llama.token_eos())
             result = llama.create_chat_completion(
                 messages=messages,
-                logits_processor=[capture] if wants_logprobs else None,
+                logits_processor=[capture, timer] if wants_logprobs else [timer],
                 **self._llama_options(optional_params),
             )
+            if timer.expired:
+                raise self._timed_out()
             usage = self._usage(llama, before, result["usage"]["prompt_tokens"],
                                 result["usage"]["completion_tokens"])
             if wants_logprobs:
@@ -204,13 +262,16 @@ class LocalLlamaProvider(CustomLLM):
     def streaming(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
                   encoding, api_key, logging_obj, optional_params: dict, *args, **kwargs
                   ) -> Iterator[GenericStreamingChunk]:
-        with self._waited_lock():
+        with self._turn() as deadline:
             llama = self._context_for(messages)
             before = llama.input_ids[:llama.n_tokens].tolist()
+            timer = _Deadline(deadline, llama.token_eos())
             completion_tokens = 0
             for chunk in llama.create_chat_completion(
-                messages=messages, stream=True, **self._llama_options(optional_params)
+                messages=messages, stream=True, logits_processor=[timer], **self._llama_options(optional_params)
             ):
+                if timer.expired:
+                    raise self._timed_out()
                 choice = chunk["choices"][0]
                 text = choice["delta"].get("content") or ""
                 finish = choice.get("finish_reason")

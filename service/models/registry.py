@@ -52,7 +52,7 @@ class Models:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.llm = self.llm or LLM(self.settings, max_concurrency=1 if self._embedded_provider else None)
+        self.llm = self.llm or LLM(self.settings, in_process=self._embedded_provider is not None)
 
     @property
     def _embedded_provider(self):

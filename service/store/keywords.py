@@ -30,7 +30,9 @@ class KeywordIndex:
         self.directory = directory
         self.texts = texts
         self._indexes: dict[str, _Index] = {}
-        self._lock = threading.Lock()
+        # One lock per tenant: a rebuild for one tenant never stalls searches of another.
+        self._tenant_locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
 
     def search(self, tenant: str, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best matching chunks, best first."""
@@ -56,12 +58,16 @@ class KeywordIndex:
         if generation == 0:
             # Nothing was ever written for this tenant: reading it must create nothing on disk or here.
             return _Index(0, [], None)
-        with self._lock:
+        with self._lock_of(tenant):
             index = self._indexes.get(tenant)
             if index is None or index.generation != generation:
                 index = self._load(tenant, generation) or self._build(tenant, generation)
                 self._indexes[tenant] = index
             return index
+
+    def _lock_of(self, tenant: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._tenant_locks.setdefault(tenant, threading.Lock())
 
     def _path(self, tenant: str, generation: int) -> Path:
         return self.directory / tenant / f"generation-{generation}"

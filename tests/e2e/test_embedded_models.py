@@ -1,10 +1,13 @@
 """The three embedded models, loaded for real, reached the way the service reaches them."""
 
+import time
+
 import litellm
 import numpy as np
 import pytest
 
 from service.models.embedder import BgeSmallEmbedder
+from service.models.llm import LLMError
 from service.settings import EMBEDDED_LLM
 
 pytestmark = pytest.mark.e2e
@@ -76,3 +79,27 @@ def test_next_token_probabilities_from_the_embedded_model(embedded_models):
     no = ask("Is Berlin the capital of Spain?")
     assert yes["Yes"] > yes["No"] and no["No"] > no["Yes"]
     assert 0.5 < yes["Yes"] + yes["No"] <= 1.0 + 1e-6
+
+
+LONG_STORY = [{"role": "user", "content": "Write a long story, in many paragraphs, about a lighthouse keeper."}]
+
+
+def test_a_call_that_runs_past_the_timeout_ends_there_and_leaves_the_model_usable(embedded_models, monkeypatch):
+    # 400 tokens take over 30 s on 2 cores; the call must end near the 1 s timeout instead.
+    monkeypatch.setattr(embedded_models._local_provider, "timeout_s", 1.0)
+    started = time.monotonic()
+    with pytest.raises(LLMError, match="SOURCED_LLM_TIMEOUT_S"):
+        embedded_models.llm.complete(LONG_STORY, max_tokens=400)
+    assert time.monotonic() - started < 10
+    monkeypatch.undo()
+    assert "Paris" in embedded_models.llm.complete(
+        [{"role": "user", "content": "What is the capital of France? Answer in one word."}], max_tokens=8).text
+
+
+def test_a_stream_closed_half_way_frees_the_model_at_once(embedded_models):
+    pieces = iter(embedded_models.llm.stream(LONG_STORY, max_tokens=400))
+    assert next(pieces)
+    pieces.close()
+    lock = embedded_models._local_provider._lock
+    assert lock.acquire(timeout=1.0), "the model was still held by the abandoned stream"
+    lock.release()

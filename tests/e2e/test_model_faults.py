@@ -4,10 +4,12 @@ a timeout, malformed JSON, a stream cut half-way); the embedder and reranker are
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 
+from service.answer import GENERATOR_CUT
 from service.app import create_app
 from service.settings import Settings
 from service.summarize import GENERATOR_FAILED
@@ -96,3 +98,20 @@ def test_a_failing_judge_leaves_the_fast_checker_to_decide_and_says_so(client, f
 def test_with_the_model_healthy_nothing_is_degraded(client, fake):
     asked = client.post("/v1/ask", json=QUESTION)
     assert asked.status_code == 200 and asked.json["mode"] == "generate" and asked.json["degraded"] == []
+
+
+def test_a_stream_cut_half_way_ends_with_the_finished_sentences_checked(client, fake):
+    fake.faults = {"generator": "cut"}
+    # The stream breaks off inside the second sentence: the first is whole and can be checked.
+    fake.answer = ("The harbour board approved the quay expansion on Monday [1]. Work on the new quay starts in "
+                   "March and will cost 40 million euros according to the board and its many advisers [1].")
+    try:
+        streamed = client.post("/v1/ask", json={**QUESTION, "stream": True})
+        events = streamed.get_data(as_text=True)
+        assert streamed.status_code == 200 and "event: error" not in events
+        answer = json.loads(events.split("event: answer\ndata: ", 1)[1].split("\n", 1)[0])
+        assert answer["mode"] == "generate" and GENERATOR_CUT in answer["degraded"]
+        assert [s["text"] for s in answer["sentences"]] == [
+            "The harbour board approved the quay expansion on Monday."]
+    finally:
+        fake.faults, fake.answer = {}, ANSWER

@@ -46,17 +46,16 @@ def test_known_remote_providers_are_accepted_without_a_call():
 
 
 def test_waiting_longer_than_the_timeout_for_the_embedded_model_fails_instead_of_queueing():
-    import threading
     import time
 
-    from service.models.local_llm import LocalLlamaProvider
+    from service.models.local_llm import FairLock, LocalLlamaProvider
 
     provider = LocalLlamaProvider.__new__(LocalLlamaProvider)  # the lock alone, without loading weights
-    provider._lock, provider.timeout_s = threading.Lock(), 0.2
-    with provider._waited_lock():
+    provider._lock, provider.timeout_s = FairLock(), 0.2
+    with provider._turn():
         started = time.monotonic()
-        with pytest.raises(TimeoutError, match="SOURCED_LLM_TIMEOUT_S"), provider._waited_lock():
+        with pytest.raises(TimeoutError, match="SOURCED_LLM_TIMEOUT_S"), provider._turn():
             pass
         assert time.monotonic() - started < 1.0
-    with provider._waited_lock():  # released: the next caller gets it at once
-        pass
+    with provider._turn() as deadline:  # released: the next caller gets it at once, with its own deadline
+        assert deadline > time.monotonic()

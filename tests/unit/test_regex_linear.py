@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-from service import citations, context, prompts, text
+from service import answer, citations, context, prompts, text
 from service.checker import cascade, signals
 from service.ingest import extract
 
@@ -27,6 +27,7 @@ HARI_WENT_HOME = ". Hari went home."
 
 # name: (how the service applies the pattern, the unit repeated into near-matches, what ends the text)
 CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
+    "answer.FINISHED_END": (answer.FINISHED_END.search, ".\" [1] ", "x"),
     "extract.FURNITURE 'download the ... app'": (extract.FURNITURE.search, "download the ", ""),
     "extract.SENTENCE_END": (extract.SENTENCE_END.search, ".)", "x"),
     "extract._first_sentence": (extract._first_sentence, "a.", ""),

@@ -4,6 +4,7 @@ interleave at the worst point (both vector writes before either record)."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 
 import pytest
@@ -83,3 +84,34 @@ def test_a_delete_that_failed_half_way_completes_on_retry(runtime):
     assert client.delete("/v1/articles/quay").status_code == 204
     assert vector_ids(runtime, "quay") == set() and record_ids(runtime, "quay") == set()
     assert client.get("/v1/articles/quay").status_code == 404
+
+
+def test_rebuilding_one_tenants_keyword_index_does_not_stall_another(runtime):
+    for tenant in ("slow-tenant", "quick-tenant"):
+        ingest([(0, Source(id="quay", text=FIRST))], runtime.store, runtime.models.embedder, runtime.settings, tenant)
+    keywords = runtime.store.keywords
+    keywords._indexes.clear()
+    shutil.rmtree(keywords.directory)  # as after a restart that lost them: the next searches rebuild
+    all_chunks = keywords.texts.all_chunks
+    rebuilding, finish = threading.Event(), threading.Event()
+
+    def slow_chunks(tenant):
+        if tenant == "slow-tenant":
+            rebuilding.set()
+            finish.wait(timeout=10)
+        yield from all_chunks(tenant)
+
+    keywords.texts.all_chunks = slow_chunks
+    slow = threading.Thread(target=keywords.search, args=("slow-tenant", "harbour", 3))
+    slow.start()
+    assert rebuilding.wait(timeout=10)
+    quick_hits: list = []
+    quick = threading.Thread(target=lambda: quick_hits.extend(keywords.search("quick-tenant", "harbour", 3)))
+    quick.start()
+    quick.join(timeout=5)
+    stalled = quick.is_alive()
+    finish.set()
+    slow.join(timeout=10)
+    quick.join(timeout=10)
+    assert not stalled, "a search of one tenant waited for another tenant's rebuild"
+    assert quick_hits
