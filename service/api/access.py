@@ -57,9 +57,11 @@ def is_generative() -> bool:
     """Asks that call the generator, and every summary; extractive asks only search."""
     if request.endpoint == "summarize.summarize_view":
         return True
+    body = request.get_json(silent=True) if request.method == "POST" else None
     if request.endpoint == "ask.ask_view":
-        body = request.get_json(silent=True)
         return not (isinstance(body, dict) and body.get("mode") == "extractive")
+    if request.endpoint == "chat.chat_completions":
+        return not (isinstance(body, dict) and body.get("model") == "sourced-extractive")
     return False
 
 

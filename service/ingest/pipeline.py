@@ -30,7 +30,8 @@ from service.settings import Settings
 log = logging.getLogger(__name__)
 
 Status = Literal["added", "replaced", "unchanged", "failed"]
-GROUP_SIZE = 32
+GROUP_ARTICLES = 32
+GROUP_CHUNKS = 512
 
 
 class Source(ArticleFields):
@@ -167,26 +168,9 @@ def ingest(items: Iterable[tuple[int, Source | Failed]], store: ArticleWriter, e
         if on_item:
             on_item(result)
 
-    for group in _groups(items, GROUP_SIZE):
-        pending = []
-        for position, item in group:
-            if isinstance(item, Failed):
-                record(ItemResult(position=position, status="failed", error=item.error))
-                continue
-            try:
-                article = to_article(extract(item, settings, transport))
-            except (ExtractionError, ValidationError) as exc:
-                record(ItemResult(position=position, article_id=item.id, status="failed", error=str(exc)))
-                continue
-            previous = store.current_hash(tenant, article.id)
-            if previous == article.content_hash:
-                record(ItemResult(position=position, article_id=article.id, status="unchanged"))
-                continue
-            chunks = chunk_article(article.id, article.version, article.text,
-                                   settings.chunk_chars, settings.chunk_overlap_sentences)
-            pending.append((position, article, chunks, previous))
-        if not pending:
-            continue
+    pending: list[tuple[int, Article, list[Chunk], str | None]] = []
+
+    def store_pending() -> None:
         vectors = embedder.embed([c.text for _, _, chunks, _ in pending for c in chunks])
         offset = 0
         for position, article, chunks, previous in pending:
@@ -205,6 +189,30 @@ def ingest(items: Iterable[tuple[int, Source | Failed]], store: ArticleWriter, e
                 continue
             record(ItemResult(position=position, article_id=article.id, status="replaced" if previous else "added",
                               chunks=len(chunks)))
+        pending.clear()
+
+    for position, item in items:
+        if isinstance(item, Failed):
+            record(ItemResult(position=position, status="failed", error=item.error))
+            continue
+        try:
+            article = to_article(extract(item, settings, transport))
+        except (ExtractionError, ValidationError) as exc:
+            record(ItemResult(position=position, article_id=item.id, status="failed", error=str(exc)))
+            continue
+        previous = store.current_hash(tenant, article.id)
+        if previous == article.content_hash:
+            record(ItemResult(position=position, article_id=article.id, status="unchanged"))
+            continue
+        chunks = chunk_article(article.id, article.version, article.text,
+                               settings.chunk_chars, settings.chunk_overlap_sentences)
+        pending.append((position, article, chunks, previous))
+        # Many short articles share one embedding batch; long ones are stored as soon as they
+        # fill it, so memory holds a bounded number of chunks and their vectors, not the batch's.
+        if len(pending) == GROUP_ARTICLES or sum(len(c) for _, _, c, _ in pending) >= GROUP_CHUNKS:
+            store_pending()
+    if pending:
+        store_pending()
     store.refresh_keywords(tenant)
     return IngestReport.of(sorted(results, key=lambda r: r.position))
 
@@ -242,13 +250,3 @@ def describe(error: ValidationError) -> str:
         for e in error.errors()
     )
 
-
-def _groups(items: Iterable, size: int) -> Iterator[list]:
-    group = []
-    for item in items:
-        group.append(item)
-        if len(group) == size:
-            yield group
-            group = []
-    if group:
-        yield group

@@ -1,0 +1,259 @@
+"""The OpenAI chat API over the ask pipeline: `POST /v1/chat/completions` and `GET /v1/models`.
+
+Chat tools that already speak it (Open WebUI, LibreChat, the openai libraries) reach the same
+condensing, retrieval, generation and checking as `/v1/ask`, over the caller's tenant, with the
+same keys. The client's system messages are dropped: they steer neither retrieval nor the
+service's own rules. The reply's text carries `[n]` markers and a "Sources" list a plain chat
+client can show; the structured citations come in the extra top-level field `sourced`.
+
+A streamed reply sends the checked answer, never the unchecked draft: a chat client cannot take
+back text it has shown, so while the draft is written and checked the stream carries only SSE
+comments, which keep the connection alive and which clients ignore.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Literal
+
+from flask import Blueprint, Response, request, stream_with_context
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.answer import AskRequest, AskResponse
+from service.api import runtime, tenant
+from service.api.limits import check_question
+from service.api.schema import operation, parse_json
+from service.errors import PROBLEM_JSON, ProblemError, internal_problem, request_id
+from service.generate import Message
+from service.text import sentence_spans
+
+bp = Blueprint("chat", __name__, url_prefix="/v1")
+
+MODES = {"sourced": "generate", "sourced-extractive": "extractive"}
+MODEL_DESCRIPTIONS = {"sourced": "generated answers, every sentence cited and checked against its quotes",
+                      "sourced-extractive": "the best quoted sentences themselves, no LLM"}
+SOURCES_HEADING = "Sources:"
+# Seconds between keep-alive comments while the answer is drafted and checked.
+KEEP_ALIVE_S = 2.0
+# OpenAI's error `type` for each status a problem can have.
+ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
+               404: "not_found_error", 413: "invalid_request_error", 415: "invalid_request_error",
+               422: "invalid_request_error", 429: "rate_limit_error", 503: "service_unavailable"}
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")  # name, tool_calls, ...: accepted, not used
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if self.content is None or isinstance(self.content, str):
+            return self.content or ""
+        if any(part.type != "text" for part in self.content):
+            raise unsupported("messages", "only text content is supported")
+        return "".join(part.text or "" for part in self.content)
+
+
+class ChatCompletionRequest(BaseModel):
+    """The OpenAI request. Fields that steer sampling (temperature, top_p, max_tokens, seed, user,
+    ...) are accepted and ignored: the service samples greedily and bounds the answer itself."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = Field(description="`sourced` (generated, checked answers) or `sourced-extractive` (quotes only).")
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    stream_options: dict | None = None
+    n: int = Field(default=1, description="Only 1.")
+    tools: list | None = Field(default=None, description="Not supported.")
+    functions: list | None = Field(default=None, description="Not supported.")
+
+
+class ChatCompletionMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    message: ChatCompletionMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class ChatUsage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: ChatUsage
+    sourced: AskResponse = Field(description="The answer as /v1/ask gives it: citations with spans and quotes.")
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = "sourced"
+    description: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+@bp.get("/models")
+@operation("The models a chat client may name: `sourced` and `sourced-extractive`", response=ModelList)
+def list_models():
+    return ModelList(data=[ModelCard(id=name, description=text)
+                           for name, text in MODEL_DESCRIPTIONS.items()]).model_dump(mode="json")
+
+
+@bp.get("/models/<model>")
+@operation("One model", response=ModelCard)
+def get_model(model: str):
+    if model not in MODEL_DESCRIPTIONS:
+        raise ProblemError(404, "Not Found", f"no model {model!r}; the models are {', '.join(MODEL_DESCRIPTIONS)}")
+    return ModelCard(id=model, description=MODEL_DESCRIPTIONS[model]).model_dump(mode="json")
+
+
+@bp.post("/chat/completions")
+@operation("OpenAI-compatible chat: the conversation is answered by the ask pipeline; with stream=true, "
+           "`chat.completion.chunk` events of the checked answer, then `data: [DONE]`",
+           body=ChatCompletionRequest, response=ChatCompletion, streams=True)
+def chat_completions():
+    body = parse_json(ChatCompletionRequest)
+    ask = ask_request(body)
+    settings = runtime().settings
+    check_question(None, ask.messages, settings)
+    runtime().require_ready()
+    answerer = runtime().answerer()
+    created = int(time.time())
+    if not body.stream:
+        answer = answerer.ask(ask, tenant())
+        return completion(answer, body.model, created).model_dump(mode="json")
+    events = answerer.events(ask, tenant())  # retrieval runs here: its errors are plain errors
+    include_usage = bool((body.stream_options or {}).get("include_usage"))
+    return Response(stream_with_context(_chunks(events, body.model, created, include_usage)),
+                    mimetype="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def unsupported(param: str, detail: str) -> ProblemError:
+    return ProblemError(400, "Bad Request", detail, [{"loc": [param], "msg": detail}])
+
+
+def ask_request(body: ChatCompletionRequest) -> AskRequest:
+    """The conversation as an ask: the client's system messages and tool turns dropped, and each
+    earlier answer without its Sources list (quotes would pull the condensed question off course)."""
+    if body.model not in MODES:
+        raise ProblemError(404, "Not Found", f"no model {body.model!r}; the models are {', '.join(MODES)}",
+                           [{"loc": ["model"], "msg": "model_not_found"}])
+    if body.n != 1:
+        raise unsupported("n", "only n=1 is supported: one checked answer per question")
+    if body.tools or body.functions:
+        raise unsupported("tools", "tools and functions are not supported: the service answers from its articles")
+    turns = []
+    for message in body.messages:
+        if message.role not in ("user", "assistant"):
+            continue
+        text = message.text()
+        if message.role == "assistant":
+            text = text.split(f"\n\n{SOURCES_HEADING}\n", 1)[0]
+        if text.strip():
+            turns.append(Message(role=message.role, content=text))
+    if not turns or turns[-1].role != "user":
+        raise unsupported("messages", "the conversation must end with a user message that asks something")
+    return AskRequest(messages=turns, mode=MODES[body.model], stream=body.stream)
+
+
+def reply_text(answer: AskResponse) -> str:
+    """The answer with its [n] markers, then one line per citation: the quote, its title and URL."""
+    if not answer.citations:
+        return answer.answer
+    lines = [f'[{c.n}] "{c.quote}" ({c.title}{", " + c.url if c.url else ""})' for c in answer.citations]
+    return "\n".join([answer.answer, "", SOURCES_HEADING, *lines])
+
+
+def usage_of(answer: AskResponse) -> ChatUsage:
+    used = answer.usage
+    return ChatUsage(prompt_tokens=used.prompt_tokens, completion_tokens=used.completion_tokens,
+                     total_tokens=used.prompt_tokens + used.completion_tokens)
+
+
+def completion(answer: AskResponse, model: str, created: int) -> ChatCompletion:
+    return ChatCompletion(id=f"chatcmpl-{request_id()}", created=created, model=model,
+                          choices=[ChatChoice(message=ChatCompletionMessage(content=reply_text(answer)))],
+                          usage=usage_of(answer), sourced=answer)
+
+
+def _chunks(events: Iterator, model: str, created: int, include_usage: bool) -> Iterator[str]:
+    chunk_id = f"chatcmpl-{request_id()}"
+
+    def chunk(delta: dict, finish: str | None = None, **extra) -> str:
+        data = {"id": chunk_id, "object": "chat.completion.chunk", "created": created, "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    try:
+        last_sign = time.monotonic()
+        answer = None
+        for name, data in events:
+            if name == "answer":
+                answer = data
+            elif time.monotonic() - last_sign > KEEP_ALIVE_S:
+                last_sign = time.monotonic()
+                yield ": drafting and checking\n\n"
+        text = reply_text(answer)
+        # A sentence per chunk, sliced so that the chunks join to exactly the unstreamed reply.
+        ends = [end for _, end in sentence_spans(answer.answer)][:-1]
+        for start, end in zip([0, *ends], [*ends, len(text)]):
+            yield chunk({"content": text[start:end]})
+        yield chunk({}, "stop", sourced=answer.model_dump(mode="json"))
+        if include_usage:
+            data = {"id": chunk_id, "object": "chat.completion.chunk", "created": created, "model": model,
+                    "choices": [], "usage": usage_of(answer).model_dump()}
+            yield f"data: {json.dumps(data)}\n\n"
+    except Exception as exc:  # the status is sent: a late failure is an error event
+        problem = internal_problem(exc)
+        yield f"data: {json.dumps({'error': openai_error(problem.status, problem.detail or problem.title)})}\n\n"
+    yield "data: [DONE]\n\n"
+
+
+def openai_error(status: int, message: str, param: str | None = None, code: str | None = None) -> dict:
+    return {"message": message, "type": ERROR_TYPES.get(status, "server_error"), "param": param, "code": code}
+
+
+@bp.after_request
+def _openai_errors(response: Response) -> Response:
+    """Problems in the shape OpenAI clients read (`{"error": {"message", "type", "param", "code"}}`),
+    whichever layer raised them (keys, limits, validation); the request id stays beside them.
+    OpenAI answers a body it cannot use with 400, so 422 becomes 400 here."""
+    if response.mimetype != PROBLEM_JSON:
+        return response
+    problem = json.loads(response.get_data())
+    status = 400 if problem["status"] == 422 else problem["status"]
+    errors = problem.get("errors") or []
+    param = ".".join(map(str, errors[0]["loc"])) if errors and errors[0].get("loc") else None
+    code = "model_not_found" if errors and errors[0].get("msg") == "model_not_found" else None
+    if status == 401:
+        code = "invalid_api_key"
+    error = openai_error(status, problem.get("detail") or problem["title"], param, code)
+    response.set_data(json.dumps({"error": error, "request_id": problem.get("request_id")}))
+    response.status_code = status
+    response.mimetype = "application/json"
+    return response
