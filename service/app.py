@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import metrics
-from service.api import articles, ask, chat, health, summarize
+from service.api import articles, ask, chat, digests, health, summarize, web
 from service.api.access import authenticate, install_rate_limits
 from service.api.limits import bounded_json
 from service.api.schema import openapi_document
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     # Before the rate limiter's own hook, so that limits count per authenticated key.
     app.before_request(lambda: authenticate(runtime.keys, settings))
     app.before_request(lambda: bounded_json(settings))
-    for blueprint in (health.bp, articles.bp, ask.bp, summarize.bp, chat.bp):
+    for blueprint in (health.bp, articles.bp, ask.bp, summarize.bp, chat.bp, digests.bp, web.bp):
         app.register_blueprint(blueprint)
     app.extensions["limiter"] = install_rate_limits(app, settings, [ask.bp, summarize.bp, chat.bp])
 

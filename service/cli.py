@@ -269,7 +269,8 @@ def summarize_command(article_ids: tuple[str, ...], style: str, words: int | Non
 @click.option("--tenant", default="default", show_default=True)
 def digest_command(article_ids, jsonl, source, published_from, published_to, topic, limit, style, words, title,
                    concurrency, out, tenant) -> None:
-    """Write a newsletter digest (digest.md, digest.html, digest.json) of the selected articles.
+    """Write a newsletter digest (digest.md, digest.html, digest.json) of the selected articles;
+    the web page and GET /v1/digests/latest open the last one made for the tenant.
 
     Summaries are cached by article content, prompt version and model: a re-run redoes only
     what changed or failed. Exits 1 if any article could not be summarised.
@@ -277,7 +278,7 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
     from pydantic import ValidationError
     from tqdm import tqdm
 
-    from service.digest import Selection, SummaryCache, build_digest, select_articles, write_digest
+    from service.digest import Selection, SummaryCache, build_digest, keep_latest, select_articles, write_digest
     from service.ingest.pipeline import ingest
     from service.ingest.sources import items_from
     from service.models.registry import Models
@@ -319,6 +320,7 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
     finally:
         models.close()
     written = write_digest(digest, out)
+    keep_latest(digest, settings.data_dir, tenant)
     cached = sum(item.cached for item in digest.items)
     click.echo(f"{len(digest.items)} articles in {len(digest.topics)} topics ({cached} from cache), "
                f"{len(digest.failed)} failed: {written['md']}, {written['html']}")

@@ -224,6 +224,26 @@ def render(digest: Digest, fmt: str) -> str:
     return template.render(digest=digest, citations_of=citations_of)
 
 
+def latest_path(data_dir: Path, tenant: str) -> Path:
+    """Where the last digest made for a tenant is kept, for the web page to open."""
+    return data_dir / "digests" / tenant / "latest.json"
+
+
+def keep_latest(digest: Digest, data_dir: Path, tenant: str) -> None:
+    path = latest_path(data_dir, tenant)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8") as handle:
+        handle.write(digest.model_dump_json())
+    os.replace(handle.name, path)  # a reader sees the previous digest or this one, never half of one
+
+
+def load_latest(data_dir: Path, tenant: str) -> Digest | None:
+    try:
+        return Digest.model_validate_json(latest_path(data_dir, tenant).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
 def write_digest(digest: Digest, out: Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = {}

@@ -25,6 +25,7 @@ class IngestBatch(BaseModel):
 
 class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    q: str | None = Field(default=None, max_length=200, description="Words the title contains (any case).")
     source: str | None = None
     published_from: IsoDate | None = None
     published_to: IsoDate | None = None
@@ -94,7 +95,7 @@ def batch_items(body: dict) -> list[Source | Failed]:
 
 
 @bp.get("")
-@operation("List articles, newest first, filtered by source and published date", query=ListQuery,
+@operation("List articles, newest first, filtered by title words, source and published date", query=ListQuery,
            response=ArticlePage)
 def list_articles():
     query = parse_query(ListQuery)
@@ -103,7 +104,7 @@ def list_articles():
     check_page(limit, query.offset, settings)
     articles, total = runtime().store.texts.list(
         tenant(), source=query.source, published_from=query.published_from, published_to=query.published_to,
-        limit=limit, offset=query.offset)
+        title_contains=query.q, limit=limit, offset=query.offset)
     return ArticlePage(articles=[summary_of(a) for a in articles], total=total, limit=limit,
                        offset=query.offset).model_dump(mode="json")
 

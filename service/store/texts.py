@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -100,8 +101,12 @@ class TextStore:
         return _article(row) if row else None
 
     def list(self, tenant: str, *, source: str | None = None, published_from: date | None = None,
-             published_to: date | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Article], int]:
+             published_to: date | None = None, title_contains: str | None = None, limit: int = 50,
+             offset: int = 0) -> tuple[list[Article], int]:
         where, params = _article_filters("articles", source, published_from, published_to)
+        if title_contains:
+            where.append("title LIKE ? ESCAPE '\\'")  # LIKE ignores ASCII case
+            params.append("%" + re.sub(r"([\\%_])", r"\\\1", title_contains) + "%")
         clause = " AND ".join(["tenant = ?", *where])
         params = [tenant, *params]
         with self._connect() as db:

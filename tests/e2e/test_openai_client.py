@@ -7,35 +7,20 @@ import httpx
 import openai
 import pytest
 
-from eval.datasets import SEED_PAGE
-
 pytestmark = pytest.mark.e2e
 
 SEED_QUESTION = "Who is monitoring whom, and why?"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    from tests.e2e.serving import serve
-
-    folder = tmp_path_factory.mktemp("openai-client")
-    with serve(folder / "data", folder / "server.log") as base:
-        added = httpx.post(base + "/v1/articles", timeout=120, json={
-            "id": "seed", "page_text": SEED_PAGE.read_text(encoding="utf-8"), "source": "ThePrint",
-            "url": "https://theprint.in/world/belgium-alibaba-liege/"})
-        assert added.status_code == 201
-        yield base
-
-
-@pytest.fixture(scope="module")
-def client(server):
+def client(served):
     # Local mode: any bearer value passes, as OpenAI clients always send one.
-    return openai.OpenAI(base_url=server + "/v1", api_key="sk-local-anything", max_retries=0, timeout=300)
+    return openai.OpenAI(base_url=served + "/v1", api_key="sk-local-anything", max_retries=0, timeout=300)
 
 
 @pytest.fixture(scope="module")
-def article(server) -> str:
-    return httpx.get(server + "/v1/articles/seed").json()["text"]
+def article(served) -> str:
+    return httpx.get(served + "/v1/articles/seed").json()["text"]
 
 
 def assert_cited(content: str, sourced: dict, article: str) -> None:
