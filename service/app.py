@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     if runtime is None:
         runtime = Runtime(Models(settings or Settings.from_env()))
     settings = runtime.settings
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the page's files are the web blueprint's
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["sourced"] = runtime
 

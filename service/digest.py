@@ -10,6 +10,7 @@ context); a remote model gets up to `concurrency` summaries in flight.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import json
 import os
@@ -30,9 +31,10 @@ from service.records import Article, Filters
 from service.retrieve import retrieve
 from service.store import Store
 from service.summarize import PROMPT_VERSION, Style, Summarizer, Summary
-from service.text import POSSESSIVE, STOPWORDS, WORD
+from service.text import POSSESSIVE, STOPWORDS, WORD, markdown_escaped
 
 TEMPLATES = Path(__file__).with_name("templates")
+log = logging.getLogger(__name__)
 
 
 class Selection(Filters):
@@ -134,8 +136,10 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
                                                     words)
                 if not item.summary.degraded:  # a stand-in is not kept: the next run tries the model again
                     cache.put(key, item.summary)
-            except Exception as exc:  # one article failing is reported; the batch goes on
-                item.error = f"{exc.__class__.__name__}: {exc}"
+            except Exception:  # one article failing is reported; the batch goes on
+                # Its internals (paths, store errors) go to the log; the digest is read by tenants.
+                log.exception("summarising article %r failed", article.id)
+                item.error = "summarising failed; the log has the details"
         if on_item:
             on_item(item)
         return item
@@ -203,12 +207,9 @@ def citations_of(item: DigestItem) -> dict[int, dict]:
     return {c.n: c.model_dump(mode="json") for c in item.summary.citations}
 
 
-MARKDOWN_SYNTAX = re.compile(r"[\\<>\[\]`]")
-
-
 def markdown_text(value: object) -> object:
     """A value in the Markdown digest: its HTML, links and code spans show as text."""
-    return MARKDOWN_SYNTAX.sub(lambda m: "\\" + m.group(), value) if isinstance(value, str) else value
+    return markdown_escaped(value) if isinstance(value, str) else value
 
 
 def render(digest: Digest, fmt: str) -> str:
@@ -234,13 +235,19 @@ def keep_latest(digest: Digest, data_dir: Path, tenant: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8") as handle:
         handle.write(digest.model_dump_json())
+    os.chmod(handle.name, 0o644)  # the server may run as another user than `sourced digest`
     os.replace(handle.name, path)  # a reader sees the previous digest or this one, never half of one
 
 
 def load_latest(data_dir: Path, tenant: str) -> Digest | None:
+    """None when there is none, or it cannot be read (the log says why)."""
+    path = latest_path(data_dir, tenant)
     try:
-        return Digest.model_validate_json(latest_path(data_dir, tenant).read_text(encoding="utf-8"))
+        return Digest.model_validate_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        log.exception("the latest digest at %s cannot be read", path)
         return None
 
 

@@ -123,3 +123,12 @@ def name_phrases(text: str) -> set[str]:
         if len(words) >= 2:
             found.add(" ".join(words).lower())
     return found
+
+
+MARKDOWN_SYNTAX = re.compile(r"[\\<>\[\]`!*_]")
+
+
+def markdown_escaped(text: str) -> str:
+    """`text` for a reader that renders Markdown: HTML, links, images, code and emphasis show as
+    the characters they are."""
+    return MARKDOWN_SYNTAX.sub(lambda m: "\\" + m.group(), text)

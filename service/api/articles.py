@@ -25,7 +25,7 @@ class IngestBatch(BaseModel):
 
 class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    q: str | None = Field(default=None, max_length=200, description="Words the title contains (any case).")
+    q: str | None = Field(default=None, max_length=200, description="Text the title contains (case ignored for ASCII letters).")
     source: str | None = None
     published_from: IsoDate | None = None
     published_to: IsoDate | None = None

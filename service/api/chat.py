@@ -4,7 +4,9 @@ Chat tools that already speak it (Open WebUI, LibreChat, the openai libraries) r
 condensing, retrieval, generation and checking as `/v1/ask`, over the caller's tenant, with the
 same keys. The client's system messages are dropped: they steer neither retrieval nor the
 service's own rules. The reply's text carries `[n]` markers and a "Sources" list a plain chat
-client can show; the structured citations come in the extra top-level field `sourced`.
+client can show, with article text escaped for the Markdown chat clients render (a title cannot
+become an image or a link); the structured, unescaped citations come in the extra top-level
+field `sourced`.
 
 A streamed reply sends the checked answer, never the unchecked draft: a chat client cannot take
 back text it has shown, so while the draft is written and checked the stream carries only SSE
@@ -14,20 +16,24 @@ comments, which keep the connection alive and which clients ignore.
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 from collections.abc import Iterator
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import quote
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.answer import AskRequest, AskResponse
 from service.api import runtime, tenant
 from service.api.limits import check_question
 from service.api.schema import operation, parse_json
+from service.citations import with_markers
 from service.errors import PROBLEM_JSON, ProblemError, internal_problem, request_id
 from service.generate import Message
-from service.text import sentence_spans
+from service.text import markdown_escaped
 
 bp = Blueprint("chat", __name__, url_prefix="/v1")
 
@@ -37,6 +43,10 @@ MODEL_DESCRIPTIONS = {"sourced": "generated answers, every sentence cited and ch
 SOURCES_HEADING = "Sources:"
 # Seconds between keep-alive comments while the answer is drafted and checked.
 KEEP_ALIVE_S = 2.0
+MAX_CONTENT_PARTS = 64
+# Characters a URL keeps in the Sources list; the rest are percent-encoded, so that inside <...>
+# no URL can close the autolink or start Markdown of its own.
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 # OpenAI's error `type` for each status a problem can have.
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
                404: "not_found_error", 413: "invalid_request_error", 415: "invalid_request_error",
@@ -52,7 +62,7 @@ class ContentPart(BaseModel):
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow")  # name, tool_calls, ...: accepted, not used
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
-    content: str | list[ContentPart] | None = None
+    content: str | Annotated[list[ContentPart], Field(max_length=MAX_CONTENT_PARTS)] | None = None
 
     def text(self) -> str:
         if self.content is None or isinstance(self.content, str):
@@ -137,8 +147,8 @@ def get_model(model: str):
            body=ChatCompletionRequest, response=ChatCompletion, streams=True)
 def chat_completions():
     body = parse_json(ChatCompletionRequest)
-    ask = ask_request(body)
     settings = runtime().settings
+    ask = ask_request(body, settings.max_messages)
     check_question(None, ask.messages, settings)
     runtime().require_ready()
     answerer = runtime().answerer()
@@ -156,9 +166,11 @@ def unsupported(param: str, detail: str) -> ProblemError:
     return ProblemError(400, "Bad Request", detail, [{"loc": [param], "msg": detail}])
 
 
-def ask_request(body: ChatCompletionRequest) -> AskRequest:
-    """The conversation as an ask: the client's system messages and tool turns dropped, and each
-    earlier answer without its Sources list (quotes would pull the condensed question off course)."""
+def ask_request(body: ChatCompletionRequest, most_messages: int) -> AskRequest:
+    """The conversation as an ask: its last `most_messages` messages (chat clients send the whole
+    history every time, and condensing reads only the last few turns), without the client's system
+    messages and tool turns, and each earlier answer without its Sources list (quotes would pull
+    the condensed question off course)."""
     if body.model not in MODES:
         raise ProblemError(404, "Not Found", f"no model {body.model!r}; the models are {', '.join(MODES)}",
                            [{"loc": ["model"], "msg": "model_not_found"}])
@@ -167,7 +179,7 @@ def ask_request(body: ChatCompletionRequest) -> AskRequest:
     if body.tools or body.functions:
         raise unsupported("tools", "tools and functions are not supported: the service answers from its articles")
     turns = []
-    for message in body.messages:
+    for message in body.messages[-most_messages:]:
         if message.role not in ("user", "assistant"):
             continue
         text = message.text()
@@ -180,12 +192,20 @@ def ask_request(body: ChatCompletionRequest) -> AskRequest:
     return AskRequest(messages=turns, mode=MODES[body.model], stream=body.stream)
 
 
+def reply_parts(answer: AskResponse) -> tuple[list[str], str]:
+    """The answer's sentences with their [n] markers, and the Sources list (one line per citation:
+    the quote, its title and URL), all article text escaped for Markdown."""
+    if not answer.found:
+        return [answer.answer], ""
+    sentences = [with_markers(markdown_escaped(s.text), s.citations) for s in answer.sentences]
+    lines = [f'[{c.n}] "{markdown_escaped(c.quote)}" ({markdown_escaped(c.title)}'
+             f'{", <" + quote(c.url, safe=URL_SAFE) + ">" if c.url else ""})' for c in answer.citations]
+    return sentences, "\n".join(["", "", SOURCES_HEADING, *lines])
+
+
 def reply_text(answer: AskResponse) -> str:
-    """The answer with its [n] markers, then one line per citation: the quote, its title and URL."""
-    if not answer.citations:
-        return answer.answer
-    lines = [f'[{c.n}] "{c.quote}" ({c.title}{", " + c.url if c.url else ""})' for c in answer.citations]
-    return "\n".join([answer.answer, "", SOURCES_HEADING, *lines])
+    sentences, sources = reply_parts(answer)
+    return " ".join(sentences) + sources
 
 
 def usage_of(answer: AskResponse) -> ChatUsage:
@@ -200,6 +220,28 @@ def completion(answer: AskResponse, model: str, created: int) -> ChatCompletion:
                           usage=usage_of(answer), sourced=answer)
 
 
+def _in_background(events: Iterator, stop: threading.Event) -> queue.Queue:
+    """The events, read in a thread into a queue, so that the response can send keep-alives while
+    the pipeline is busy (condensing, retrieving, checking). Once `stop` is set (the client went
+    away) the thread stops reading and closes the pipeline, which frees the model."""
+    found: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        try:
+            for event in events:
+                if stop.is_set():
+                    break
+                found.put(event)
+        except Exception as exc:  # handed to the response, which reports it
+            found.put(("failed", exc))
+        finally:
+            events.close()
+            found.put(("end", None))
+
+    threading.Thread(target=read, name="chat-stream", daemon=True).start()
+    return found
+
+
 def _chunks(events: Iterator, model: str, created: int, include_usage: bool) -> Iterator[str]:
     chunk_id = f"chatcmpl-{request_id()}"
 
@@ -209,20 +251,27 @@ def _chunks(events: Iterator, model: str, created: int, include_usage: bool) -> 
         return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})
+    stop = threading.Event()
+    found = _in_background(events, stop)
     try:
-        last_sign = time.monotonic()
         answer = None
-        for name, data in events:
+        while True:
+            try:
+                name, data = found.get(timeout=KEEP_ALIVE_S)
+            except queue.Empty:
+                yield ": drafting and checking\n\n"
+                continue
+            if name == "failed":
+                raise data
+            if name == "end":
+                break
             if name == "answer":
                 answer = data
-            elif time.monotonic() - last_sign > KEEP_ALIVE_S:
-                last_sign = time.monotonic()
-                yield ": drafting and checking\n\n"
-        text = reply_text(answer)
-        # A sentence per chunk, sliced so that the chunks join to exactly the unstreamed reply.
-        ends = [end for _, end in sentence_spans(answer.answer)][:-1]
-        for start, end in zip([0, *ends], [*ends, len(text)]):
-            yield chunk({"content": text[start:end]})
+        sentences, sources = reply_parts(answer)
+        for i, sentence in enumerate(sentences):
+            yield chunk({"content": sentence if i == len(sentences) - 1 else sentence + " "})
+        if sources:
+            yield chunk({"content": sources})
         yield chunk({}, "stop", sourced=answer.model_dump(mode="json"))
         if include_usage:
             data = {"id": chunk_id, "object": "chat.completion.chunk", "created": created, "model": model,
@@ -230,7 +279,10 @@ def _chunks(events: Iterator, model: str, created: int, include_usage: bool) -> 
             yield f"data: {json.dumps(data)}\n\n"
     except Exception as exc:  # the status is sent: a late failure is an error event
         problem = internal_problem(exc)
-        yield f"data: {json.dumps({'error': openai_error(problem.status, problem.detail or problem.title)})}\n\n"
+        error = {"error": openai_error(problem.status, problem.detail or problem.title), "request_id": problem.request_id}
+        yield f"data: {json.dumps(error)}\n\n"
+    finally:
+        stop.set()
     yield "data: [DONE]\n\n"
 
 

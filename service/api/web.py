@@ -10,8 +10,9 @@ from pathlib import Path
 from flask import Blueprint, send_from_directory
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
+# require-trusted-types-for: the browser itself refuses any assignment of a string as HTML.
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'")
 
 bp = Blueprint("web", __name__, static_folder=STATIC, static_url_path="/static")
 

@@ -6,10 +6,12 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const state = {
-    key: sessionStorage.getItem("sourced-key") || "",
+    key: sessionStorage.getItem("sourced-key") || "",  // for this browser tab's session only
     history: [],            // the conversation so far, as /v1/ask takes it
     articles: new Map(),    // article id -> the article with its text, once fetched
   };
+  // Earlier messages sent with a follow-up: condensing reads only the last few turns.
+  const HISTORY_MESSAGES = 12;
 
   class ApiError extends Error {
     constructor(status, message) {
@@ -68,7 +70,10 @@
 
   async function failure(response) {
     const problem = await response.json().catch(() => ({}));
-    if (response.status === 401) showKeyForm("This service needs an API key.");
+    if (response.status === 401) {
+      useKey("");
+      showKeyForm("This service needs an API key.");
+    }
     let message = problem.detail || problem.title || response.statusText;
     if (response.status === 429) message = `Too many requests: try again in ${response.headers.get("Retry-After") || "a minute"} seconds.`;
     return new ApiError(response.status, message);
@@ -80,6 +85,14 @@
 
   // ---- the API key ------------------------------------------------------------------------
 
+  // A new key may be another tenant's: nothing fetched with the old one is shown again.
+  function useKey(key) {
+    state.key = key;
+    state.articles.clear();
+    if (key) sessionStorage.setItem("sourced-key", key);
+    else sessionStorage.removeItem("sourced-key");
+  }
+
   function showKeyForm(message) {
     $("key-form").hidden = false;
     $("key-status").textContent = message;
@@ -87,8 +100,7 @@
 
   $("key-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    state.key = $("api-key").value.trim();
-    sessionStorage.setItem("sourced-key", state.key);
+    useKey($("api-key").value.trim());
     $("key-status").textContent = "Checking the key…";
     call("/v1/articles?limit=1")
       .then(() => { $("key-status").textContent = "The key works."; })
@@ -127,6 +139,14 @@
     return state.articles.get(id);
   }
 
+  // The service counts characters as code points; JavaScript strings count UTF-16 units, so text
+  // with characters beyond the Basic Multilingual Plane (emoji) is sliced as code points.
+  function slices(text, start, end) {
+    const points = /[\uD800-\uDFFF]/.test(text) ? Array.from(text) : null;
+    const cut = (from, to) => (points ? points.slice(from, to).join("") : text.slice(from, to));
+    return [cut(0, start), cut(start, end), cut(end)];
+  }
+
   // Show an article; with a span, highlight it and scroll it into view.
   async function openArticle(id, span = null) {
     const reader = $("reader");
@@ -144,8 +164,9 @@
     const text = shown.text;
     const body = $("reader-text");
     if (span) {
-      const mark = el("mark", { id: "highlight", tabindex: "-1" }, text.slice(span.start, span.end));
-      body.replaceChildren(text.slice(0, span.start), mark, text.slice(span.end));
+      const [before, quoted, after] = slices(text, span.start, span.end);
+      const mark = el("mark", { id: "highlight", tabindex: "-1" }, quoted);
+      body.replaceChildren(before, mark, after);
       reader.hidden = false;
       mark.scrollIntoView({ block: "center" });
       mark.focus({ preventScroll: true });
@@ -258,7 +279,7 @@
     $("thread").append(turn);
     turn.scrollIntoView({ block: "end" });
     const request = {
-      messages: [...state.history, { role: "user", content: question }],
+      messages: [...state.history.slice(-HISTORY_MESSAGES), { role: "user", content: question }],
       mode: $("quotes-only").checked ? "extractive" : "generate",
       verify: $("show-flagged").checked ? "flag" : "remove",
       stream: true,
@@ -281,6 +302,7 @@
     if (!answered) throw new ApiError(0, "the answer did not arrive");
     result.replaceChildren(...renderAnswer(answered));
     state.history.push({ role: "user", content: question }, { role: "assistant", content: answered.answer });
+    state.history = state.history.slice(-HISTORY_MESSAGES);
     return answered;
   }
 

@@ -2,9 +2,12 @@
 the hashing embedder, the LLM faked at the litellm seam)."""
 
 import json
+import re
+import time
 
 import pytest
 
+from service.ingest.pipeline import Source, ingest
 from service.keys import KeyStore
 from tests.conftest import client_of
 from tests.unit.test_ask import Script, number_of, with_corpus
@@ -54,7 +57,7 @@ def test_a_chat_completion_carries_markers_a_sources_list_and_the_structured_cit
     answer, sources = content.split("\n\nSources:\n")
     assert answer == "Work on the new quay starts in March [1]."
     citation = body["sourced"]["citations"][0]
-    assert sources == f'[1] "{citation["quote"]}" (Harbour expansion approved, https://example.org/h)'
+    assert sources == f'[1] "{citation["quote"]}" (Harbour expansion approved, <https://example.org/h>)'
     assert citation["article_id"] == "harbour" and "March" in citation["quote"]
     assert body["usage"]["total_tokens"] == body["usage"]["prompt_tokens"] + body["usage"]["completion_tokens"] > 0
 
@@ -140,3 +143,31 @@ def test_keys_are_read_from_the_bearer_header_and_any_bearer_passes_in_local_mod
     allowed = client.post("/v1/chat/completions", headers={"Authorization": f"Bearer {key}"},
                           json={"model": "sourced", "messages": [{"role": "user", "content": QUESTION}]})
     assert allowed.status_code == 200
+
+
+def test_article_text_in_the_reply_cannot_become_markdown_an_image_or_a_link(settings, script):
+    runtime = with_corpus(settings, script, checker_judge="none")
+    title = "![](https://attacker.example/beacon) [Verify here](https://phish.example) <b>x</b>"
+    text = "The ferry *strike* ends on [Friday](https://phish.example), the union_leader said."
+    ingest([(0, Source(id="ferry", title=title, text=text, url="https://example.org/a>b)[c](d"))], runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    script.answer = lambda p: f"The ferry strike ends on Friday [{number_of(p, 'ferry')}]."
+    body = chat(client_of(runtime), [{"role": "user", "content": "When does the ferry strike end?"}],
+                model="sourced-extractive").json
+    content = body["choices"][0]["message"]["content"]
+    outside_autolinks = re.sub(r"<https?://[^<>\s]*>", "", content)
+    assert not re.search(r"(?<!\\)(!\[|\]\(|<b>)", outside_autolinks), "markdown or HTML from the article is live"
+    assert r"\!\[\](https://attacker.example/beacon) \[Verify here\](https://phish.example) \<b\>x\</b\>" in content
+    assert r"\*strike\*" in content and r"union\_leader" in content
+    assert "<https://example.org/a%3Eb)[c](d>" in content
+    assert body["sourced"]["citations"][0]["title"] == title  # the structured field is the text itself
+
+
+def test_a_slow_stream_keeps_the_connection_alive_with_comments(client, script, monkeypatch):
+    monkeypatch.setattr("service.api.chat.KEEP_ALIVE_S", 0.2)
+    answer = script.answer
+    script.answer = lambda p: (time.sleep(1.0), answer(p))[1]
+    response = chat(client, [{"role": "user", "content": QUESTION}], stream=True)
+    raw = response.get_data(as_text=True)
+    assert ": drafting and checking" in raw
+    assert streamed_events(response)[-1]["choices"][0]["finish_reason"] == "stop"
