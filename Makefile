@@ -43,6 +43,7 @@ test: install
 bench: install
 	$(BIN)/python bench/models.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/ask.py
 	$(BIN)/python bench/digest.py
 

