@@ -125,7 +125,9 @@ def name_phrases(text: str) -> set[str]:
     return found
 
 
-MARKDOWN_SYNTAX = re.compile(r"[\\<>\[\]`!*_]")
+# `!` needs no escape: an image needs `![`, and `[` is escaped (an escaped `!` would also split a
+# sentence's final `!` from the citation markers put before it).
+MARKDOWN_SYNTAX = re.compile(r"[\\<>\[\]`*_]")
 
 
 def markdown_escaped(text: str) -> str:

@@ -126,15 +126,30 @@ class ModelList(BaseModel):
     data: list[ModelCard]
 
 
+class OpenAIErrorDetail(BaseModel):
+    message: str
+    type: str
+    param: str | None
+    code: str | None
+
+
+class OpenAIError(BaseModel):
+    """Errors of these routes, in the shape OpenAI clients read."""
+
+    error: OpenAIErrorDetail
+    request_id: str | None = None
+
+
 @bp.get("/models")
-@operation("The models a chat client may name: `sourced` and `sourced-extractive`", response=ModelList)
+@operation("The models a chat client may name: `sourced` and `sourced-extractive`", response=ModelList,
+           error=OpenAIError)
 def list_models():
     return ModelList(data=[ModelCard(id=name, description=text)
                            for name, text in MODEL_DESCRIPTIONS.items()]).model_dump(mode="json")
 
 
 @bp.get("/models/<model>")
-@operation("One model", response=ModelCard)
+@operation("One model", response=ModelCard, error=OpenAIError)
 def get_model(model: str):
     if model not in MODEL_DESCRIPTIONS:
         raise ProblemError(404, "Not Found", f"no model {model!r}; the models are {', '.join(MODEL_DESCRIPTIONS)}")
@@ -144,7 +159,7 @@ def get_model(model: str):
 @bp.post("/chat/completions")
 @operation("OpenAI-compatible chat: the conversation is answered by the ask pipeline; with stream=true, "
            "`chat.completion.chunk` events of the checked answer, then `data: [DONE]`",
-           body=ChatCompletionRequest, response=ChatCompletion, streams=True)
+           body=ChatCompletionRequest, response=ChatCompletion, streams=True, error=OpenAIError)
 def chat_completions():
     body = parse_json(ChatCompletionRequest)
     settings = runtime().settings
@@ -183,8 +198,8 @@ def ask_request(body: ChatCompletionRequest, most_messages: int) -> AskRequest:
         if message.role not in ("user", "assistant"):
             continue
         text = message.text()
-        if message.role == "assistant":
-            text = text.split(f"\n\n{SOURCES_HEADING}\n", 1)[0]
+        if message.role == "assistant" and f"\n\n{SOURCES_HEADING}\n" in text:
+            text = text.split("\n\n", 1)[0]  # our own reply: the answer, before its notes and sources
         if text.strip():
             turns.append(Message(role=message.role, content=text))
     if not turns or turns[-1].role != "user":
@@ -200,7 +215,19 @@ def reply_parts(answer: AskResponse) -> tuple[list[str], str]:
     sentences = [with_markers(markdown_escaped(s.text), s.citations) for s in answer.sentences]
     lines = [f'[{c.n}] "{markdown_escaped(c.quote)}" ({markdown_escaped(c.title)}'
              f'{", <" + quote(c.url, safe=URL_SAFE) + ">" if c.url else ""})' for c in answer.citations]
-    return sentences, "\n".join(["", "", SOURCES_HEADING, *lines])
+    notes = checker_notes(answer)
+    return sentences, "\n".join(["", "", *([*notes, ""] if notes else []), SOURCES_HEADING, *lines])
+
+
+def checker_notes(answer: AskResponse) -> list[str]:
+    """What a chat reader should know that the sentences alone do not say."""
+    notes = []
+    if answer.fallback:
+        notes.append(f"Quoted, not written: {answer.fallback}; these are the best matching sentences as they stand.")
+    if answer.removed:
+        notes.append(f"Removed: {answer.removed} sentence(s) the model wrote that their quotes did not support.")
+    notes += [f"Degraded: {part}." for part in answer.degraded]
+    return notes
 
 
 def reply_text(answer: AskResponse) -> str:

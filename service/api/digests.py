@@ -17,5 +17,6 @@ bp = Blueprint("digests", __name__, url_prefix="/v1/digests")
 def latest():
     digest = load_latest(runtime().settings.data_dir, tenant())
     if digest is None:
-        raise ProblemError(404, "Not Found", "no digest has been made for this tenant yet; `sourced digest` makes one")
+        raise ProblemError(404, "Not Found", "no readable digest for this tenant (none made yet, or the file "
+                                             "cannot be read: the log says which); `sourced digest` makes one")
     return digest.model_dump(mode="json")

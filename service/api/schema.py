@@ -53,11 +53,12 @@ def parse_query(model: type[M]) -> M:
 
 def operation(summary: str, *, body: type[BaseModel] | Any | None = None, query: type[BaseModel] | None = None,
               response: type[BaseModel] | None = None, status: int | tuple[int, ...] = 200,
-              streams: bool = False) -> Callable:
-    """`streams`: the view may answer with server-sent events instead of the JSON response."""
+              streams: bool = False, error: type[BaseModel] | None = None) -> Callable:
+    """`streams`: the view may answer with server-sent events instead of the JSON response.
+    `error`: the JSON body of its errors, where it is not a problem document (the OpenAI routes)."""
     def mark(view: Callable) -> Callable:
         view.openapi = {"summary": summary, "body": body, "query": query, "response": response, "status": status,
-                        "streams": streams}
+                        "streams": streams, "error": error}
         return view
     return mark
 
@@ -72,7 +73,8 @@ def openapi_document(app: Flask) -> dict:
         if spec:
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 operations.append((rule, method.lower(), spec))
-    declared = [m for _, _, s in operations for m in (s["body"], s["query"], s["response"]) if m is not None]
+    declared = [m for _, _, s in operations for m in (s["body"], s["query"], s["response"], s["error"])
+                if m is not None]
     models = {m for d in declared for m in (get_args(d) or (d,))
               if isinstance(m, type) and issubclass(m, BaseModel)} | {Problem}
     _, definitions = models_json_schema([(m, "validation") for m in sorted(models, key=lambda m: m.__name__)],
@@ -103,8 +105,12 @@ def openapi_document(app: Flask) -> dict:
         statuses = spec["status"] if isinstance(spec["status"], tuple) else (spec["status"],)
         for status in statuses:
             item["responses"][str(status)] = ok
-        item["responses"]["default"] = {"description": "A problem",
-                                        "content": {"application/problem+json": {"schema": _schema(Problem)}}}
+        if spec["error"] is not None:
+            item["responses"]["default"] = {"description": "An error",
+                                            "content": {"application/json": {"schema": _schema(spec["error"])}}}
+        else:
+            item["responses"]["default"] = {"description": "A problem",
+                                            "content": {"application/problem+json": {"schema": _schema(Problem)}}}
         paths.setdefault(path, {})[method] = item
     return {"openapi": "3.1.0", "info": {"title": "sourced", "version": "1"}, "paths": paths,
             "components": {"schemas": definitions.get("$defs", {}),

@@ -3,7 +3,9 @@
 Registered under the provider name `local`, so `litellm.completion(model="local/<name>")`
 reaches it like any remote model. llama.cpp contexts are not thread-safe, so every call
 holds one lock: the embedded model serves one generation at a time, to callers in the order
-they came, and no call runs past SOURCED_LLM_TIMEOUT_S, its wait for the lock included.
+they came. SOURCED_LLM_TIMEOUT_S counts from the call, its wait for the lock included: a caller
+still waiting then fails, and generation stops at the next token (reading the prompt, a few
+seconds at most, cannot be interrupted).
 
 A llama.cpp context reuses the longest token prefix its previous prompt shares with the next
 one, so a prompt whose fixed part (rules, worked examples, the judge's instructions) comes

@@ -99,7 +99,8 @@ def test_a_follow_up_is_condensed_from_the_conversation_without_the_sources_list
     condensing = [p for p in script.prompts if "Standalone question" in p]
     assert len(condensing) == 1 and "When does the work start?" in condensing[0]
     first_answer = first["sourced"]["answer"]
-    assert " ".join(first_answer.split()[:5]) in condensing[0] and "Sources:" not in condensing[0]
+    assert " ".join(first_answer.split()[:5]) in condensing[0]
+    assert "Sources:" not in condensing[0] and "Quoted, not written" not in condensing[0]
 
 
 def test_extractive_model_quotes_without_the_llm(client, script):
@@ -148,7 +149,7 @@ def test_keys_are_read_from_the_bearer_header_and_any_bearer_passes_in_local_mod
 def test_article_text_in_the_reply_cannot_become_markdown_an_image_or_a_link(settings, script):
     runtime = with_corpus(settings, script, checker_judge="none")
     title = "![](https://attacker.example/beacon) [Verify here](https://phish.example) <b>x</b>"
-    text = "The ferry *strike* ends on [Friday](https://phish.example), the union_leader said."
+    text = "The ferry *strike* ends on [Friday](https://phish.example), the union_leader said!"
     ingest([(0, Source(id="ferry", title=title, text=text, url="https://example.org/a>b)[c](d"))], runtime.store,
            runtime.models.embedder, runtime.settings, "default")
     script.answer = lambda p: f"The ferry strike ends on Friday [{number_of(p, 'ferry')}]."
@@ -157,8 +158,8 @@ def test_article_text_in_the_reply_cannot_become_markdown_an_image_or_a_link(set
     content = body["choices"][0]["message"]["content"]
     outside_autolinks = re.sub(r"<https?://[^<>\s]*>", "", content)
     assert not re.search(r"(?<!\\)(!\[|\]\(|<b>)", outside_autolinks), "markdown or HTML from the article is live"
-    assert r"\!\[\](https://attacker.example/beacon) \[Verify here\](https://phish.example) \<b\>x\</b\>" in content
-    assert r"\*strike\*" in content and r"union\_leader" in content
+    assert r"!\[\](https://attacker.example/beacon) \[Verify here\](https://phish.example) \<b\>x\</b\>" in content
+    assert r"\*strike\*" in content and r"union\_leader said [1]!" in content
     assert "<https://example.org/a%3Eb)[c](d>" in content
     assert body["sourced"]["citations"][0]["title"] == title  # the structured field is the text itself
 
@@ -171,3 +172,17 @@ def test_a_slow_stream_keeps_the_connection_alive_with_comments(client, script, 
     raw = response.get_data(as_text=True)
     assert ": drafting and checking" in raw
     assert streamed_events(response)[-1]["choices"][0]["finish_reason"] == "stop"
+
+
+def test_the_reply_says_when_it_is_quoted_rather_than_written(client, script):
+    script.answer = lambda p: "NOT IN SOURCES"
+    content = chat(client, [{"role": "user", "content": QUESTION}]).json["choices"][0]["message"]["content"]
+    assert "\n\nQuoted, not written: the model found no answer in the passages;" in content
+    assert content.index("Quoted, not written") < content.index("Sources:")
+
+
+def test_the_openapi_document_gives_these_routes_openais_error_shape(client):
+    paths = client.get("/openapi.json").json["paths"]
+    for path, method in (("/v1/chat/completions", "post"), ("/v1/models", "get"), ("/v1/models/{model}", "get")):
+        assert list(paths[path][method]["responses"]["default"]["content"]) == ["application/json"]
+    assert list(paths["/v1/ask"]["post"]["responses"]["default"]["content"]) == ["application/problem+json"]
