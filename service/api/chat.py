@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from flask import Blueprint, Response, stream_with_context
+from flask import Blueprint, Response, request, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.answer import AskRequest, AskResponse
@@ -38,6 +38,8 @@ from service.text import markdown_escaped
 bp = Blueprint("chat", __name__, url_prefix="/v1")
 
 MODES = {"sourced": "generate", "sourced-extractive": "extractive"}
+# Every route under these answers errors in OpenAI's shape, an unknown method or path included.
+OPENAI_PATHS = ("/v1/chat/", "/v1/models")
 MODEL_DESCRIPTIONS = {"sourced": "generated answers, every sentence cited and checked against its quotes",
                       "sourced-extractive": "the best quoted sentences themselves, no LLM"}
 SOURCES_HEADING = "Sources:"
@@ -49,8 +51,9 @@ MAX_CONTENT_PARTS = 64
 URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 # OpenAI's error `type` for each status a problem can have.
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
-               404: "not_found_error", 413: "invalid_request_error", 415: "invalid_request_error",
-               422: "invalid_request_error", 429: "rate_limit_error", 503: "service_unavailable"}
+               404: "not_found_error", 405: "invalid_request_error", 413: "invalid_request_error",
+               415: "invalid_request_error", 422: "invalid_request_error", 429: "rate_limit_error",
+               503: "service_unavailable"}
 
 
 class ContentPart(BaseModel):
@@ -317,12 +320,12 @@ def openai_error(status: int, message: str, param: str | None = None, code: str 
     return {"message": message, "type": ERROR_TYPES.get(status, "server_error"), "param": param, "code": code}
 
 
-@bp.after_request
+@bp.after_app_request
 def _openai_errors(response: Response) -> Response:
-    """Problems in the shape OpenAI clients read (`{"error": {"message", "type", "param", "code"}}`),
-    whichever layer raised them (keys, limits, validation); the request id stays beside them.
-    OpenAI answers a body it cannot use with 400, so 422 becomes 400 here."""
-    if response.mimetype != PROBLEM_JSON:
+    """Problems on the OpenAI routes in the shape OpenAI clients read (`{"error": {"message", "type",
+    "param", "code"}}`), whichever layer raised them (routing, keys, limits, validation); the request
+    id stays beside them. OpenAI answers a body it cannot use with 400, so 422 becomes 400 here."""
+    if response.mimetype != PROBLEM_JSON or not request.path.startswith(OPENAI_PATHS):
         return response
     problem = json.loads(response.get_data())
     status = 400 if problem["status"] == 422 else problem["status"]

@@ -186,3 +186,11 @@ def test_the_openapi_document_gives_these_routes_openais_error_shape(client):
     for path, method in (("/v1/chat/completions", "post"), ("/v1/models", "get"), ("/v1/models/{model}", "get")):
         assert list(paths[path][method]["responses"]["default"]["content"]) == ["application/json"]
     assert list(paths["/v1/ask"]["post"]["responses"]["default"]["content"]) == ["application/problem+json"]
+
+
+def test_a_wrong_method_or_path_under_the_openai_routes_also_gets_openais_error_shape(client):
+    wrong_method = client.get("/v1/chat/completions")
+    assert wrong_method.status_code == 405 and wrong_method.json["error"]["type"] == "invalid_request_error"
+    wrong_path = client.post("/v1/chat/complete", json={})
+    assert wrong_path.status_code == 404 and wrong_path.json["error"]["type"] == "not_found_error"
+    assert client.get("/v1/nothing-here").mimetype == "application/problem+json"
