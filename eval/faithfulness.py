@@ -25,17 +25,24 @@ PUBLISHED = """Published figures to compare with (other datasets or splits, so i
 
 def run(checker: Checker, data: Path, out: Path, limit: int | None, seed: int = 13) -> dict:
     rows = stratified_sample(load_jsonl(data), limit, seed)
-    probabilities, decided_by = [], []
+    probabilities, decided_by, for_judge = [], [], []
     started = time.perf_counter()
     for row in rows:
         verdict = checker.check(row["summary"], [row["document"]])
         probabilities.append(verdict.probability)
         decided_by.append(verdict.decided_by)
+        for_judge.append(verdict.for_judge)
     total = time.perf_counter() - started
     labels = [row["label"] for row in rows]
     figures = classification(labels, probabilities, checker.calibration.threshold)
     judged = decided_by.count("judge")
+    # The claims the cascade settles without the judge (the same ones with or without a judge
+    # configured), and how often those fast decisions agree with the human label.
+    settled = [(p >= checker.calibration.threshold) == bool(label)
+               for p, label, wanted in zip(probabilities, labels, for_judge) if not wanted]
     figures.update({
+        "fast_share": len(settled) / len(rows),
+        "fast_accuracy": sum(settled) / len(settled) if settled else None,
         "dataset": data.name,
         "limit": limit,
         "seed": seed,
@@ -53,6 +60,8 @@ Command: `sourced eval faithfulness --data {data} {'' if limit is None else f'--
 
 Balanced accuracy **{figures['balanced_accuracy']:.3f}**, ROC AUC {figures['roc_auc'] or float('nan'):.3f},
 n = {figures['n']}, {figures['claims_per_second']:.2f} claims/s on this machine, {judged} of {len(rows)} claims went to the LLM judge.
+The cascade settles {figures['fast_share']:.0%} of the claims without the judge; those fast decisions agree with
+the human label {_share(figures['fast_accuracy'])} of the time.
 
 ![ROC and reliability]({png.name})
 
@@ -64,10 +73,16 @@ n = {figures['n']}, {figures['claims_per_second']:.2f} claims/s on this machine,
     return figures
 
 
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
 def describe(figures: dict) -> str:
     s, u = figures["supported"], figures["unsupported"]
     return (f"{figures['dataset']}: n={figures['n']}  balanced accuracy {figures['balanced_accuracy']:.3f}  "
             f"ROC AUC {figures['roc_auc'] or float('nan'):.3f}\n"
             f"  supported   precision {s['precision']:.3f} recall {s['recall']:.3f} (n={s['n']})\n"
             f"  unsupported precision {u['precision']:.3f} recall {u['recall']:.3f} (n={u['n']})\n"
-            f"  {figures['claims_per_second']:.2f} claims/s, {figures['judged_share']:.0%} judged by the LLM")
+            f"  {figures['claims_per_second']:.2f} claims/s, {figures['judged_share']:.0%} judged by the LLM\n"
+            f"  decided fast (no judge needed): {figures['fast_share']:.0%} of claims, "
+            f"{_share(figures['fast_accuracy'])} of them right")

@@ -61,6 +61,9 @@ class Verdict(BaseModel):
     fast_probability: float | None = None  # before the judge, where it was asked
     label: Literal["supported", "unsupported"]
     decided_by: Literal["fast", "judge", "no-source", "fast-fallback"]  # fast-fallback: the judge failed
+    # The cascade leaves this claim to the judge (whether or not one is configured): with no judge,
+    # the claims it would settle alone are the others, so the fast path can be measured by itself.
+    for_judge: bool = False
     evidence: list[Evidence]
     signals: dict[str, float]
 
@@ -128,8 +131,12 @@ class Checker:
         decided_by = "fast"
         shown = 1  # aligned sentences per claim sentence that the verdict rests on
         mostly_novel = features[FEATURES.index("novel_words_aligned")] > MOSTLY_NOVEL
-        if (self.judge is not None and CONCLUSION.search(claim) and not mostly_novel
-                and len(source.texts) <= CONCLUSION_SOURCE_SENTENCES):
+        restates = all(s.restates for s in sentences)
+        conclusion = (CONCLUSION.search(claim) is not None and not mostly_novel
+                      and len(source.texts) <= CONCLUSION_SOURCE_SENTENCES)
+        for_judge = conclusion or (not restates and not mostly_novel
+                                   and self.calibration.judge_low <= probability <= self.calibration.judge_high)
+        if self.judge is not None and conclusion:
             judged = self._judged(claim, source.texts)
             if judged is not None:
                 shown = len(source.texts)
@@ -138,7 +145,7 @@ class Checker:
                 probability, decided_by = judged, "judge"
             else:
                 decided_by = "fast-fallback"
-        elif all(s.restates for s in sentences):
+        elif restates:
             probability = fast = max(probability, RESTATEMENT_PROBABILITY)
         elif mostly_novel:
             probability = fast = min(probability, MOSTLY_NOVEL_PROBABILITY)
@@ -159,7 +166,7 @@ class Checker:
         label = "supported" if probability >= self.calibration.threshold else "unsupported"
         metrics.verdicts.labels(decided_by, label).inc()
         return Verdict(probability=probability, fast_probability=fast, label=label, decided_by=decided_by,
-                       evidence=evidence, signals=dict(zip(FEATURES, map(float, features))))
+                       for_judge=for_judge, evidence=evidence, signals=dict(zip(FEATURES, map(float, features))))
 
     def _judged(self, claim: str, source_sentences: list[str]) -> float | None:
         """The judge's probability, or None when the model behind it failed: the fast verdict then
