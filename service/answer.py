@@ -243,8 +243,10 @@ class Answerer:
 def finished_part(text: str) -> str:
     """The text up to the end of its last finished sentence: what a stream that broke off left whole."""
     spans = sentence_spans(text)
-    if not spans or FINISHED_END.search(text):
-        return text if spans else ""
+    if not spans:
+        return ""
+    if FINISHED_END.search(text):
+        return text
     return text[:spans[-1][0]].rstrip()
 
 

@@ -110,11 +110,19 @@ class SummaryCache:
             return None  # a missing or unreadable entry is summarised again
 
     def put(self, key: str, summary: Summary) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=self.directory, suffix=".tmp", delete=False,
-                                         encoding="utf-8") as handle:
-            handle.write(summary.model_dump_json())
-        os.replace(handle.name, self.directory / f"{key}.json")
+        write_whole(self.directory / f"{key}.json", summary.model_dump_json())
+
+
+def write_whole(path: Path, text: str, mode: int | None = None) -> None:
+    """Write `path` through a temporary file and a rename: a reader (or a run killed half-way)
+    sees the previous file or the new one, never half of one. `mode`: its permissions, where
+    the temporary file's own (0600) will not do."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8") as handle:
+        handle.write(text)
+    if mode is not None:
+        os.chmod(handle.name, mode)
+    os.replace(handle.name, path)
 
 
 def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Store, cache: SummaryCache,
@@ -231,12 +239,8 @@ def latest_path(data_dir: Path, tenant: str) -> Path:
 
 
 def keep_latest(digest: Digest, data_dir: Path, tenant: str) -> None:
-    path = latest_path(data_dir, tenant)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8") as handle:
-        handle.write(digest.model_dump_json())
-    os.chmod(handle.name, 0o644)  # the server may run as another user than `sourced digest`
-    os.replace(handle.name, path)  # a reader sees the previous digest or this one, never half of one
+    # Readable by all: the server may run as another user than `sourced digest`.
+    write_whole(latest_path(data_dir, tenant), digest.model_dump_json(), mode=0o644)
 
 
 def load_latest(data_dir: Path, tenant: str) -> Digest | None:

@@ -37,11 +37,11 @@ from service.text import markdown_escaped
 
 bp = Blueprint("chat", __name__, url_prefix="/v1")
 
-MODES = {"sourced": "generate", "sourced-extractive": "extractive"}
+# Each model a chat client may name: the ask mode it runs, and what it gives.
+MODELS = {"sourced": ("generate", "generated answers, every sentence cited and checked against its quotes"),
+          "sourced-extractive": ("extractive", "the best quoted sentences themselves, no LLM")}
 # Every route under these answers errors in OpenAI's shape, an unknown method or path included.
 OPENAI_PATHS = ("/v1/chat/", "/v1/models")
-MODEL_DESCRIPTIONS = {"sourced": "generated answers, every sentence cited and checked against its quotes",
-                      "sourced-extractive": "the best quoted sentences themselves, no LLM"}
 SOURCES_HEADING = "Sources:"
 # Seconds between keep-alive comments while the answer is drafted and checked.
 KEEP_ALIVE_S = 2.0
@@ -148,15 +148,15 @@ class OpenAIError(BaseModel):
            error=OpenAIError)
 def list_models():
     return ModelList(data=[ModelCard(id=name, description=text)
-                           for name, text in MODEL_DESCRIPTIONS.items()]).model_dump(mode="json")
+                           for name, (_, text) in MODELS.items()]).model_dump(mode="json")
 
 
 @bp.get("/models/<model>")
 @operation("One model", response=ModelCard, error=OpenAIError)
 def get_model(model: str):
-    if model not in MODEL_DESCRIPTIONS:
-        raise ProblemError(404, "Not Found", f"no model {model!r}; the models are {', '.join(MODEL_DESCRIPTIONS)}")
-    return ModelCard(id=model, description=MODEL_DESCRIPTIONS[model]).model_dump(mode="json")
+    if model not in MODELS:
+        raise ProblemError(404, "Not Found", f"no model {model!r}; the models are {', '.join(MODELS)}")
+    return ModelCard(id=model, description=MODELS[model][1]).model_dump(mode="json")
 
 
 @bp.post("/chat/completions")
@@ -189,8 +189,8 @@ def ask_request(body: ChatCompletionRequest, most_messages: int) -> AskRequest:
     history every time, and condensing reads only the last few turns), without the client's system
     messages and tool turns, and each earlier answer without its Sources list (quotes would pull
     the condensed question off course)."""
-    if body.model not in MODES:
-        raise ProblemError(404, "Not Found", f"no model {body.model!r}; the models are {', '.join(MODES)}",
+    if body.model not in MODELS:
+        raise ProblemError(404, "Not Found", f"no model {body.model!r}; the models are {', '.join(MODELS)}",
                            [{"loc": ["model"], "msg": "model_not_found"}])
     if body.n != 1:
         raise unsupported("n", "only n=1 is supported: one checked answer per question")
@@ -207,7 +207,7 @@ def ask_request(body: ChatCompletionRequest, most_messages: int) -> AskRequest:
             turns.append(Message(role=message.role, content=text))
     if not turns or turns[-1].role != "user":
         raise unsupported("messages", "the conversation must end with a user message that asks something")
-    return AskRequest(messages=turns, mode=MODES[body.model], stream=body.stream)
+    return AskRequest(messages=turns, mode=MODELS[body.model][0], stream=body.stream)
 
 
 def reply_parts(answer: AskResponse) -> tuple[list[str], str]:
@@ -275,10 +275,13 @@ def _in_background(events: Iterator, stop: threading.Event) -> queue.Queue:
 def _chunks(events: Iterator, model: str, created: int, include_usage: bool) -> Iterator[str]:
     chunk_id = f"chatcmpl-{request_id()}"
 
-    def chunk(delta: dict, finish: str | None = None, **extra) -> str:
+    def event(choices: list[dict], **extra) -> str:
         data = {"id": chunk_id, "object": "chat.completion.chunk", "created": created, "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+                "choices": choices, **extra}
         return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+    def chunk(delta: dict, finish: str | None = None, **extra) -> str:
+        return event([{"index": 0, "delta": delta, "finish_reason": finish}], **extra)
 
     yield chunk({"role": "assistant", "content": ""})
     stop = threading.Event()
@@ -304,9 +307,7 @@ def _chunks(events: Iterator, model: str, created: int, include_usage: bool) -> 
             yield chunk({"content": sources})
         yield chunk({}, "stop", sourced=answer.model_dump(mode="json"))
         if include_usage:
-            data = {"id": chunk_id, "object": "chat.completion.chunk", "created": created, "model": model,
-                    "choices": [], "usage": usage_of(answer).model_dump()}
-            yield f"data: {json.dumps(data)}\n\n"
+            yield event([], usage=usage_of(answer).model_dump())
     except Exception as exc:  # the status is sent: a late failure is an error event
         problem = internal_problem(exc)
         error = {"error": openai_error(problem.status, problem.detail or problem.title), "request_id": problem.request_id}

@@ -149,7 +149,7 @@ class Checker:
             probability = fast = max(probability, RESTATEMENT_PROBABILITY)
         elif mostly_novel:
             probability = fast = min(probability, MOSTLY_NOVEL_PROBABILITY)
-        elif self.judge is not None and self.calibration.judge_low <= probability <= self.calibration.judge_high:
+        elif self.judge is not None and for_judge:  # here: in the uncertain band
             shown = JUDGED_SENTENCES_PER_CLAIM_SENTENCE
             aligned = sorted({i for s in sentences for i in s.aligned[:shown]})
             judged = self._judged(claim, [source.texts[i] for i in aligned])
