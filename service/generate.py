@@ -53,7 +53,7 @@ def condense(question: str, earlier: Sequence[Message], llm: LLM | None, usage: 
 
 def answer_messages(question: str, passages: Sequence[Passage]) -> list[dict[str, str]]:
     template = load_prompt("answer")
-    messages = [{"role": "system", "content": load_prompt("answer-system", "v3").render()}]
+    messages = [{"role": "system", "content": load_prompt("answer-system", "v4").render()}]
     for example in load_examples("answer-examples", "v2"):
         messages += [{"role": "user", "content": template.render(passages=Quoted(example["passages"]),
                                                                  question=example["question"])},

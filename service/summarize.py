@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from service.checker import Checker
 from service.citations import Citation, CitedSentence, DraftSentence, parse_cited_text, renumber, with_markers
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 GENERATOR_FAILED = "the generator failed: the summary is the most salient sentences themselves"
 
 Style = Literal["headline", "brief", "bullets", "newsletter"]
-PROMPT_VERSION = "v1"
+PROMPT_VERSION = "v2"
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
 
@@ -70,7 +70,7 @@ class Summary(BaseModel):
     title: str | None = Field(description="The newsletter item's title (checked), else the article's title.")
     summary: str
     style: Style
-    words: int
+    words: int = Field(description="The word budget asked for.")
     sentences: list[CitedSentence]
     citations: list[Citation]
     article_ids: list[str]
@@ -83,6 +83,11 @@ class Summary(BaseModel):
     prompt_version: str
     timings: dict[str, float]
     usage: Usage
+
+    @computed_field(description="Words the summary has (citation markers not counted).")
+    @property
+    def word_count(self) -> int:
+        return sum(len(sentence.text.split()) for sentence in self.sentences)
 
 
 def load_articles(request: SummarizeRequest, store: Store, embedder: Embedder, settings: Settings, tenant: str

@@ -69,8 +69,20 @@ def stem(word: str) -> str:
     return word.lower().replace("’", "'")[:6]
 
 
+def content_word_sequence(text: str) -> list[str]:
+    """The stemmed content words of `text`, in reading order."""
+    return [stem(w) for w in WORD.findall(text) if len(w) > 2 and w.lower() not in STOPWORDS and not w.isdigit()]
+
+
 def content_words(text: str) -> set[str]:
-    return {stem(w) for w in WORD.findall(text) if len(w) > 2 and w.lower() not in STOPWORDS and not w.isdigit()}
+    return set(content_word_sequence(text))
+
+
+def in_order(words: list[str], within: list[str]) -> bool:
+    """Whether `words` occur in `within` in the same order (a subsequence): "input ... output"
+    is not in order within "output ... input"."""
+    remaining = iter(within)
+    return all(word in remaining for word in words)
 
 
 def query_words(text: str) -> set[str]:

@@ -8,7 +8,8 @@ the best aligned one when that one alone supports it: a citation that adds nothi
 sends the reader to text that does not bear on the sentence. A sentence its own quotes do not
 support is checked with the passages that bring the words they lack (a two-hop answer cites
 both hops). A sentence whose quotes are about
-different subjects, one of them never named in the sentence, is a splice and is unsupported.
+different subjects, one of them never named in the sentence, is a splice and is unsupported; so
+is one that drops an attribution or a hedge its quotes give ("the FT reported", "may", "up to").
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
+from service.checker.qualifiers import dropped_qualifiers
 from service.citations import DraftSentence
 from service.context import Passage
 from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_words
@@ -66,7 +68,8 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
                 alone = check(draft.text, [by_number[aligned[0]].text])
                 if alone.probability >= threshold:
                     citations, score = aligned[:1], alone.probability
-        if supported and splices(draft.text, [by_number[n].text for n in citations]):
+        quotes = [by_number[n].text for n in citations]
+        if supported and (splices(draft.text, quotes) or dropped_qualifiers(draft.text, quotes)):
             supported = False
         checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score,
                                        judge_failed=check.judge_failed))

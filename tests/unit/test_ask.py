@@ -77,12 +77,13 @@ def rt(settings, script):
 
 
 def test_citations_resolve_to_verbatim_spans_and_are_renumbered(rt, script):
-    script.answer = lambda p: (f"The port authority approved the harbour expansion on Monday [{number_of(p, 'approved')}]. "
-                               f"Work on the new quay starts in March [{number_of(p, 'March')}][99].")
+    script.answer = lambda p: (f"The port authority approved the harbour expansion on Monday, its chairman said "
+                               f"[{number_of(p, 'approved')}]. Work on the new quay starts in March "
+                               f"[{number_of(p, 'March')}][99].")
     response = ask(rt, AskRequest(question="When was the harbour expansion approved and when does work start?"))
     assert response.found and response.mode == "generate" and response.removed == 0
     assert [s.citations for s in response.sentences] == [[1], [2]]
-    assert response.answer == ("The port authority approved the harbour expansion on Monday [1]. "
+    assert response.answer == ("The port authority approved the harbour expansion on Monday, its chairman said [1]. "
                                "Work on the new quay starts in March [2].")
     article = rt.store.texts.get("default", "harbour")
     for citation in response.citations:
@@ -125,8 +126,8 @@ def test_a_sentence_keeps_only_the_citations_it_needs(settings, script):
     rt = with_corpus(settings, script, checker_judge="llm")
     script.answer = lambda p: (
         f"Work on the new quay starts in March [{number_of(p, 'March')}][{number_of(p, 'approved')}]. "
-        "The port authority approved the harbour expansion on Monday and work on the new quay starts in March "
-        f"[{number_of(p, 'approved')}][{number_of(p, 'March')}].")
+        "The port authority approved the harbour expansion on Monday, its chairman said, and work on the new quay "
+        f"starts in March [{number_of(p, 'approved')}][{number_of(p, 'March')}].")
     response = ask(rt, AskRequest(question="When was the expansion approved, and when does work on the quay start?"))
     by_text = {s.text: [response.citations[n - 1].quote for n in s.citations] for s in response.sentences}
     # the first sentence needs only the March passage; the second joins both

@@ -65,6 +65,18 @@ def test_verify(checker, sentence, cited, supported, citations):
     assert (checked.score >= 0.7) == supported
 
 
+REPORT = "The intelligence service is monitoring the cargo hub, the newspaper reported on Thursday."
+
+
+@pytest.mark.parametrize("sentence, supported", [
+    ("The intelligence service is monitoring the cargo hub, the newspaper reported.", True),
+    ("The intelligence service is monitoring the cargo hub.", False),  # the report became a fact
+])
+def test_a_sentence_that_drops_its_quotes_attribution_is_unsupported(checker, sentence, supported):
+    [checked] = verify([DraftSentence(sentence, [1])], passages_of(REPORT), checker, min_support=0.5)
+    assert checked.supported == supported
+
+
 POLICY = AnswerPolicy(relevance_floor=0.3, offer_floor=0.1, quote_floor=0.5)
 
 

@@ -1,0 +1,82 @@
+"""Attribution and hedges: parts of a source sentence that a sentence resting on it may not drop.
+
+"Belgium's intelligence service has been monitoring the hub, the Financial Times reported"
+does not support "Belgium's intelligence service has been monitoring the hub": the source says
+that the FT said so. Nor does "it will open its airspace" support "it has opened its airspace",
+or "up to three hours" support "three hours". A qualifier counts only where it governs words the
+sentence uses: "The minister, appointed in 2019, said the plan would fail" still supports "The
+minister was appointed in 2019". Kept means the sentence has a qualifier of the same kind (an
+attribution, a hedge, a bound on a quantity), wherever it puts it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from service.text import content_word_sequence, numbers
+
+REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|according\s+to|claimed|claims|"
+             r"alleged|alleges|stated|states|announced|announces|argued|argues|believes|believed|estimated|"
+             r"estimates|warned|warns|suggested|suggests|added|adds|noted|notes|wrote|writes|cited|citing|"
+             r"denied|denies|deny|insisted|insists|confirmed|confirms|predicted|predicts|expects|expected|"
+             r"acknowledged|admitted|described|accused|accuses|quoted|sources?\s+familiar")
+HEDGES = (r"may|might|could|would|will|won't|shall|should|can|possibly|possible|potentially|probably|likely|"
+          r"unlikely|reportedly|allegedly|apparently|purportedly|supposedly|suspected|plans?\s+to|planned\s+to|"
+          r"aims?\s+to|intends?\s+to|set\s+to|due\s+to\s+(?!the\b|a\b|an\b)|expected\s+to|effectively|"
+          r"seems?\s+to|appears?\s+to")
+BOUNDS = r"up\s+to|as\s+(?:many|much|few|little)\s+as|at\s+(?:least|most)|more\s+than|less\s+than|fewer\s+than"
+QUALIFIERS = {"attribution": re.compile(rf"\b(?:{REPORTING})\b", re.IGNORECASE),
+              "hedge": re.compile(rf"\b(?:{HEDGES})\b", re.IGNORECASE),
+              "bound": re.compile(rf"\b(?:{BOUNDS})\b", re.IGNORECASE)}
+Kind = Literal["attribution", "hedge", "bound"]
+# what a hedge governs: the next content words and numbers ("could take up to three hours": "take",
+# "three"; "up to 40%": "40")
+HEDGE_REACH = 2
+# An attribution that closes a sentence (", the FT reported on Thursday.") governs what precedes it:
+# a comma before it, and after it nothing but the end or an adjunct of time, place or manner.
+TRAILING = re.compile(r",\s*[^,]{0,80}$")
+ADJUNCT = re.compile(r"^\W*(?:$|(?:on|in|at|last|this|earlier|later|today|yesterday|when|while|during|after|before|"
+                     r"via|through|to|from|by|with|late|early)\b)", re.IGNORECASE)
+CLAUSE_END = re.compile(r"[,;:.!?]")
+
+
+@dataclass(frozen=True)
+class Dropped:
+    kind: Kind
+    cue: str  # as the source writes it
+    quote: str
+
+
+def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
+    """The qualifiers of `quotes` that govern words of `sentence` and that the sentence does not
+    keep (it has no qualifier of that kind at all)."""
+    words = set(content_word_sequence(sentence))
+    sentence_numbers = numbers(sentence)
+    kept = {kind: bool(pattern.search(sentence)) for kind, pattern in QUALIFIERS.items()}
+    dropped = []
+    for quote in quotes:
+        for kind, pattern in QUALIFIERS.items():
+            if kept[kind]:
+                continue
+            for match in pattern.finditer(quote):
+                governed = _governed(quote, match, kind)
+                if (len(words & set(content_word_sequence(governed))) >= (2 if kind == "attribution" else 1)
+                        or numbers(governed) & sentence_numbers):
+                    dropped.append(Dropped(kind, match.group(), quote))
+                    break
+    return dropped
+
+
+def _governed(quote: str, match: re.Match[str], kind: Kind) -> str:
+    """The part of the quote a qualifier applies to."""
+    before, after = quote[:match.start()], quote[match.end():]
+    if kind != "attribution":
+        clause = CLAUSE_END.split(after, maxsplit=1)[0]
+        return " ".join(content_word_sequence(clause)[:HEDGE_REACH] + sorted(numbers(" ".join(clause.split()[:3]))))
+    # "..., the newspaper said." and "..., according to officials." qualify what comes before them;
+    # "Officials said ..." and "According to officials, ..." what comes after.
+    if TRAILING.search(before + match.group()) and ADJUNCT.match(after):
+        return before
+    return after

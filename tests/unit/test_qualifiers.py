@@ -1,0 +1,38 @@
+"""Attributions and hedges a sentence may not drop, from pairs a careful reader would judge."""
+
+import pytest
+
+from service.checker.qualifiers import dropped_qualifiers
+
+FT = ("Belgium's intelligence service has been monitoring the main logistics hub in Europe of China's Alibaba "
+      "over concern about possible espionage, the Financial Times (FT) reported on Thursday.")
+OMAN = "Oman announced that it will open its airspace to Israeli flights, effectively ending a ban."
+FLIGHT = "The flight could take up to three hours, one commentator said."
+MINISTER = "The minister, who was appointed in 2019, said the plan would fail."
+SERVICE = "The security service said it was working to detect possible espionage by Chinese entities."
+
+
+@pytest.mark.parametrize("sentence, quote, dropped", [
+    # kept: the attribution and the hedges, anywhere in the sentence
+    ("Belgium's intelligence service has been monitoring Alibaba's hub over possible espionage, the FT reported.",
+     FT, set()),
+    ("According to the FT, Belgian intelligence has been monitoring Alibaba's hub over possible espionage.",
+     FT, set()),
+    ("Oman said it will open its airspace to Israeli flights.", OMAN, set()),
+    ("One commentator said the flight could take up to three hours.", FLIGHT, set()),
+    ("The security service said it was working to detect possible espionage.", SERVICE, set()),
+    # dropped: the report becomes the digest's own claim, a plan a fact, a bound a figure
+    ("Belgium's intelligence service has been monitoring Alibaba's hub over possible espionage.", FT,
+     {"attribution"}),
+    ("Belgium's intelligence service has been monitoring Alibaba's hub over espionage, the FT reported.", FT,
+     {"hedge"}),
+    ("Oman has opened its airspace to Israeli flights, ending a ban.", OMAN, {"attribution", "hedge"}),
+    ("The flight takes three hours, one commentator said.", FLIGHT, {"hedge", "bound"}),
+    ("The flight could take three hours, one commentator said.", FLIGHT, {"bound"}),
+    ("The security service is working to detect possible espionage.", SERVICE, {"attribution"}),
+    # a qualifier that governs other words of its quote does not bind this sentence
+    ("The minister was appointed in 2019.", MINISTER, set()),
+    ("The plan would fail, the minister said.", MINISTER, set()),
+])
+def test_dropped_qualifiers(sentence, quote, dropped):
+    assert {d.kind for d in dropped_qualifiers(sentence, [quote])} == dropped
