@@ -269,7 +269,8 @@ def summarize_command(article_ids: tuple[str, ...], style: str, words: int | Non
 @click.option("--tenant", default="default", show_default=True)
 def digest_command(article_ids, jsonl, source, published_from, published_to, topic, limit, style, words, title,
                    concurrency, out, tenant) -> None:
-    """Write a newsletter digest (digest.md, digest.html, digest.json) of the selected articles;
+    """Write a newsletter digest of the selected articles: digest.html (for mail clients),
+    digest.txt (its plain-text part), digest.eml (both, as one message), digest.md and digest.json;
     the web page and GET /v1/digests/latest open the last one made for the tenant.
 
     Summaries are cached by article content, prompt version and model: a re-run redoes only
@@ -316,14 +317,15 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
             digest = build_digest(articles, runtime.summarizer(), runtime.store,
                                   SummaryCache(settings.data_dir / "cache" / "summaries"), tenant, title=title,
                                   style=style, words=words, concurrency=concurrency,
+                                  period=(selection.published_from, selection.published_to),
                                   on_item=lambda _: bar.update())
     finally:
         models.close()
     written = write_digest(digest, out)
     keep_latest(digest, settings.data_dir, tenant)
     cached = sum(item.cached for item in digest.items)
-    click.echo(f"{len(digest.items)} articles in {len(digest.topics)} topics ({cached} from cache), "
-               f"{len(digest.failed)} failed: {written['md']}, {written['html']}")
+    click.echo(f"{len(digest.items)} articles in {len(digest.topics)} sections ({cached} from cache), "
+               f"{len(digest.failed)} failed: {', '.join(str(path) for path in written.values())}")
     for item in digest.failed:
         click.echo(f"  failed {item.article_id}: {item.error}", err=True)
     sys.exit(1 if digest.failed else 0)

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import json
 import os
+import re
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 
 import jinja2
-import numpy as np
 from pydantic import BaseModel, Field
 
 from service.models.embedder import Embedder
@@ -30,8 +30,10 @@ from service.models.reranker import Reranker
 from service.records import Article, Filters
 from service.retrieve import retrieve
 from service.store import Store
+from service.policy import SummaryPolicy
+from service.sections import sections
 from service.summarize import PROMPT_VERSION, Style, Summarizer, Summary
-from service.text import POSSESSIVE, STOPWORDS, WORD, markdown_escaped
+from service.text import markdown_escaped
 
 TEMPLATES = Path(__file__).with_name("templates")
 log = logging.getLogger(__name__)
@@ -64,6 +66,11 @@ class Digest(BaseModel):
     title: str
     generated_at: datetime
     model: str
+    # Defaults: a digest kept by an earlier version still opens.
+    checker: str = Field(default="not recorded", description="What checked each sentence against its sources.")
+    published_from: date | None = Field(default=None, description="The dates the digest covers: the selection's, "
+                                        "else the earliest and latest of its articles' publication dates.")
+    published_to: date | None = None
     topics: list[Topic]
     failed: list[DigestItem]
 
@@ -127,7 +134,9 @@ def write_whole(path: Path, text: str, mode: int | None = None) -> None:
 
 def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Store, cache: SummaryCache,
                  tenant: str, *, title: str, style: Style = "brief", words: int | None = None,
-                 concurrency: int = 4, on_item: Callable[[DigestItem], None] | None = None) -> Digest:
+                 period: tuple[date | None, date | None] = (None, None), concurrency: int = 4,
+                 on_item: Callable[[DigestItem], None] | None = None) -> Digest:
+    """`period`: the publication dates the selection asked for, if it did."""
     llm = summarizer.llm
     texts = store.texts
 
@@ -159,50 +168,20 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
     failed = [item for item in items if item not in done]
     for item in failed:
         item.error = item.error or "no sentence of the summary was supported by the article"
+    dates = sorted(item.published for item in done if item.published)
+    published_from, published_to = period
     return Digest(title=title, generated_at=datetime.now(timezone.utc), model=llm.model,
-                  topics=group_by_topic(done, summarizer.embedder, summarizer.policy.topic_similarity),
+                  checker=summarizer.checker.description,
+                  published_from=published_from or (dates[0] if dates else None),
+                  published_to=published_to or (dates[-1] if dates else None),
+                  topics=group_by_topic(done, summarizer.embedder, summarizer.policy),
                   failed=failed)
 
 
-def group_by_topic(items: list[DigestItem], embedder: Embedder, similarity: float) -> list[Topic]:
-    """Greedy clustering of title + summary vectors. A topic of several articles is named by
-    the names they share; articles that share a topic with no other go last, together."""
-    if not items:
-        return []
-    vectors = embedder.embed([f"{item.title}. {item.summary.summary}" for item in items])
-    groups: list[list[int]] = []
-    centroids: list[np.ndarray] = []
-    for i, vector in enumerate(vectors):
-        similarities = [float(c @ vector / np.linalg.norm(c)) for c in centroids]
-        best = int(np.argmax(similarities)) if similarities else -1
-        if best >= 0 and similarities[best] >= similarity:
-            groups[best].append(i)
-            centroids[best] = centroids[best] + vector
-        else:
-            groups.append([i])
-            centroids.append(vector.copy())
-    shared = sorted((g for g in groups if len(g) > 1), key=len, reverse=True)
-    topics = [Topic(name=topic_name([items[i] for i in group]), items=[items[i] for i in group]) for group in shared]
-    alone = [items[g[0]] for g in groups if len(g) == 1]
-    if alone:
-        topics.append(Topic(name="Also in the news" if topics else "The news", items=alone))
-    return topics
-
-
-def topic_name(items: list[DigestItem]) -> str:
-    """The names (capitalised words past a sentence's start) most of the topic's articles share,
-    or else the longer words they share."""
-    names: Counter[str] = Counter()
-    words: Counter[str] = Counter()
-    for item in items:
-        found = [POSSESSIVE.sub("", w) for w in WORD.findall(f"{item.title}. {item.summary.summary}")]
-        names.update({w for w in found[1:] if w[:1].isupper() and w.lower() not in STOPWORDS and len(w) > 2})
-        words.update({w.lower() for w in found if w.lower() not in STOPWORDS and len(w) > 5})
-    majority = len(items) / 2
-    common = [w for w, n in names.most_common(3) if n > majority]
-    if not common:
-        common = [w.capitalize() for w, n in words.most_common(2) if n > majority]
-    return ", ".join(common) if common else "Related stories"
+def group_by_topic(items: list[DigestItem], embedder: Embedder, policy: SummaryPolicy) -> list[Topic]:
+    found = sections([f"{item.title}. {item.summary.summary}" for item in items], embedder,
+                     policy.section_join_distance, policy.most_sections)
+    return [Topic(name=name, items=[items[i] for i in members]) for name, members in found]
 
 
 def web_url(url: str | None) -> str | None:
@@ -220,7 +199,26 @@ def markdown_text(value: object) -> object:
     return markdown_escaped(value) if isinstance(value, str) else value
 
 
+TAGLINE = "Every sentence cites the source sentences it rests on and was checked against them."
+
+
+def day(value: date | None) -> str:
+    return value.strftime("%-d %B %Y") if value else "date unknown"
+
+
+def coverage(digest: Digest) -> str:
+    """The publication dates a digest covers, and how many of its stories have none."""
+    start, end = digest.published_from, digest.published_to
+    span = "" if not start and not end else (
+        f"published {day(start)}" if start == end else
+        f"published {day(start)} to {day(end)}" if start and end else
+        f"published from {day(start)}" if start else f"published until {day(end)}")
+    undated = sum(item.published is None for item in digest.items)
+    return " · ".join(part for part in (span, f"{undated} undated" if undated else "") if part)
+
+
 def render(digest: Digest, fmt: str) -> str:
+    """`fmt`: html (for mail clients and browsers), md, or txt (an email's plain-text part)."""
     # Titles, quotes and model output are data: the HTML template escapes them for HTML, and
     # the Markdown one backslash-escapes what Markdown would turn into markup.
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -229,8 +227,20 @@ def render(digest: Digest, fmt: str) -> str:
                                      trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     environment.filters["oneline"] = lambda text: " ".join(str(text).split())
     environment.filters["web_url"] = web_url
+    environment.filters["day"] = day
     template = environment.get_template(f"digest.{fmt}.j2")
-    return template.render(digest=digest, citations_of=citations_of)
+    return template.render(digest=digest, citations_of=citations_of, coverage=coverage, TAGLINE=TAGLINE)
+
+
+def email(digest: Digest) -> bytes:
+    """The digest as a MIME message, ready for any mail client or `sendmail`: its plain-text
+    part, then the HTML one (multipart/alternative). The sender and recipients are the user's."""
+    message = EmailMessage()
+    message["Subject"] = " ".join(digest.title.split())
+    message["Date"] = format_datetime(digest.generated_at)
+    message.set_content(render(digest, "txt"))
+    message.add_alternative(render(digest, "html"), subtype="html")
+    return bytes(message)
 
 
 def latest_path(data_dir: Path, tenant: str) -> Path:
@@ -258,10 +268,11 @@ def load_latest(data_dir: Path, tenant: str) -> Digest | None:
 def write_digest(digest: Digest, out: Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = {}
-    for fmt, name in (("md", "digest.md"), ("html", "digest.html")):
-        path = out / name
+    for fmt in ("md", "html", "txt"):
+        path = out / f"digest.{fmt}"
         path.write_text(render(digest, fmt), encoding="utf-8")
         written[fmt] = path
     (out / "digest.json").write_text(json.dumps(digest.model_dump(mode="json"), indent=1), encoding="utf-8")
-    written["json"] = out / "digest.json"
+    (out / "digest.eml").write_bytes(email(digest))
+    written.update(json=out / "digest.json", eml=out / "digest.eml")
     return written

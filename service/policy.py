@@ -75,8 +75,10 @@ class SummaryPolicy:
     # A rewrite of one unsupported sentence: one sentence out, from the four closest sources.
     rewrite_max_tokens: int = 80
     rewrite_sources: int = 4
-    # Digest topics: the cosine between an article and a topic's centroid to join it.
-    topic_similarity: float = 0.35
+    # Digest sections: stories join when their average cosine distance is below this (unrelated
+    # news is ~0.8 apart), and a digest has at most this many sections.
+    section_join_distance: float = 0.6
+    most_sections: int = 8
 
     def words_for(self, style: str, words: int | None) -> int:
         return words or self.default_words[style]

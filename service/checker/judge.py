@@ -18,6 +18,7 @@ class Judge:
     def __init__(self, llm: LLM, prompt_version: str = "v1"):
         self.llm = llm
         self.prompt = load_prompt("judge", prompt_version)
+        self.description = f"{llm.model} as a yes/no judge"
 
     def probability(self, claim: str, source_sentences: list[str]) -> float:
         # one line each, so that a line break in article text cannot start a sentence or a claim of its own
@@ -51,6 +52,7 @@ class NliJudge:
         if not matches:
             raise ValueError(f"{model_dir} has no 'entailment' label (labels: {sorted(labels.values())})")
         self.entailment = matches[0]
+        self.description = f"the NLI model {model_dir.name}"
 
     def probability(self, claim: str, source_sentences: list[str]) -> float:
         scores = self.model.predict([(" ".join(source_sentences), claim)], apply_softmax=True)

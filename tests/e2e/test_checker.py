@@ -13,6 +13,8 @@ SEED = json.loads(SEED_ARTICLE.read_text())["text"]
 
 
 class CountingJudge:
+    description = "a counting stand-in"
+
     def __init__(self, answer: float):
         self.answer = answer
         self.calls: list[tuple[str, list[str]]] = []

@@ -21,7 +21,7 @@ LAYERS = [
     ["service.checker"],
     ["service.verify"],
     ["service.answer", "service.summarize"],
-    ["service.digest"],
+    ["service.digest", "service.sections"],
     ["service.runtime"],
     ["service.api", "service.app", "service.server", "service.cli", "service.__main__"],
 ]

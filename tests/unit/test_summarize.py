@@ -1,10 +1,12 @@
 """Summaries and the digest over a real Chroma and the real embedder, the LLM faked at litellm."""
 
+import email as email_message
 import re
+from email import policy as email_policy
 
 import pytest
 
-from service.digest import Selection, SummaryCache, build_digest, render, select_articles
+from service.digest import TAGLINE, Selection, SummaryCache, build_digest, email, render, select_articles
 from service.errors import PROBLEM_JSON
 from service.summarize import GENERATOR_FAILED
 from service.ingest.pipeline import Source, ingest
@@ -91,10 +93,13 @@ def test_summary_sentences_cite_verbatim_spans(rt):
 
 
 def test_newsletter_title_is_checked_and_bullets_are_lines(rt, script):
-    script.summary = lambda p: ("Title: Port authority approved harbour expansion on Monday [1]\n"
+    script.summary = lambda p: ("Title: Port authority approved harbour expansion, chairman says [1]\n"
                                 + cite_first_words(p))
     newsletter = summarize(rt, ["harbour"], style="newsletter")
-    assert newsletter.title == "Port authority approved harbour expansion on Monday"
+    assert newsletter.title == "Port authority approved harbour expansion, chairman says"
+    # the chairman's word as the newsletter's own: not supported as written
+    script.summary = lambda p: "Title: Port authority approved harbour expansion on Monday [1]\n" + cite_first_words(p)
+    assert summarize(rt, ["harbour"], style="newsletter").title == "Harbour expansion approved"
     script.summary = lambda p: "Title: Mayor resigns in Brussels bribery scandal [1]\n" + cite_first_words(p)
     assert summarize(rt, ["harbour"], style="newsletter").title == "Harbour expansion approved"  # the article's
     script.summary = lambda p: "\n".join(f"- {text} [{n}]" for n, text in numbered(p).items())
@@ -176,10 +181,22 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     assert SummaryCache(rt.settings.data_dir / "cache" / "summaries").get(
         SummaryCache.key(rt.store.texts.get("default", "rail"), rt.models.llm.model, "brief", None)) is None
     html = render(digest, "html")
-    assert 'title="The port authority approved the harbour expansion on Monday, its chairman said."' in html
-    assert 'href="https://example.org/h"' in html and "<script" not in html
+    # for mail clients: the quote printed under its story, styles inline, nothing to run
+    assert "[1] “The port authority approved the harbour expansion on Monday, its chairman said.”" in html
+    assert 'href="https://example.org/h"' in html and "<script" not in html and "<style" not in html
+    assert "Port News · date unknown · " in html and "3 stories · 3 undated" in html
+    assert TAGLINE in html and "quoted from its source" not in html
+    harbour = next(item for item in digest.items if item.article_id == "harbour")
+    assert f"{harbour.summary.word_count} words" in html
+    assert harbour.summary.word_count == len(" ".join(s.text for s in harbour.summary.sentences).split())
     markdown = render(digest, "md")
     assert "[Harbour expansion approved](https://example.org/h)" in markdown
+    assert "_Port News · date unknown · " in markdown
+    message = email_message.message_from_bytes(email(digest), policy=email_policy.default)
+    plain, rich = (part.get_content() for part in message.iter_parts())
+    assert message.get_content_type() == "multipart/alternative" and message["Subject"] == "Morning"
+    assert rich.strip() == html.strip() and '[1] "The port authority approved the harbour expansion on Monday' in plain
+    assert "https://example.org/h" in plain and "<" not in plain
 
 
 def test_digest_selection_by_source_and_topic(rt):

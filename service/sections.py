@@ -1,0 +1,90 @@
+"""A digest's sections: its stories grouped by topic, each group named by the terms it shares.
+
+Stories are clustered on the vectors of their titles and summaries (average linkage over
+cosine distance): stories join only when they are about the same thing, and a batch never
+splits into more sections than a reader can scan (about the square root of its size, at
+most `most_sections`), so six unrelated stories get several headings and a section of one is
+fine. A section is named by the terms its stories use and the other stories do not (c-TF-IDF):
+names first ("Alibaba, Belgium"), else the distinctive words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+
+from service.models.embedder import Embedder
+from service.text import POSSESSIVE, STOPWORDS, WORD
+
+NAME_TERMS = 2  # terms in a section's name
+NAME_CANDIDATES = 8  # the most particular terms, of which the closest in meaning name it
+# Words that say when or where a story ran, not what it is about.
+NOT_TOPICS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today
+yesterday week weekend month year years file photo video reuters editor note sign newsletter explore inc ltd
+corp said says told according reported people""".split())
+
+
+def sections(texts: list[str], embedder: Embedder, join_distance: float, most_sections: int) -> list[tuple[str, list[int]]]:
+    """(name, indices into `texts`) per section, the largest first, stories in their given order."""
+    if not texts:
+        return []
+    vectors = embedder.embed(texts)
+    groups = clusters(vectors, join_distance, most_sections)
+    named = [(section_name(texts, group, vectors[group].mean(axis=0), embedder), group) for group in groups]
+    return sorted(named, key=lambda section: (-len(section[1]), section[1][0]))
+
+
+def clusters(vectors: np.ndarray, join_distance: float, most_sections: int) -> list[list[int]]:
+    count = len(vectors)
+    if count == 1:
+        return [[0]]
+    limit = max(1, min(most_sections, math.ceil(math.sqrt(count)) + 1, count))
+    by_distance = AgglomerativeClustering(n_clusters=None, distance_threshold=join_distance, metric="cosine",
+                                          linkage="average").fit_predict(vectors)
+    labels = by_distance if len(set(by_distance)) <= limit else AgglomerativeClustering(
+        n_clusters=limit, metric="cosine", linkage="average").fit_predict(vectors)
+    groups: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(index)
+    return list(groups.values())
+
+
+def section_name(texts: list[str], members: list[int], centroid: np.ndarray, embedder: Embedder) -> str:
+    """Of the terms most particular to the section (frequent in its stories, rare in the others),
+    the ones closest in meaning to the stories as a whole: "Court, Arrested" rather than "Brother"."""
+    terms = [_terms(text) for text in texts]
+    everywhere = Counter(key for found in terms for key in found)
+    inside: Counter[str] = Counter(key for i in members for key in terms[i])
+    surface = {key: form for i in members for key, form in terms[i].items()}
+    others = len(texts) - len(members)
+
+    def weight(key: str) -> float:
+        particular = math.log(1 + (others + 1) / (everywhere[key] - inside[key] + 1))
+        return inside[key] / len(members) * particular * (2 if surface[key][:1].isupper() else 1)
+
+    shared = [key for key, count in inside.items() if count > 1]  # what the stories have in common, where any
+    particular = sorted(shared or inside, key=lambda key: (-weight(key), key))[:NAME_CANDIDATES]
+    if not particular:
+        return "Other stories"
+    closeness = embedder.embed([surface[key] for key in particular]) @ centroid
+    best = [particular[i] for i in np.argsort(-closeness, kind="stable")[:NAME_TERMS]]
+    return ", ".join(surface[key][:1].upper() + surface[key][1:] for key in best)
+
+
+def _terms(text: str) -> dict[str, str]:
+    """Lower-cased term -> how the text writes it (a name's capitals kept): names past a sentence's
+    first word, and words of at least four letters that are not stop words."""
+    found: dict[str, str] = {}
+    for position, raw in enumerate(WORD.findall(text)):
+        word = POSSESSIVE.sub("", raw).strip("-'’")
+        key = word.lower()
+        if len(word) < 3 or key in STOPWORDS or key in NOT_TOPICS or not word[:1].isalpha():
+            continue
+        is_name = word[:1].isupper() and position > 0
+        if is_name or (len(word) >= 4 and key not in found):
+            found[key] = word
+    return found
