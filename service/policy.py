@@ -67,6 +67,14 @@ class SummaryPolicy:
     select_chars: int = 2000
     # News puts the main facts first: the lead sentence's salience gets +0.3, the next +0.15, ...
     lead_bonus: float = 0.3
+    # Key facts: a sentence with a number, a named actor, or a reason or consequence gets this
+    # much more salience for each; one as close as `repeat_similarity` to a sentence already
+    # chosen (or to the headline) says nothing new and is skipped.
+    fact_bonus: float = 0.08
+    repeat_similarity: float = 0.85
+    # A written sentence sharing this share of its content words with the headline or an earlier
+    # sentence repeats it, and is dropped.
+    repeat_overlap: float = 0.7
     # Sentences past this share of the word budget are cut, whole.
     budget_slack: float = 1.25
     # Output tokens for a summary of N words: about two tokens a word, plus the citation markers.

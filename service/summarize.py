@@ -32,7 +32,7 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import WORD, content_words, sentence_spans
+from service.text import WORD, content_words, names, numbers, sentence_spans
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,8 @@ class Summarizer:
         if title is None and len(articles) == 1:
             title = articles[0].title
         supported = sum(s.supported for s in checked)
-        kept = within_budget(checked if verify_mode == "flag" else [s for s in checked if s.supported],
+        shown = checked if verify_mode == "flag" else [s for s in checked if s.supported]
+        kept = within_budget(without_repeats(shown, title, self.policy.repeat_overlap),
                              round(words * self.policy.budget_slack))
         out, citations = renumber(kept, passages)
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
@@ -254,7 +255,9 @@ def sentence_case(title: str, articles: Sequence[Article]) -> str:
 
 
 def select_salient(passages: list[Passage], embedder: Embedder, policy: SummaryPolicy) -> list[Passage]:
-    """The most salient sentences of each article within an equal share of the policy's budget."""
+    """The most salient sentences of each article within an equal share of the policy's budget:
+    close to the article's centroid, early, carrying key facts (a number, a named actor, a reason
+    or consequence), and not repeating the headline or a sentence already chosen."""
     budget = policy.select_chars
     if sum(p.end - p.start for p in passages) <= budget:
         return passages
@@ -262,20 +265,49 @@ def select_salient(passages: list[Passage], embedder: Embedder, policy: SummaryP
     by_article: dict[str, list[int]] = {}
     for i, passage in enumerate(passages):
         by_article.setdefault(passage.article.id, []).append(i)
+    titles = dict(zip(by_article, embedder.embed([passages[ix[0]].article.title or "" for ix in by_article.values()])))
     share = budget / len(by_article)
     chosen: list[Passage] = []
-    for indices in by_article.values():
+    for article_id, indices in by_article.items():
         centroid = vectors[indices].mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
-        scores = {i: float(vectors[i] @ centroid) + policy.lead_bonus / (1 + rank) for rank, i in enumerate(indices)}
+        scores = {i: float(vectors[i] @ centroid) + policy.lead_bonus / (1 + rank)
+                  + policy.fact_bonus * key_facts(passages[i].text) for rank, i in enumerate(indices)}
+        taken: list[np.ndarray] = [titles[article_id]] if passages[indices[0]].article.title else []
         used = 0
         for i in sorted(indices, key=lambda i: -scores[i]):
             length = passages[i].end - passages[i].start
             if used and used + length > share:
                 continue
+            if any(float(vectors[i] @ other) >= policy.repeat_similarity for other in taken):
+                continue
             chosen.append(passages[i])
+            taken.append(vectors[i])
             used += length
     return sorted(chosen, key=lambda p: p.n)
+
+
+CAUSE = re.compile(r"\b(?:because|due to|after|since|as a result|so that|following|amid|over concerns?|which means|"
+                   r"leading to|forcing|prompting|causing)\b", re.IGNORECASE)
+
+
+def key_facts(sentence: str) -> int:
+    """How many kinds of key fact a sentence carries: a number, a named actor, a reason or consequence."""
+    return bool(numbers(sentence)) + bool(names(sentence)) + bool(CAUSE.search(sentence))
+
+
+def without_repeats(sentences: list[CheckedSentence], title: str | None, overlap: float) -> list[CheckedSentence]:
+    """The sentences less those that repeat the headline or an earlier sentence (most of their
+    content words are already there); a summary that only restates its headline keeps that one."""
+    seen = [content_words(title)] if title else []
+    kept = []
+    for sentence in sentences:
+        words = content_words(sentence.text)
+        if words and any(len(words & earlier) / len(words) >= overlap for earlier in seen):
+            continue
+        kept.append(sentence)
+        seen.append(words)
+    return kept or sentences[:1]
 
 
 def within_budget(sentences: list[CheckedSentence], most_words: int) -> list[CheckedSentence]:

@@ -2,13 +2,17 @@
 
 import email as email_message
 import re
+from dataclasses import replace
+from datetime import datetime, timezone
 from email import policy as email_policy
 
 import pytest
 
 from service.digest import TAGLINE, Selection, SummaryCache, build_digest, email, render, select_articles
 from service.errors import PROBLEM_JSON
-from service.summarize import GENERATOR_FAILED
+from service.records import Article
+from service.summarize import GENERATOR_FAILED, numbered_sentences, select_salient, without_repeats
+from service.verify import CheckedSentence
 from service.ingest.pipeline import Source, ingest
 from tests.conftest import client_of, fake_runtime
 
@@ -238,3 +242,33 @@ def test_hostile_titles_urls_text_and_model_output_render_as_text(settings, scri
     markdown = render(digest_of(runtime, [runtime.store.texts.get("default", "x")]), "md")
     assert "javascript:" not in markdown
     assert not re.search(r"(?<!\\)<(img|b )", markdown) and "\\<img src=x onerror=alert(1)\\>" in markdown
+
+
+def test_a_sentence_that_repeats_an_earlier_one_or_the_headline_is_dropped(rt, script):
+    def bridges(prompt):
+        return next(n for n, text in numbered(prompt).items() if "bridges" in text)
+
+    script.summary = lambda p: (f"Two bridges were closed and 300 homes lost power [{bridges(p)}]. "
+                                f"Two bridges were closed [{bridges(p)}].")
+    summary = summarize(rt, ["flood"])
+    assert [s.text for s in summary.sentences] == ["Two bridges were closed and 300 homes lost power."]
+    written = [CheckedSentence("Heavy rain flooded the valley.", [1], True, 1.0),
+               CheckedSentence("Two bridges were closed.", [2], True, 1.0)]
+    assert without_repeats(written, "Valley flooded by heavy rain", 0.7) == written[1:]
+    assert without_repeats(written[:1], "Valley flooded by heavy rain", 0.7) == written[:1]  # not left empty
+
+
+def test_salience_favours_key_facts_and_skips_a_repeat_of_the_headline(rt):
+    lead = "The council met on Tuesday evening in the town hall."
+    sentences = [lead, "The council met on Tuesday evening in the town hall again.",
+                 "The budget of 40 million euros was cut because tax income fell, mayor Anna Berg said."]
+    filler = ["Some residents brought umbrellas.", "Coffee was served in paper cups.",
+              "The room was warm and rather crowded.", "Chairs had been borrowed from the school.",
+              "A dog waited outside near the bicycles.", "Nobody remembered the previous agenda.",
+              "Lights flickered briefly during the second hour.", "Reporters sat at the back of the hall."]
+    text = " ".join(sentences + filler)
+    article = Article(id="council", title="Council meets", text=text, content_hash="0" * 64,
+                      ingested_at=datetime.now(timezone.utc))
+    chosen = [p.text for p in select_salient(numbered_sentences([article], {}), rt.models.embedder,
+                                             replace(rt.summarizer().policy, select_chars=200))]
+    assert sentences[2] in chosen and not (sentences[0] in chosen and sentences[1] in chosen)
