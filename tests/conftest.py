@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,11 @@ PROJECT = Path(__file__).resolve().parents[1]
 TEST_DATA = PROJECT / "tests" / "data"
 # The assembled GGUF (1.1 GB) is shared by every test run of this checkout, not rebuilt per test.
 MODEL_DIR = PROJECT / "data" / "models"
+CHROMIUM = "/usr/bin/chromium"
+# As root in a container, with no network beyond loopback: no sandbox, and none of the
+# background connections chromium would otherwise try (and be refused) at every start.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def pytest_collection_modifyitems(items):
@@ -50,3 +56,15 @@ def client_of(runtime):
     from service.app import create_app
 
     return create_app(runtime=runtime).test_client()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

@@ -6,7 +6,6 @@ of each step goes to the test's output directory (printed)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import httpx
@@ -14,25 +13,9 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-# As root in a container, with no network beyond loopback: no sandbox, and none of the
-# background connections chromium would otherwise try (and be refused) at every start.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
 HOSTILE_TEXT = ("The harbour board approved the quay expansion on Monday, its chairman said. "
                 "<script>alert(2)</script> Work on the new quay starts in March.")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def test_ask_stream_open_a_citation_and_add_a_hostile_article(served, browser, tmp_path: Path):
