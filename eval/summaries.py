@@ -4,11 +4,15 @@ Each distinct `document` of the file is ingested and summarised (brief style, `v
 so nothing is hidden), and the checker's verdicts are counted: the share of generated
 sentences it found unsupported as first written, and after the one rewrite the service
 allows. The service removes what is still unsupported, so the second figure is also the
-share of sentences a reader would have lost.
+share of sentences a reader would have lost. Beside them: the share of sentences that drop an
+attribution or a hedge of the quotes they cite ("the FT reported", "may", "up to"), by the
+rule the service enforces (so the share among kept sentences is nil by construction: the
+review file, 30 kept sentences drawn at random with their quotes, is for a person to judge).
 """
 
 from __future__ import annotations
 
+import random
 import re
 import tempfile
 import time
@@ -16,17 +20,21 @@ from pathlib import Path
 
 from eval.datasets import load_jsonl
 from eval.report import figures_table, write_markdown
+from service.checker.qualifiers import dropped_qualifiers
 from service.ingest.pipeline import Source, ingest
 from service.runtime import Runtime
 
 TENANT = "eval-summaries"
+REVIEW_SENTENCES = 30
 
 
-def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style: str = "brief") -> dict:
+def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style: str = "brief",
+        seed: int = 11) -> dict:
     documents = list(dict.fromkeys(row["document"] for row in load_jsonl(data)))
     documents = documents[:limit] if limit else documents
-    generated = rewritten = unsupported = 0
+    generated = rewritten = unsupported = dropping = shown = 0
     worst: list[tuple[float, str, str]] = []
+    kept: list[dict] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sourced-eval-summaries-") as data_dir:
         corpus = runtime.over(Path(data_dir))
@@ -43,14 +51,26 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
             rewritten += summary.rewritten
             unsupported += sum(not s.supported for s in summary.sentences)
             worst += [(s.score, article.id, s.text) for s in summary.sentences if not s.supported]
+            quotes_of = {c.n: c.quote for c in summary.citations}
+            shown += len(summary.sentences)
+            for sentence in summary.sentences:
+                quotes = [quotes_of[n] for n in sentence.citations]
+                dropping += bool(dropped_qualifiers(sentence.text, quotes))
+                if sentence.supported:
+                    kept.append({"article": article.id, "title": article.title, "sentence": sentence.text,
+                                 "quotes": quotes})
     seconds = time.perf_counter() - started
     figures = {"dataset": data.name, "documents": len(documents), "style": style, "sentences": generated,
                "unsupported_as_written": (unsupported + rewritten) / generated if generated else 0.0,
                "unsupported_after_rewrite": unsupported / generated if generated else 0.0,
+               "sentences_shown": shown,
+               "drops_attribution_or_hedge": dropping / shown if shown else 0.0,
                "rewritten": rewritten, "seconds_per_document": seconds / max(len(documents), 1)}
     worst.sort()
-    rows = "\n".join(f"| {score:.3f} | {article_id} | {_cell(text)} |" for score, article_id, text in worst[:15])
     name = f"summaries-{data.stem}" + ("" if limit is None else f"-n{limit}")
+    sample = random.Random(seed).sample(kept, min(REVIEW_SENTENCES, len(kept)))
+    review = write_review(out, name, sample)
+    rows = "\n".join(f"| {score:.3f} | {article_id} | {_cell(text)} |" for score, article_id, text in worst[:15])
     write_markdown(out, name, f"""# Faithfulness of the service's summaries of {data.name}
 
 Command: `sourced eval summaries --data {data}{'' if limit is None else f' --limit {limit}'}`
@@ -60,6 +80,10 @@ Command: `sourced eval summaries --data {data}{'' if limit is None else f' --lim
 - unsupported as first written: **{figures['unsupported_as_written']:.1%}**
 - unsupported after one rewrite (removed by the service): **{figures['unsupported_after_rewrite']:.1%}**
 - {rewritten} sentences rewritten into supported ones; {figures['seconds_per_document']:.1f} s per document
+- sentences (of the {shown} shown, after the rewrite) that drop an attribution or a hedge of the quotes they
+  cite: **{figures['drops_attribution_or_hedge']:.1%}**; the service removes them with the unsupported ones.
+  Judged by the service's own rule: the review file `{review.name}` ({len(sample)} kept sentences drawn
+  at random, with their quotes) is for a person to judge.
 
 The verdicts are the service's own checker (see the faithfulness reports for its accuracy
 against human labels), so these shares are as good as that checker.
@@ -72,6 +96,21 @@ against human labels), so these shares are as good as that checker.
 
 {figures_table(figures)}""")
     return figures
+
+
+def write_review(out: Path, name: str, sample: list[dict]) -> Path:
+    entries = []
+    for i, record in enumerate(sample, 1):
+        quotes = "\n".join(f"   > [{n}] {' '.join(quote.split())}" for n, quote in enumerate(record["quotes"], 1))
+        entries.append(f"{i}. Article: {record['article']} ({' '.join((record['title'] or '').split())})\n"
+                       f"   Sentence: {record['sentence']}\n{quotes}\n"
+                       "   Fully supported by its quotes: __ ; keeps every attribution and hedge: __ ; note:\n")
+    return write_markdown(out, f"{name}-review", f"""# Review: {len(sample)} random kept summary sentences of {name}
+
+For each: is the sentence fully supported by its quotes (yes/no), and does it keep who said or
+reported it and every hedge ("may", "will", "up to") that its quotes give (yes/no)?
+
+""" + "\n".join(entries))
 
 
 def _cell(text: str) -> str:
