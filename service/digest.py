@@ -33,7 +33,7 @@ from service.store import Store
 from service.policy import SummaryPolicy
 from service.sections import sections
 from service.summarize import PROMPT_VERSION, Style, Summarizer, Summary
-from service.text import markdown_escaped
+from service.text import markdown_escaped, markdown_url
 
 TEMPLATES = Path(__file__).with_name("templates")
 log = logging.getLogger(__name__)
@@ -187,7 +187,7 @@ def group_by_topic(items: list[DigestItem], embedder: Embedder, policy: SummaryP
 def web_url(url: str | None) -> str | None:
     """The URL where it is an http(s) address; None for anything a browser would run or open
     locally (javascript:, data:, file:)."""
-    return url if url and re.match(r"^https?://", url.strip(), re.IGNORECASE) else None
+    return url.strip() if url and re.match(r"^https?://", url.strip(), re.IGNORECASE) else None
 
 
 def citations_of(item: DigestItem) -> dict[int, dict]:
@@ -203,7 +203,7 @@ TAGLINE = "Every sentence cites the source sentences it rests on and was checked
 
 
 def day(value: date | None) -> str:
-    return value.strftime("%-d %B %Y") if value else "date unknown"
+    return f"{value.day} {value:%B %Y}" if value else "date unknown"
 
 
 def coverage(digest: Digest) -> str:
@@ -227,6 +227,7 @@ def render(digest: Digest, fmt: str) -> str:
                                      trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     environment.filters["oneline"] = lambda text: " ".join(str(text).split())
     environment.filters["web_url"] = web_url
+    environment.filters["markdown_url"] = markdown_url
     environment.filters["day"] = day
     template = environment.get_template(f"digest.{fmt}.j2")
     return template.render(digest=digest, citations_of=citations_of, coverage=coverage, TAGLINE=TAGLINE)

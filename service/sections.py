@@ -43,10 +43,16 @@ def clusters(vectors: np.ndarray, join_distance: float, most_sections: int) -> l
     if count == 1:
         return [[0]]
     limit = max(1, min(most_sections, math.ceil(math.sqrt(count)) + 1, count))
-    by_distance = AgglomerativeClustering(n_clusters=None, distance_threshold=join_distance, metric="cosine",
-                                          linkage="average").fit_predict(vectors)
+    # Cosine distances computed here: a zero vector (an empty text) is then far from everything
+    # instead of an error.
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit = np.nan_to_num(vectors / np.where(norms == 0, 1, norms))
+    distances = np.clip(1 - unit @ unit.T, 0, 2)
+    np.fill_diagonal(distances, 0)
+    by_distance = AgglomerativeClustering(n_clusters=None, distance_threshold=join_distance, metric="precomputed",
+                                          linkage="average").fit_predict(distances)
     labels = by_distance if len(set(by_distance)) <= limit else AgglomerativeClustering(
-        n_clusters=limit, metric="cosine", linkage="average").fit_predict(vectors)
+        n_clusters=limit, metric="precomputed", linkage="average").fit_predict(distances)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         groups.setdefault(int(label), []).append(index)

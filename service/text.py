@@ -8,6 +8,7 @@ Imports nothing of the service.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import blingfire
 
@@ -146,3 +147,13 @@ def markdown_escaped(text: str) -> str:
     """`text` for a reader that renders Markdown: HTML, links, images, code and emphasis show as
     the characters they are."""
     return MARKDOWN_SYNTAX.sub(lambda m: "\\" + m.group(), text)
+
+
+# Characters a URL keeps in Markdown; the rest (spaces, parentheses, angle brackets, line breaks)
+# are percent-encoded, so that no URL can close a link target or an autolink, or start Markdown
+# of its own.
+MARKDOWN_URL_SAFE = ":/?#@!$&'*+,;=%~-._"
+
+
+def markdown_url(url: str) -> str:
+    return quote(url.strip(), safe=MARKDOWN_URL_SAFE)

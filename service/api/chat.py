@@ -21,7 +21,6 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from flask import Blueprint, Response, request, stream_with_context
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,7 +32,7 @@ from service.api.schema import operation, parse_json
 from service.citations import with_markers
 from service.errors import PROBLEM_JSON, ProblemError, internal_problem, request_id
 from service.generate import Message
-from service.text import markdown_escaped
+from service.text import markdown_escaped, markdown_url
 
 bp = Blueprint("chat", __name__, url_prefix="/v1")
 
@@ -46,9 +45,6 @@ SOURCES_HEADING = "Sources:"
 # Seconds between keep-alive comments while the answer is drafted and checked.
 KEEP_ALIVE_S = 2.0
 MAX_CONTENT_PARTS = 64
-# Characters a URL keeps in the Sources list; the rest are percent-encoded, so that inside <...>
-# no URL can close the autolink or start Markdown of its own.
-URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 # OpenAI's error `type` for each status a problem can have.
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
                404: "not_found_error", 405: "invalid_request_error", 413: "invalid_request_error",
@@ -217,7 +213,7 @@ def reply_parts(answer: AskResponse) -> tuple[list[str], str]:
         return [answer.answer], ""
     sentences = [with_markers(markdown_escaped(s.text), s.citations) for s in answer.sentences]
     lines = [f'[{c.n}] "{markdown_escaped(c.quote)}" ({markdown_escaped(c.title)}'
-             f'{", <" + quote(c.url, safe=URL_SAFE) + ">" if c.url else ""})' for c in answer.citations]
+             f'{", <" + markdown_url(c.url) + ">" if c.url else ""})' for c in answer.citations]
     notes = checker_notes(answer)
     return sentences, "\n".join(["", "", *([*notes, ""] if notes else []), SOURCES_HEADING, *lines])
 

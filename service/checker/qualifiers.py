@@ -11,6 +11,7 @@ attribution, a hedge, a bound on a quantity), wherever it puts it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -24,7 +25,7 @@ REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|a
              r"acknowledged|admitted|described|accused|accuses|quoted|sources?\s+familiar")
 HEDGES = (r"may|might|could|would|will|won't|shall|should|can|possibly|possible|potentially|probably|likely|"
           r"unlikely|reportedly|allegedly|apparently|purportedly|supposedly|suspected|plans?\s+to|planned\s+to|"
-          r"aims?\s+to|intends?\s+to|set\s+to|due\s+to\s+(?!the\b|a\b|an\b)|expected\s+to|effectively|"
+          r"aims?\s+to|intends?\s+to|set\s+to|expected\s+to|effectively|"
           r"seems?\s+to|appears?\s+to")
 BOUNDS = r"up\s+to|as\s+(?:many|much|few|little)\s+as|at\s+(?:least|most)|more\s+than|less\s+than|fewer\s+than"
 QUALIFIERS = {"attribution": re.compile(rf"\b(?:{REPORTING})\b", re.IGNORECASE),
@@ -40,6 +41,10 @@ TRAILING = re.compile(r",\s*[^,]{0,80}$")
 ADJUNCT = re.compile(r"^\W*(?:$|(?:on|in|at|last|this|earlier|later|today|yesterday|when|while|during|after|before|"
                      r"via|through|to|from|by|with|late|early)\b)", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[,;:.!?]")
+# How far around a qualifier its scope is read, and how many qualifiers of a kind a quote is
+# searched for: an article "sentence" may be a whole unpunctuated page, and each is read once.
+SCOPE_CHARS = 300
+MATCHES_PER_KIND = 20
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
         for kind, pattern in QUALIFIERS.items():
             if kept[kind]:
                 continue
-            for match in pattern.finditer(quote):
+            for match in itertools.islice(pattern.finditer(quote), MATCHES_PER_KIND):
                 governed = _governed(quote, match, kind)
                 if (len(words & set(content_word_sequence(governed))) >= (2 if kind == "attribution" else 1)
                         or numbers(governed) & sentence_numbers):
@@ -71,7 +76,8 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
 
 def _governed(quote: str, match: re.Match[str], kind: Kind) -> str:
     """The part of the quote a qualifier applies to."""
-    before, after = quote[:match.start()], quote[match.end():]
+    before = quote[max(0, match.start() - SCOPE_CHARS):match.start()]
+    after = quote[match.end():match.end() + SCOPE_CHARS]
     if kind != "attribution":
         clause = CLAUSE_END.split(after, maxsplit=1)[0]
         return " ".join(content_word_sequence(clause)[:HEDGE_REACH] + sorted(numbers(" ".join(clause.split()[:3]))))

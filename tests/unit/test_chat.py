@@ -160,7 +160,7 @@ def test_article_text_in_the_reply_cannot_become_markdown_an_image_or_a_link(set
     assert not re.search(r"(?<!\\)(!\[|\]\(|<b>)", outside_autolinks), "markdown or HTML from the article is live"
     assert r"!\[\](https://attacker.example/beacon) \[Verify here\](https://phish.example) \<b\>x\</b\>" in content
     assert r"\*strike\*" in content and r"union\_leader said [1]!" in content
-    assert "<https://example.org/a%3Eb)[c](d>" in content
+    assert "<https://example.org/a%3Eb%29%5Bc%5D%28d>" in content
     assert body["sourced"]["citations"][0]["title"] == title  # the structured field is the text itself
 
 

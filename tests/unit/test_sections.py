@@ -29,3 +29,8 @@ def test_a_large_batch_is_capped_at_a_readable_number_of_sections():
     found = sections(many, HashingEmbedder(), POLICY.section_join_distance, POLICY.most_sections)
     assert len(found) <= POLICY.most_sections and sum(len(m) for _, m in found) == 40
     assert sections([], HashingEmbedder(), 0.6, 8) == [] and len(sections(many[:1], HashingEmbedder(), 0.6, 8)) == 1
+
+
+def test_empty_texts_do_not_break_the_clustering():
+    found = sections(["", "Rail strike halts trains.", "", "Rail strike goes on."], HashingEmbedder(), 0.6, 8)
+    assert sorted(i for _, members in found for i in members) == [0, 1, 2, 3]

@@ -242,6 +242,11 @@ def test_hostile_titles_urls_text_and_model_output_render_as_text(settings, scri
     markdown = render(digest_of(runtime, [runtime.store.texts.get("default", "x")]), "md")
     assert "javascript:" not in markdown
     assert not re.search(r"(?<!\\)<(img|b )", markdown) and "\\<img src=x onerror=alert(1)\\>" in markdown
+    # a link target cannot be closed early, nor start Markdown of its own on a new line
+    texts.put("default", stored.model_copy(update={"url": "https://example.org/a) [x](https://evil.example\n# Hi"}),
+              texts.chunks_of("default", stored), expected_hash=stored.content_hash)
+    markdown = render(digest_of(runtime, [runtime.store.texts.get("default", "x")]), "md")
+    assert "(https://example.org/a%29%20%5Bx%5D%28https://evil.example%0A#%20Hi)" in markdown
 
 
 def test_a_sentence_that_repeats_an_earlier_one_or_the_headline_is_dropped(rt, script):
