@@ -1,13 +1,14 @@
 """Fit the checker's weights and thresholds on SummEdits' non-news domains only.
 
-    .venv/bin/python -m eval.calibrate [--judge-sample 160] [--judge-share 0.5]
+    .venv/bin/python -m eval.calibrate [--judge-sample 160] [--fast-precision 0.95]
 
 1. Fast signals on every row of train/summedits_other_domains.jsonl -> a class-balanced
    logistic regression (the fast probability).
 2. The judge (SOURCED_CHECKER_JUDGE) on a seeded, stratified sample of the same file -> a second logistic
    regression on (fast logit, judge logit): how much to trust each.
-3. The judge band: the middle `judge-share` of fast probabilities on the training rows
-   goes to the judge; the rest is decided fast.
+3. The judge band: the fast probability settles a claim alone only where it is right at
+   least `fast-precision` of the time on the training rows (each side separately: below
+   judge_low unsupported, above judge_high supported); everything between goes to the judge.
 Writes service/checker/calibration.json. The reported sets are never read here.
 """
 
@@ -29,10 +30,26 @@ from service.runtime import Runtime
 from service.settings import Settings
 
 
+MIN_SETTLED_ROWS = 5  # a side that settles fewer training rows than this has no measured precision
+
+
+def settled_band(probabilities: np.ndarray, labels: np.ndarray, precision: float) -> tuple[float, float]:
+    """The widest (judge_low, judge_high) outside which the fast label is right at least `precision`
+    of the time on the training rows: (0, 1), everything to the judge, where no side is."""
+    low, high = 0.0, 1.0
+    for threshold in np.unique(probabilities):
+        below, above = probabilities < threshold, probabilities > threshold
+        if below.sum() >= MIN_SETTLED_ROWS and 1 - labels[below].mean() >= precision:
+            low = max(low, float(threshold))
+        if above.sum() >= MIN_SETTLED_ROWS and labels[above].mean() >= precision:
+            high = min(high, float(threshold))
+    return low, high
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--judge-sample", type=int, default=160)
-    parser.add_argument("--judge-share", type=float, default=0.5)
+    parser.add_argument("--fast-precision", type=float, default=0.95)
     args = parser.parse_args()
 
     settings = Settings.from_env()
@@ -47,26 +64,26 @@ def main() -> None:
     scaler = StandardScaler().fit(features)
     fast = LogisticRegression(class_weight="balanced", max_iter=2000).fit(scaler.transform(features), labels)
     fast_probabilities = fast.predict_proba(scaler.transform(features))[:, 1]
-    low, high = np.quantile(fast_probabilities, [0.5 - args.judge_share / 2, 0.5 + args.judge_share / 2])
+    low, high = settled_band(fast_probabilities, labels, args.fast_precision)
 
     combine_coef, combine_intercept = (1.0, 0.0), 0.0
     if args.judge_sample > 0 and settings.checker_judge != "none":
-        judge = Runtime(models).build_checker().judge  # the judge the settings name: the LLM, or an NLI model
-        index = {id(r): i for i, r in enumerate(rows)}
-        sample = stratified_sample(rows, args.judge_sample, seed=7)
+        checker = Runtime(models).build_checker()  # with the judge the settings name: the LLM, or an NLI model
+        # the combination applies to the claims the judge sees: those in the band that restate nothing
+        for_judge = [{"index": i, "label": row["label"]} for i, row in enumerate(rows)
+                     if low <= fast_probabilities[i] <= high and not all(s.restates for s in sentence_signals[i])]
         pairs = []
-        for row in sample:
-            i = index[id(row)]
-            source = extractor.source([row["document"]])
-            aligned = sorted({a for s in sentence_signals[i] for a in s.aligned[:2]})
-            judged = judge.probability(row["summary"], [source.texts[a] for a in aligned])
-            pairs.append((logit(fast_probabilities[i]), logit(judged), row["label"]))
+        for chosen in stratified_sample(for_judge, args.judge_sample, seed=7):
+            i = chosen["index"]
+            judged, _ = checker.judged(rows[i]["summary"].strip(), sentence_signals[i],
+                                       extractor.source([rows[i]["document"]]))
+            pairs.append((logit(fast_probabilities[i]), logit(judged), rows[i]["label"]))
         x = np.array([(f, j) for f, j, _ in pairs])
         combiner = LogisticRegression(class_weight="balanced").fit(x, [label for _, _, label in pairs])
         combine_coef, combine_intercept = tuple(map(float, combiner.coef_[0])), float(combiner.intercept_[0])
 
     calibration = {
-        "fitted_on": f"{TRAIN.name}: {len(rows)} rows (fast); {args.judge_sample} stratified rows (judge)",
+        "fitted_on": f"{TRAIN.name}: {len(rows)} rows (fast); {args.judge_sample} stratified rows of the band (judge)",
         "features": list(FEATURES),
         "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(),
         "coef": fast.coef_[0].tolist(), "intercept": float(fast.intercept_[0]),

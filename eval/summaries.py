@@ -5,9 +5,10 @@ so nothing is hidden), and the checker's verdicts are counted: the share of gene
 sentences it found unsupported as first written, and after the one rewrite the service
 allows. The service removes what is still unsupported, so the second figure is also the
 share of sentences a reader would have lost. Beside them: the share of sentences that drop an
-attribution or a hedge of the quotes they cite ("the FT reported", "may", "up to"), by the
-rule the service enforces (so the share among kept sentences is nil by construction: the
-review file, 30 kept sentences drawn at random with their quotes, is for a person to judge).
+attribution or a hedge of the quotes they cite ("the FT reported", "may", "up to"), as the model
+first wrote them and as shown, by the rule the service enforces (so the second is small by
+construction: the review file, 30 kept sentences drawn at random with their quotes, is for a
+person to judge).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
         seed: int = 11) -> dict:
     documents = list(dict.fromkeys(row["document"] for row in load_jsonl(data)))
     documents = documents[:limit] if limit else documents
-    generated = rewritten = unsupported = dropping = shown = 0
+    generated = rewritten = unsupported = dropping = dropped_as_written = shown = 0
     worst: list[tuple[float, str, str]] = []
     kept: list[dict] = []
     started = time.perf_counter()
@@ -49,6 +50,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
                                            verify_mode="flag")
             generated += summary.generated
             rewritten += summary.rewritten
+            dropped_as_written += summary.dropped_qualifiers
             unsupported += sum(not s.supported for s in summary.sentences)
             worst += [(s.score, article.id, s.text) for s in summary.sentences if not s.supported]
             quotes_of = {c.n: c.quote for c in summary.citations}
@@ -64,6 +66,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
                "unsupported_as_written": (unsupported + rewritten) / generated if generated else 0.0,
                "unsupported_after_rewrite": unsupported / generated if generated else 0.0,
                "sentences_shown": shown,
+               "drops_attribution_or_hedge_as_written": dropped_as_written / generated if generated else 0.0,
                "drops_attribution_or_hedge": dropping / shown if shown else 0.0,
                "rewritten": rewritten, "seconds_per_document": seconds / max(len(documents), 1)}
     worst.sort()
@@ -80,10 +83,11 @@ Command: `sourced eval summaries --data {data}{'' if limit is None else f' --lim
 - unsupported as first written: **{figures['unsupported_as_written']:.1%}**
 - unsupported after one rewrite (removed by the service): **{figures['unsupported_after_rewrite']:.1%}**
 - {rewritten} sentences rewritten into supported ones; {figures['seconds_per_document']:.1f} s per document
-- sentences (of the {shown} shown, after the rewrite) that drop an attribution or a hedge of the quotes they
-  cite: **{figures['drops_attribution_or_hedge']:.1%}**; the service removes them with the unsupported ones.
-  Judged by the service's own rule: the review file `{review.name}` ({len(sample)} kept sentences drawn
-  at random, with their quotes) is for a person to judge.
+- sentences that drop an attribution or a hedge of the quotes they cite: **{figures['drops_attribution_or_hedge_as_written']:.1%}**
+  of the generated sentences as first written; **{figures['drops_attribution_or_hedge']:.1%}** of the {shown} shown
+  after the service rewrote them or put their quote in their place. Judged by the rule the service
+  itself enforces: the review file `{review.name}` ({len(sample)} kept sentences drawn at random,
+  with their quotes) is for a person to judge.
 
 The verdicts are the service's own checker (see the faithfulness reports for its accuracy
 against human labels), so these shares are as good as that checker.

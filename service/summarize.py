@@ -21,6 +21,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from service.checker import Checker
+from service.checker.qualifiers import dropped_qualifiers
 from service.citations import Citation, CitedSentence, DraftSentence, parse_cited_text, renumber, with_markers
 from service.context import Passage, render_passages
 from service.ingest.extract import ExtractionError
@@ -77,7 +78,10 @@ class Summary(BaseModel):
     generated: int = Field(description="Sentences the model wrote, before checking.")
     faithfulness: float = Field(description="Share of generated sentences supported, after one rewrite.")
     removed: int = Field(description="Unsupported sentences dropped (after one rewrite).")
-    rewritten: int
+    rewritten: int = Field(description="Unsupported sentences replaced: rewritten once, or by the quote whose "
+                           "attribution or hedge they dropped.")
+    dropped_qualifiers: int = Field(default=0, description="Generated sentences that, as first written, dropped an "
+                                    "attribution or a hedge of the quotes they cite.")
     degraded: list[str] = Field(default_factory=list, description="Parts that failed and what stood in for them.")
     model: str
     prompt_version: str
@@ -149,6 +153,8 @@ class Summarizer:
         title_line, drafts = split_output(text, style, {p.n for p in passages})
         started = time.perf_counter()
         checked = verify(drafts, passages, self.checker) if drafts else extractive_summary(passages)
+        by_number = {p.n: p for p in passages}
+        dropping = sum(bool(dropped_qualifiers(s.text, [by_number[n].text for n in s.citations])) for s in checked)
         checked, rewritten = self._rewrite_unsupported(checked, passages, usage)
         title = None
         if title_line is not None:
@@ -169,7 +175,7 @@ class Summarizer:
                        article_ids=[a.id for a in articles], generated=len(drafts),
                        faithfulness=round(supported / len(checked), 4) if checked else 1.0,
                        removed=0 if verify_mode == "flag" else len(checked) - supported,
-                       rewritten=rewritten, degraded=degraded + degradations(checked),
+                       rewritten=rewritten, dropped_qualifiers=dropping, degraded=degraded + degradations(checked),
                        model=self.llm.model, prompt_version=PROMPT_VERSION,
                        timings=timings, usage=usage)
 
@@ -207,17 +213,28 @@ class Summarizer:
                                                max_tokens=self.policy.rewrite_max_tokens)
             except LLMError:
                 log.warning("a rewrite failed; the sentence stays as checked", exc_info=True)
-                result.append(sentence)
-                continue
-            usage.add(completion)
-            drafts = parse_cited_text(completion.text.strip().strip('"'), {p.n for p in sources})[:1]
+                completion = None
+            if completion is not None:
+                usage.add(completion)
+            drafts = parse_cited_text(completion.text.strip().strip('"'), {p.n for p in sources})[:1] if completion else []
             retried = verify(drafts, sources, self.checker) if drafts else []
-            if retried and retried[0].supported:
-                result.append(retried[0])
-                rewritten += 1
-            else:
-                result.append(sentence)
+            replacement = retried[0] if retried and retried[0].supported else self._quoted_instead(sentence, by_number)
+            result.append(replacement or sentence)
+            rewritten += replacement is not None
         return result, rewritten
+
+    def _quoted_instead(self, sentence: CheckedSentence, by_number: dict[int, Passage]) -> CheckedSentence | None:
+        """For a sentence the checker found supported but for a dropped attribution or hedge, the
+        quote that has them, itself: "Ardley steelworks will cut 350 jobs, owner Halvor Steel said"
+        rather than nothing."""
+        if sentence.score < self.checker.calibration.threshold:
+            return None
+        cited = [by_number[n] for n in sentence.citations]
+        dropped = dropped_qualifiers(sentence.text, [p.text for p in cited])
+        if not dropped:
+            return None
+        quote = next(p for p in cited if p.text == dropped[0].quote)
+        return CheckedSentence(text=quote.text, citations=[quote.n], supported=True, score=1.0)
 
 
 def extractive_summary(passages: Sequence[Passage]) -> list[CheckedSentence]:

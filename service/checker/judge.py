@@ -15,7 +15,7 @@ from service.prompts import load_prompt
 
 
 class Judge:
-    def __init__(self, llm: LLM, prompt_version: str = "v1"):
+    def __init__(self, llm: LLM, prompt_version: str = "v2"):
         self.llm = llm
         self.prompt = load_prompt("judge", prompt_version)
         self.description = f"{llm.model} as a yes/no judge"

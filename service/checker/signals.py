@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from service.models.embedder import Embedder
-from service.text import content_words, name_forms, names, numbers, sentence_spans
+from service.text import content_word_sequence, content_words, in_order, name_forms, names, numbers, sentence_spans
 
 NEGATION = re.compile(r"\b(not|no|never|none|nobody|nothing|neither|nor|without|n't|cannot|denied|denies|deny)\b|n[’']t\b",
                       re.IGNORECASE)
@@ -47,7 +47,8 @@ class SentenceSignals:
     claim: str
     aligned: list[int]  # indices into SourceSentences, best first
     values: dict[str, float]
-    restates: bool = False  # every word, number and name is in the best source sentence, same polarity
+    # every word (in the same order), number and name is in the best source sentence, same polarity
+    restates: bool = False
 
 
 class SignalExtractor:
@@ -123,6 +124,7 @@ class SignalExtractor:
         best = ranking[0]
         restates = (not words - source.words[best] and not claim_numbers - numbers(source.texts[best])
                     and not claim_names - name_forms(source.texts[best]) and not values["negation_mismatch"]
+                    and in_order(content_word_sequence(text), content_word_sequence(source.texts[best]))
                     and float(source.vectors[best] @ vector) >= RESTATEMENT_SIMILARITY)
         return SentenceSignals(text, [int(i) for i in ranking], values, restates)
 

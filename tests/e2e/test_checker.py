@@ -49,7 +49,7 @@ def test_evidence_quotes_are_verbatim_spans_of_the_source(checker):
     assert verdict.evidence[0].quote.startswith("Alibaba denied any wrongdoing")
 
 
-def test_the_judge_is_asked_only_inside_the_uncertain_band(embedder):
+def test_the_judge_reads_windows_of_a_long_source_only_inside_the_uncertain_band(embedder):
     judge = CountingJudge(answer=0.0)
     checker = Checker(embedder, judge)
     verdicts = [checker.check(claim, [SEED]) for claim in [
@@ -59,16 +59,23 @@ def test_the_judge_is_asked_only_inside_the_uncertain_band(embedder):
         "A cat sat on the mat in Paris on Monday morning.",
     ]]
     low, high = checker.calibration.judge_low, checker.calibration.judge_high
+    assert any(v.for_judge for v in verdicts) and not all(v.for_judge for v in verdicts)
     for verdict in verdicts:
-        in_band = low <= verdict.fast_probability <= high
-        assert verdict.decided_by == ("judge" if in_band else "fast")
-        if not in_band:
-            assert verdict.probability == verdict.fast_probability
-    assert len(judge.calls) == sum(v.decided_by == "judge" for v in verdicts)
-    for (claim, sentences), verdict in zip(judge.calls, [v for v in verdicts if v.decided_by == "judge"]):
-        assert 1 <= len(sentences) <= 4 and all(s in SEED for s in sentences)
-        # what the judge was shown is what the verdict cites: a claim may join two sentences
-        assert sorted(e.quote for e in verdict.evidence) == sorted(sentences)
+        assert verdict.decided_by == ("judge" if verdict.for_judge else "fast")
+        if verdict.for_judge:
+            assert low <= verdict.fast_probability <= high
+        else:
+            assert verdict.probability >= verdict.fast_probability  # a restatement, or settled as it stood
+    windows = [sentences for _, sentences in judge.calls]
+    for sentences in windows:
+        # a few consecutive sentences of the article, in reading order
+        assert 1 <= len(sentences) <= 3 and all(s in SEED for s in sentences)
+        assert [SEED.index(s) for s in sentences] == sorted(SEED.index(s) for s in sentences)
+    for verdict in (v for v in verdicts if v.decided_by == "judge"):
+        # each claim sentence rests on a window the judge read, its best-aligned sentence first
+        for claim_sentence in {e.claim_sentence for e in verdict.evidence}:
+            quotes = [e.quote for e in verdict.evidence if e.claim_sentence == claim_sentence]
+            assert sorted(quotes) in [sorted(w) for (c, w) in judge.calls if c == claim_sentence]
 
 
 def test_edge_inputs_get_defined_verdicts_or_clear_errors(checker):

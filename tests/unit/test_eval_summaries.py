@@ -28,9 +28,10 @@ def test_dropped_attributions_are_counted_and_kept_sentences_go_to_review(settin
     data = tmp_path / "docs.jsonl"
     data.write_text("".join(json.dumps({"document": d, "summary": "-", "label": 1}) + "\n" for d in DOCUMENTS))
     figures = summaries.run(runtime, data, tmp_path / "out")
-    assert figures["documents"] == 2 and figures["sentences_shown"] == 4
-    assert figures["drops_attribution_or_hedge"] == 1 / 4  # the report stated as fact
+    assert figures["documents"] == 2 and figures["sentences"] == figures["sentences_shown"] == 4
+    assert figures["drops_attribution_or_hedge_as_written"] == 1 / 4  # the report stated as fact
+    assert figures["drops_attribution_or_hedge"] == 0.0  # shown: the quote took its place
     review = (tmp_path / "out" / "summaries-docs-review.md").read_text()
-    assert review.count("Sentence: ") == 3  # the three kept sentences, each with its quote
-    assert "monitoring the cargo hub at Liege airport." not in review
+    assert review.count("Sentence: ") == 4  # the kept sentences, each with its quote
+    assert "Sentence: Belgium's intelligence service is monitoring the cargo hub at Liege airport, the newspaper" in review
     assert "> [1] Two bridges were closed." in review
