@@ -12,7 +12,8 @@ from pathlib import Path
 from eval.datasets import load_jsonl, stratified_sample
 from eval.metrics import classification
 from eval.report import figures_table, roc_and_reliability, write_markdown
-from service.checker.cascade import Checker
+from service.checker.cascade import Checker, Verdict
+from service.text import content_words, sentences
 
 PUBLISHED = """Published figures to compare with (other datasets or splits, so indicative only):
 - MiniCheck-Flan-T5-L: 69.9 balanced accuracy on LLM-AggreFact's CNN subset (Tang et al., 2024).
@@ -23,7 +24,28 @@ PUBLISHED = """Published figures to compare with (other datasets or splits, so i
 """
 
 
-def run(checker: Checker, data: Path, out: Path, limit: int | None, seed: int = 13) -> dict:
+NAIVE_SOURCE_SENTENCES = 4
+
+
+class NaiveJudge:
+    """The baseline the cascade must beat: the same judge asked about the whole summary against
+    the four source sentences that share most words with it, with no fast signals and no windows."""
+
+    def __init__(self, checker: Checker):
+        self.judge = checker.judge
+        self.calibration = checker.calibration
+
+    def check(self, claim: str, sources: list[str]) -> Verdict:
+        words = content_words(claim)
+        candidates = [s for source in sources for s in sentences(source)]
+        best = sorted(range(len(candidates)), key=lambda i: -len(words & content_words(candidates[i])))
+        shown = [candidates[i] for i in sorted(best[:NAIVE_SOURCE_SENTENCES])]
+        probability = self.judge.probability(claim.strip(), shown)
+        return Verdict(probability=probability, label="supported" if probability >= self.calibration.threshold
+                       else "unsupported", decided_by="judge", for_judge=True, evidence=[], signals={})
+
+
+def run(checker: Checker | NaiveJudge, data: Path, out: Path, limit: int | None, seed: int = 13) -> dict:
     rows = stratified_sample(load_jsonl(data), limit, seed)
     probabilities, decided_by, for_judge = [], [], []
     started = time.perf_counter()
@@ -50,13 +72,14 @@ def run(checker: Checker, data: Path, out: Path, limit: int | None, seed: int = 
         "judged_share": judged / len(rows),
         "judge": checker.judge is not None,
     })
-    name = f"faithfulness-{data.stem}" + ("" if limit is None else f"-n{limit}") + ("" if checker.judge else "-fast")
+    kind = "-naive" if isinstance(checker, NaiveJudge) else "" if checker.judge else "-fast"
+    name = f"faithfulness-{data.stem}" + ("" if limit is None else f"-n{limit}") + kind
     png = roc_and_reliability(out, name, labels, probabilities, f"{data.name}: checker vs human labels")
     worst = sorted(zip(probabilities, labels, rows), key=lambda t: -abs(t[0] - t[1]))[:5]
     examples = "\n".join(f"- label {label}, p(supported) {p:.2f}: {row['summary'][:220]!r}" for p, label, row in worst)
     write_markdown(out, name, f"""# Faithfulness checker on {data.name}
 
-Command: `sourced eval faithfulness --data {data} {'' if limit is None else f'--limit {limit} '}{'' if checker.judge else '--fast'}`
+Command: `sourced eval faithfulness --data {data} {'' if limit is None else f'--limit {limit} '}{kind.replace('-', '--')}`
 
 Balanced accuracy **{figures['balanced_accuracy']:.3f}**, ROC AUC {figures['roc_auc'] or float('nan'):.3f},
 n = {figures['n']}, {figures['claims_per_second']:.2f} claims/s on this machine, {judged} of {len(rows)} claims went to the LLM judge.

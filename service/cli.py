@@ -365,16 +365,25 @@ OUT_OPTION = click.option("--out", type=click.Path(file_okay=False, path_type=Pa
 @DATA_OPTION
 @click.option("--limit", type=int, default=None, help="A stratified, seeded sample of this many rows.")
 @click.option("--fast", is_flag=True, help="Fast signals only; no LLM judge.")
+@click.option("--naive", is_flag=True, help="The baseline: the judge alone, on the four source sentences "
+                                            "sharing most words with the summary.")
 @JSON_OPTION
 @OUT_OPTION
-def eval_faithfulness(data: Path, limit: int | None, fast: bool, as_json: bool, out: Path) -> None:
-    """Balanced accuracy, precision/recall per class, ROC AUC and claims/s of the checker.
+def eval_faithfulness(data: Path, limit: int | None, fast: bool, naive: bool, as_json: bool, out: Path) -> None:
+    """Balanced accuracy, precision/recall per class, ROC AUC, the share decided fast and its
+    accuracy, and claims/s of the checker.
 
     Rows: {document, summary, label}, label 1 = supported."""
     from eval import faithfulness
 
-    _evaluate(lambda models: faithfulness.run(_runtime(models).build_checker(judge=not fast), data, out, limit),
-              judge=not fast, as_json=as_json, describe=faithfulness.describe)
+    if fast and naive:
+        raise click.UsageError("--fast and --naive exclude each other")
+
+    def run(models):
+        checker = _runtime(models).build_checker(judge=not fast)
+        return faithfulness.run(faithfulness.NaiveJudge(checker) if naive else checker, data, out, limit)
+
+    _evaluate(run, judge=not fast, as_json=as_json, describe=faithfulness.describe)
 
 
 @eval_group.command("qa")
