@@ -38,6 +38,9 @@ RESTATEMENT_PROBABILITY = 0.9
 # (an answer's quotes) is read whole, so that a sentence joining two quotes can rest on both.
 WINDOW_RADIUS = 1
 READ_WHOLE_SENTENCES = 6
+# Read whole, the verdict rests on each claim sentence's two best-aligned source sentences: a
+# sentence may join two quotes, and a third rarely adds anything but a citation to drop.
+EVIDENCE_PER_SENTENCE = 2
 # A claim that opens with a yes or no, or concludes a comparison ("X was founded first"), is an
 # inference from the facts it cites: word overlap cannot check it (the conclusion's words are in
 # no source), so where the sources are a few quotes the judge decides alone, shown all of them.
@@ -146,9 +149,10 @@ class Checker:
         for_judge = conclusion or (not restates
                                    and self.calibration.judge_low <= probability <= self.calibration.judge_high)
         if self.judge is not None and conclusion:
-            judged, read = self.judged(claim, sentences, source)
+            judged, _ = self.judged(claim, sentences, source)  # a few sentences: read whole
             if judged is not None:
-                shown, probability, decided_by = read, judged, "judge"
+                shown = [list(range(len(source.texts)))] * len(sentences)  # a conclusion rests on them all
+                probability, decided_by = judged, "judge"
             else:
                 decided_by = "fast-fallback"
         elif restates:
@@ -175,12 +179,10 @@ class Checker:
                ) -> tuple[float | None, list[list[int]]]:
         """The judge's probability that the source supports the claim, and the source sentences
         each claim sentence rests on (best aligned first); None if the judge failed. A few source
-        sentences are read whole, with the whole claim; a longer source window by window, each
-        claim sentence as supported as its best window and the claim as its least supported sentence."""
+        sentences are read whole, with the whole claim; a longer source sentence by sentence, each
+        against its window, and the claim is as supported as its least supported sentence."""
         if len(source.texts) <= READ_WHOLE_SENTENCES:
-            everything = range(len(source.texts))
-            read = [s.aligned + [i for i in everything if i not in s.aligned] for s in sentences]
-            return self._judged(claim, source.texts), read
+            return self._judged(claim, source.texts), [s.aligned[:EVIDENCE_PER_SENTENCE] for s in sentences]
         supports, read = [], []
         for sentence in sentences:
             window = judge_window(sentence, source)
