@@ -442,7 +442,7 @@
       const when = new Date(digest.generated_at).toLocaleString();
       const parts = [
         el("h2", {}, digest.title),
-        el("p", { class: "meta" }, `Made ${when} with ${digest.model}. Every sentence cites the source sentences it rests on and was checked against them.`),
+        el("p", { class: "meta" }, `Made ${when}; written by ${digest.model}, checked by ${digest.checker}. Every sentence cites the source sentences it rests on and was checked against them.`),
       ];
       for (const topic of digest.topics) {
         parts.push(el("h3", {}, topic.name));
@@ -450,7 +450,7 @@
           const summary = item.summary;
           parts.push(el("article", {},
             el("h4", {}, link(summary.title || item.title, item.url)),
-            el("p", { class: "meta" }, `${item.source || "unknown outlet"} · ${item.published || "date unknown"}`),
+            el("p", { class: "meta" }, `${item.source || "outlet unknown"} · ${item.published || "date unknown"} · ${summary.word_count} words`),
             citedText(summary.sentences, summary.citations),
             sourcesList(summary.citations)));
         }
