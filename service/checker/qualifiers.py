@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from service.text import content_word_sequence, numbers
+from service.text import STOPWORDS, WORD, content_word_sequence, numbers
 
 REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|according\s+to|claimed|claims|"
              r"alleged|alleges|stated|states|announced|announces|argued|argues|believes|believed|estimated|"
@@ -35,12 +35,16 @@ Kind = Literal["attribution", "hedge", "bound"]
 # what a hedge governs: the next content words and numbers ("could take up to three hours": "take",
 # "three"; "up to 40%": "40")
 HEDGE_REACH = 2
-# An attribution that closes a sentence (", the FT reported on Thursday.") governs what precedes it:
-# a comma before it, and after it nothing but the end or an adjunct of time, place or manner.
+# An attribution that closes a sentence governs what precedes it: a comma before it, and after it,
+# up to the next comma, nothing but an adjunct of time, place or manner (", the FT reported on
+# Thursday."), or a speaker: a few words, or only names (", says Courtney Meares-Whitty, head of
+# ...", ", according to the Post."). "The minister, appointed in 2019, said the plan would fail"
+# is not one: what follows "said" is a clause.
 TRAILING = re.compile(r",\s*[^,]{0,80}$")
 ADJUNCT = re.compile(r"^\W*(?:$|(?:on|in|at|last|this|earlier|later|today|yesterday|when|while|during|after|before|"
                      r"via|through|to|from|by|with|late|early)\b)", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[,;:.!?]")
+SPEAKER_WORDS = 3
 # How far around a qualifier its scope is read, and how many qualifiers of a kind a quote is
 # searched for: an article "sentence" may be a whole unpunctuated page, and each is read once.
 SCOPE_CHARS = 300
@@ -83,6 +87,12 @@ def _governed(quote: str, match: re.Match[str], kind: Kind) -> str:
         return " ".join(content_word_sequence(clause)[:HEDGE_REACH] + sorted(numbers(" ".join(clause.split()[:3]))))
     # "..., the newspaper said." and "..., according to officials." qualify what comes before them;
     # "Officials said ..." and "According to officials, ..." what comes after.
-    if TRAILING.search(before + match.group()) and ADJUNCT.match(after):
+    if TRAILING.search(before + match.group()) and _speaker_or_adjunct(after):
         return before
     return after
+
+
+def _speaker_or_adjunct(after: str) -> bool:
+    words = WORD.findall(CLAUSE_END.split(after, maxsplit=1)[0])
+    return (bool(ADJUNCT.match(after)) or len(words) <= SPEAKER_WORDS
+            or all(word[:1].isupper() or word.lower() in STOPWORDS for word in words))

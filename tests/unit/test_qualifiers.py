@@ -10,6 +10,10 @@ OMAN = "Oman announced that it will open its airspace to Israeli flights, effect
 FLIGHT = "The flight could take up to three hours, one commentator said."
 MINISTER = "The minister, who was appointed in 2019, said the plan would fail."
 SERVICE = "The security service said it was working to detect possible espionage by Chinese entities."
+POST = ("About 1,500 residents -- more than a quarter of the population of East Palestine -- were evacuated during "
+        "the burn, according to the Post.")
+SAYS = ("The system will act as the \"connector\" between UAS and Australia's current airspace management, says "
+        "Courtney Meares-Whitty, head of the FIMS initiative for Airservices Australia.")
 
 
 @pytest.mark.parametrize("sentence, quote, dropped", [
@@ -30,6 +34,12 @@ SERVICE = "The security service said it was working to detect possible espionage
     ("The flight takes three hours, one commentator said.", FLIGHT, {"hedge", "bound"}),
     ("The flight could take three hours, one commentator said.", FLIGHT, {"bound"}),
     ("The security service is working to detect possible espionage.", SERVICE, {"attribution"}),
+    ("About 1,500 residents were evacuated during the burn.", POST, {"attribution"}),
+    ("The system will act as the connector between UAS and the current airspace management.", SAYS,
+     {"attribution"}),
+    ("The system acts as the connector between UAS and the current airspace management.", SAYS,
+     {"attribution", "hedge"}),
+    ("According to the Post, about 1,500 residents were evacuated during the burn.", POST, set()),
     # a qualifier that governs other words of its quote does not bind this sentence
     ("The minister was appointed in 2019.", MINISTER, set()),
     ("The plan would fail, the minister said.", MINISTER, set()),
