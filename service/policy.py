@@ -67,6 +67,10 @@ class SummaryPolicy:
     select_chars: int = 2000
     # News puts the main facts first: the lead sentence's salience gets +0.3, the next +0.15, ...
     lead_bonus: float = 0.3
+    # The checker's probability a summary sentence needs to be kept: the answers' bar. At the
+    # balanced 0.5, an independent reader found 13 of 30 kept sentences not fully supported by
+    # their quotes; every one the reader passed scored at least 0.74.
+    min_support: float = 0.7
     # Key facts: a sentence with a number, a named actor, or a reason or consequence gets this
     # much more salience for each; one as close as `repeat_similarity` to a sentence already
     # chosen (or to the headline) says nothing new and is skipped.

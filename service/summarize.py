@@ -152,14 +152,15 @@ class Summarizer:
             text = ""
         title_line, drafts = split_output(text, style, {p.n for p in passages})
         started = time.perf_counter()
-        checked = verify(drafts, passages, self.checker) if drafts else extractive_summary(passages)
+        min_support = self.policy.min_support
+        checked = verify(drafts, passages, self.checker, min_support) if drafts else extractive_summary(passages)
         by_number = {p.n: p for p in passages}
         dropping = sum(bool(dropped_qualifiers(s.text, [by_number[n].text for n in s.citations])) for s in checked)
         checked, rewritten = self._rewrite_unsupported(checked, passages, usage)
         title = None
         if title_line is not None:
             as_sentence = DraftSentence(sentence_case(title_line.text, articles), title_line.citations)
-            verdict = verify([as_sentence], passages, self.checker)[0]
+            verdict = verify([as_sentence], passages, self.checker, min_support)[0]
             title = title_line.text.rstrip(".") if verdict.supported else None
         timings["verify"] += _ms(started)
         if title is None and len(articles) == 1:
@@ -217,7 +218,7 @@ class Summarizer:
             if completion is not None:
                 usage.add(completion)
             drafts = parse_cited_text(completion.text.strip().strip('"'), {p.n for p in sources})[:1] if completion else []
-            retried = verify(drafts, sources, self.checker) if drafts else []
+            retried = verify(drafts, sources, self.checker, self.policy.min_support) if drafts else []
             replacement = retried[0] if retried and retried[0].supported else self._quoted_instead(sentence, by_number)
             result.append(replacement or sentence)
             rewritten += replacement is not None
@@ -227,7 +228,7 @@ class Summarizer:
         """For a sentence the checker found supported but for a dropped attribution or hedge, the
         quote that has them, itself: "Ardley steelworks will cut 350 jobs, owner Halvor Steel said"
         rather than nothing."""
-        if sentence.score < self.checker.calibration.threshold:
+        if sentence.score < self.policy.min_support:
             return None
         cited = [by_number[n] for n in sentence.citations]
         dropped = dropped_qualifiers(sentence.text, [p.text for p in cited])
