@@ -21,7 +21,6 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from service.checker import Checker
-from service.checker.qualifiers import dropped_qualifiers
 from service.citations import Citation, CitedSentence, DraftSentence, parse_cited_text, renumber, with_markers
 from service.context import Passage, render_passages
 from service.ingest.extract import ExtractionError
@@ -78,10 +77,10 @@ class Summary(BaseModel):
     generated: int = Field(description="Sentences the model wrote, before checking.")
     faithfulness: float = Field(description="Share of generated sentences supported, after one rewrite.")
     removed: int = Field(description="Unsupported sentences dropped (after one rewrite).")
-    rewritten: int = Field(description="Unsupported sentences replaced: rewritten once, or by the quote whose "
-                           "attribution or hedge they dropped.")
+    rewritten: int = Field(description="Unsupported sentences rewritten once into supported ones.")
     dropped_qualifiers: int = Field(default=0, description="Generated sentences that, as first written, dropped an "
-                                    "attribution or a hedge of the quotes they cite.")
+                                    "attribution or a hedge of the quotes they cite (where the checker found them "
+                                    "supported otherwise, the quote itself stands in their place).")
     degraded: list[str] = Field(default_factory=list, description="Parts that failed and what stood in for them.")
     model: str
     prompt_version: str
@@ -154,14 +153,13 @@ class Summarizer:
         started = time.perf_counter()
         min_support = self.policy.min_support
         checked = verify(drafts, passages, self.checker, min_support) if drafts else extractive_summary(passages)
-        by_number = {p.n: p for p in passages}
-        dropping = sum(bool(dropped_qualifiers(s.text, [by_number[n].text for n in s.citations])) for s in checked)
+        dropping = sum(s.dropped_qualifier for s in checked)
         checked, rewritten = self._rewrite_unsupported(checked, passages, usage)
         title = None
         if title_line is not None:
             as_sentence = DraftSentence(sentence_case(title_line.text, articles), title_line.citations)
             verdict = verify([as_sentence], passages, self.checker, min_support)[0]
-            title = title_line.text.rstrip(".") if verdict.supported else None
+            title = title_line.text.rstrip(".") if verdict.supported and not verdict.dropped_qualifier else None
         timings["verify"] += _ms(started)
         if title is None and len(articles) == 1:
             title = articles[0].title
@@ -214,28 +212,17 @@ class Summarizer:
                                                max_tokens=self.policy.rewrite_max_tokens)
             except LLMError:
                 log.warning("a rewrite failed; the sentence stays as checked", exc_info=True)
-                completion = None
-            if completion is not None:
-                usage.add(completion)
-            drafts = parse_cited_text(completion.text.strip().strip('"'), {p.n for p in sources})[:1] if completion else []
+                result.append(sentence)
+                continue
+            usage.add(completion)
+            drafts = parse_cited_text(completion.text.strip().strip('"'), {p.n for p in sources})[:1]
             retried = verify(drafts, sources, self.checker, self.policy.min_support) if drafts else []
-            replacement = retried[0] if retried and retried[0].supported else self._quoted_instead(sentence, by_number)
-            result.append(replacement or sentence)
-            rewritten += replacement is not None
+            if retried and retried[0].supported:
+                result.append(retried[0])
+                rewritten += 1
+            else:
+                result.append(sentence)
         return result, rewritten
-
-    def _quoted_instead(self, sentence: CheckedSentence, by_number: dict[int, Passage]) -> CheckedSentence | None:
-        """For a sentence the checker found supported but for a dropped attribution or hedge, the
-        quote that has them, itself: "Ardley steelworks will cut 350 jobs, owner Halvor Steel said"
-        rather than nothing."""
-        if sentence.score < self.policy.min_support:
-            return None
-        cited = [by_number[n] for n in sentence.citations]
-        dropped = dropped_qualifiers(sentence.text, [p.text for p in cited])
-        if not dropped:
-            return None
-        quote = next(p for p in cited if p.text == dropped[0].quote)
-        return CheckedSentence(text=quote.text, citations=[quote.n], supported=True, score=1.0)
 
 
 def extractive_summary(passages: Sequence[Passage]) -> list[CheckedSentence]:

@@ -8,8 +8,9 @@ the best aligned one when that one alone supports it: a citation that adds nothi
 sends the reader to text that does not bear on the sentence. A sentence its own quotes do not
 support is checked with the passages that bring the words they lack (a two-hop answer cites
 both hops). A sentence whose quotes are about
-different subjects, one of them never named in the sentence, is a splice and is unsupported; so
-is one that drops an attribution or a hedge its quotes give ("the FT reported", "may", "up to").
+different subjects, one of them never named in the sentence, is a splice and is unsupported. A
+supported sentence that drops an attribution or a hedge its quote gives ("the FT reported", "may",
+"up to") is not supported as written: the quote itself stands in its place.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class CheckedSentence:
     supported: bool
     score: float  # the checker's support probability
     judge_failed: bool = False  # some check of it fell back to the fast verdict
+    dropped_qualifier: bool = False  # as written, it dropped an attribution or a hedge of a quote it cites
 
 
 def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker: Checker,
@@ -69,10 +71,16 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
                 if alone.probability >= threshold:
                     citations, score = aligned[:1], alone.probability
         quotes = [by_number[n].text for n in citations]
-        if supported and (splices(draft.text, quotes) or dropped_qualifiers(draft.text, quotes)):
+        dropped = dropped_qualifiers(draft.text, quotes)
+        if supported and splices(draft.text, quotes):
             supported = False
+        if supported and dropped:
+            quote = next(by_number[n] for n in citations if by_number[n].text == dropped[0].quote)
+            checked.append(CheckedSentence(text=quote.text, citations=[quote.n], supported=True, score=score,
+                                           judge_failed=check.judge_failed, dropped_qualifier=True))
+            continue
         checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score,
-                                       judge_failed=check.judge_failed))
+                                       judge_failed=check.judge_failed, dropped_qualifier=bool(dropped)))
     return checked
 
 

@@ -68,13 +68,14 @@ def test_verify(checker, sentence, cited, supported, citations):
 REPORT = "The intelligence service is monitoring the cargo hub, the newspaper reported on Thursday."
 
 
-@pytest.mark.parametrize("sentence, supported", [
-    ("The intelligence service is monitoring the cargo hub, the newspaper reported.", True),
-    ("The intelligence service is monitoring the cargo hub.", False),  # the report became a fact
+@pytest.mark.parametrize("sentence, dropped", [
+    ("The intelligence service is monitoring the cargo hub, the newspaper reported.", False),
+    ("The intelligence service is monitoring the cargo hub.", True),  # the report became a fact
 ])
-def test_a_sentence_that_drops_its_quotes_attribution_is_unsupported(checker, sentence, supported):
+def test_a_sentence_that_drops_its_quotes_attribution_gives_way_to_the_quote(checker, sentence, dropped):
     [checked] = verify([DraftSentence(sentence, [1])], passages_of(REPORT), checker, min_support=0.5)
-    assert checked.supported == supported
+    assert checked.supported and checked.dropped_qualifier == dropped
+    assert checked.text == (REPORT if dropped else sentence)
 
 
 POLICY = AnswerPolicy(relevance_floor=0.3, offer_floor=0.1, quote_floor=0.5)
