@@ -10,7 +10,9 @@ support is checked with the passages that bring the words they lack (a two-hop a
 both hops). A sentence whose quotes are about
 different subjects, one of them never named in the sentence, is a splice and is unsupported. A
 supported sentence that drops an attribution or a hedge its quote gives ("the FT reported", "may",
-"up to") is not supported as written: the quote itself stands in its place.
+"up to") is not supported as written: the quote itself stands in its place. A name or figure the
+sentence states must be in the quotes it cites: the passages of the same article that show it are
+cited besides, and where none does the sentence is unsupported.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
 from service.checker.qualifiers import dropped_qualifiers
+from service.checker.specifics import uncovered_specifics, unshown
 from service.citations import DraftSentence
 from service.context import Passage
 from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_words
@@ -74,6 +77,10 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
         dropped = dropped_qualifiers(draft.text, quotes)
         if supported and splices(draft.text, quotes):
             supported = False
+        if supported and (missing := uncovered_specifics(draft.text, quotes)):
+            carrying = carriers(missing, citations, passages)
+            supported = carrying is not None
+            citations = citations + (carrying or [])
         if supported and dropped:
             quote = next(by_number[n] for n in citations if by_number[n].text == dropped[0].quote)
             checked.append(CheckedSentence(text=quote.text, citations=[quote.n], supported=True, score=score,
@@ -120,6 +127,24 @@ def bridges(sentence: str, cited: Sequence[int], passages: Sequence[Passage], mo
         added.append(best)
         missing -= content_words(next(p.text for p in passages if p.n == best))
     return added
+
+
+def carriers(missing: set[str], cited: Sequence[int], passages: Sequence[Passage], most: int = 2
+             ) -> list[int] | None:
+    """The passages, from the cited passages' articles, that show the names and figures a
+    sentence states and its quotes lack (best first, at most `most`); None if they do not all
+    show them. Another article's passage would join two stories into one sentence."""
+    articles = {p.article.id for p in passages if p.n in cited}
+    candidates = [p for p in passages if p.article.id in articles and p.n not in cited]
+    added: list[int] = []
+    while missing and len(added) < most:
+        lacking = {p.n: unshown(missing, [p.text]) for p in candidates if p.n not in added}
+        best = min(lacking, key=lambda n: len(lacking[n]), default=None)
+        if best is None or len(lacking[best]) == len(missing):
+            return None
+        added.append(best)
+        missing = lacking[best]
+    return None if missing else added
 
 
 def splices(sentence: str, quotes: list[str]) -> bool:

@@ -5,7 +5,8 @@ does not support "Belgium's intelligence service has been monitoring the hub": t
 that the FT said so. Nor does "it will open its airspace" support "it has opened its airspace",
 or "up to three hours" support "three hours". A qualifier counts only where it governs words the
 sentence uses: "The minister, appointed in 2019, said the plan would fail" still supports "The
-minister was appointed in 2019". Kept means the sentence has a qualifier of the same kind (an
+minister was appointed in 2019". Words in quotation marks are someone's: a sentence that uses them
+must say whose, or quote them. Kept means the sentence has a qualifier of the same kind (an
 attribution, a hedge, a bound on a quantity), wherever it puts it.
 """
 
@@ -49,6 +50,11 @@ SPEAKER_WORDS = 3
 # searched for: an article "sentence" may be a whole unpunctuated page, and each is read once.
 SCOPE_CHARS = 300
 MATCHES_PER_KIND = 20
+# Words in quotation marks are someone's, even where the quote does not say whose: a quotation may
+# open in the sentence before ('... will serve to remind him of that."'). A short one is a name or
+# a scare quote ("the so-called "connector""), which a sentence may use as its own words.
+QUOTATION_MARK = re.compile(r'[“”"]')
+SPEECH_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,29 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
                         or numbers(governed) & sentence_numbers):
                     dropped.append(Dropped(kind, match.group(), quote))
                     break
+        if not kept["attribution"] and not QUOTATION_MARK.search(sentence) and any(
+                len(words & set(content_word_sequence(speech))) >= 2 for speech in _speech(quote)):
+            dropped.append(Dropped("attribution", "quotation marks", quote))
     return dropped
+
+
+def _speech(quote: str) -> list[str]:
+    """The stretches of a quote inside quotation marks, of at least SPEECH_WORDS words, counting
+    a quotation that opened before the quote begins or closes after it ends."""
+    marks = [m.start() for m in QUOTATION_MARK.finditer(quote)]
+    if not marks:
+        return []
+    bounds = ([] if _opens(quote, marks[0]) else [0]) + marks
+    if len(bounds) % 2:
+        bounds.append(len(quote))
+    stretches = [quote[start:end].strip("“”\"") for start, end in zip(bounds[::2], bounds[1::2])]
+    return [s for s in stretches if len(WORD.findall(s)) >= SPEECH_WORDS]
+
+
+def _opens(quote: str, at: int) -> bool:
+    if quote[at] != '"':
+        return quote[at] == "“"
+    return (at == 0 or quote[at - 1].isspace()) and at + 1 < len(quote) and not quote[at + 1].isspace()
 
 
 def _governed(quote: str, match: re.Match[str], kind: Kind) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.checker.qualifiers import dropped_qualifiers
+from service.checker.qualifiers import _speech, dropped_qualifiers
 
 FT = ("Belgium's intelligence service has been monitoring the main logistics hub in Europe of China's Alibaba "
       "over concern about possible espionage, the Financial Times (FT) reported on Thursday.")
@@ -12,6 +12,9 @@ MINISTER = "The minister, who was appointed in 2019, said the plan would fail."
 SERVICE = "The security service said it was working to detect possible espionage by Chinese entities."
 POST = ("About 1,500 residents -- more than a quarter of the population of East Palestine -- were evacuated during "
         "the burn, according to the Post.")
+FLAG = ("The existence of a massive Ukrainian flag outside his embassy in London will serve to remind him of "
+        "that.\"")
+SCARE = 'The system will act as the "connector" between drones and the airspace, the agency said.'
 SAYS = ("The system will act as the \"connector\" between UAS and Australia's current airspace management, says "
         "Courtney Meares-Whitty, head of the FIMS initiative for Airservices Australia.")
 
@@ -43,6 +46,23 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
     # a qualifier that governs other words of its quote does not bind this sentence
     ("The minister was appointed in 2019.", MINISTER, set()),
     ("The plan would fail, the minister said.", MINISTER, set()),
+    # words in quotation marks (here a quotation that opened in the sentence before) are someone's
+    ("A massive Ukrainian flag outside the embassy in London will serve to remind Putin of that.", FLAG,
+     {"attribution"}),
+    ("A massive Ukrainian flag outside the embassy will \"serve to remind him\" of that, an activist said.", FLAG,
+     set()),
+    ('A campaigner said the flag "will serve to remind him" of that.', FLAG, set()),
+    ("The system will act as a connector between drones and the airspace, the agency said.", SCARE, set()),
 ])
 def test_dropped_qualifiers(sentence, quote, dropped):
     assert {d.kind for d in dropped_qualifiers(sentence, [quote])} == dropped
+
+
+@pytest.mark.parametrize("quote, speech", [
+    ('"We will not stop," she said, "until the end of the war."', ["We will not stop,", "until the end of the war."]),
+    ("remind him of that and of the war.”", ["remind him of that and of the war."]),
+    ("“It will go on for years and years", ["It will go on for years and years"]),
+    ('The so-called "connector" links them.', []),
+])
+def test_speech_is_what_quotation_marks_enclose_even_across_sentences(quote, speech):
+    assert _speech(quote) == speech

@@ -1,0 +1,62 @@
+"""Specifics: the names and figures a sentence states, which the quotes it cites must show.
+
+A reader checks a sentence against its quotes alone. "The collapse occurred in Inner Mongolia"
+citing a quote that never names Inner Mongolia, or "Don Meij admitted ..." citing "The boss of
+Domino's has admitted ...", asks the reader to take a name on trust, even where the article gives
+it elsewhere; a model that resolves "him" to a name may also resolve it wrongly. The checker's
+judge reads meaning and lets such names pass, so they are compared here, word for word.
+"""
+
+from __future__ import annotations
+
+from service.text import NAME, NUMBER, NUMBER_WORDS, STOPWORDS, WORD, name_forms, names, numbers
+
+# Number words a sentence may use loosely ("one of the largest", "a second time", "half the
+# town") and scale words a quote may write as a suffix ("$1.8bn"): not specifics.
+LOOSE_NUMBER_WORDS = frozenset({"one", "first", "second", "half", "hundred", "thousand", "million", "billion"})
+# "Chinese" meets "China", "Ukrainian" "Ukraine": the same name in another form shares all but the
+# last letter of the shorter word, and at least this many letters.
+SHARED_PREFIX = 4
+
+
+def uncovered_specifics(sentence: str, quotes: list[str]) -> set[str]:
+    """The names and figures of `sentence` that none of `quotes` shows, in any form."""
+    return unshown(stated_specifics(sentence), quotes)
+
+
+def stated_specifics(sentence: str) -> set[str]:
+    """The names (capitalised words that do not open the sentence, lower-cased) and the figures
+    (as digits) a sentence states."""
+    figures = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(sentence)}
+    figures |= {NUMBER_WORDS[w.lower()] for w in WORD.findall(sentence)
+                if w.lower() in NUMBER_WORDS and w.lower() not in LOOSE_NUMBER_WORDS}
+    return names(sentence) | figures
+
+
+def unshown(specifics: set[str], quotes: list[str]) -> set[str]:
+    shown = " ".join(quotes)
+    forms, figures = name_forms(shown) | _initials(shown), numbers(shown)
+    return {s for s in specifics if (s not in figures if s[:1].isdigit() else not _shown(s, forms))}
+
+
+def _shown(name: str, forms: set[str]) -> bool:
+    if name in forms or len(name) < SHARED_PREFIX:
+        return True  # "A", "UN": too short to tell a name from an initial or a fragment
+    return any(len(_common_prefix(name, form)) >= max(SHARED_PREFIX, min(len(name), len(form)) - 1)
+               for form in forms if form[:SHARED_PREFIX] == name[:SHARED_PREFIX])
+
+
+def _common_prefix(a: str, b: str) -> str:
+    length = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return a[:length]
+
+
+def _initials(text: str) -> set[str]:
+    """"fda" for "Food and Drug Administration": a sentence may abbreviate a name its quote spells out."""
+    found = set()
+    for match in NAME.finditer(text):
+        words = [w for w in match.group().split() if w.lower() not in STOPWORDS]
+        if len(words) >= 2:
+            found.add("".join(w[0] for w in words).lower())
+    return found
+

@@ -1,0 +1,82 @@
+"""Names and figures a sentence states must be shown by the quotes it cites: pairs from the
+summaries a reader judged, and verify() citing the sentences that show them."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from service.checker import Evidence, Verdict
+from service.checker.specifics import uncovered_specifics
+from service.citations import DraftSentence
+from service.context import Passage
+from service.records import Article
+from service.verify import verify
+
+DOMINOS = ("The boss of pizza giant Domino's has admitted the company failed to get the balance right when it "
+           "upped delivery prices to counter inflation.")
+MINE = "Inner Mongolia is a key region for mining coal and other minerals in China."
+
+
+@pytest.mark.parametrize("sentence, quotes, uncovered", [
+    # a name the quote does not give: resolved from elsewhere, or invented
+    ("Domino's boss Don Meij admitted the company failed to get the balance right.", [DOMINOS], {"meij"}),
+    ("The mine in Inner Mongolia collapsed on Wednesday.", [MINE], {"wednesday"}),
+    ("Inner Mongolia has 40 mines.", [MINE], {"40"}),
+    ("Three miners died in Inner Mongolia.", [MINE, "Two miners died."], {"3"}),
+    # the same name or figure in another form is shown
+    ("Mining in Inner Mongolia harms the Chinese landscape.", [MINE], set()),
+    ("The FDA warned that 1,500 residents, two of them children, were evacuated.",
+     ["The Food and Drug Administration warned that 1500 residents were evacuated; 2 were children."], set()),
+    ("Schoolgirls in the Iranian city of Qom fell ill.", ["Schoolgirls in Iran's holy city of Qom fell ill."], set()),
+    # loose number words are no figures
+    ("It is one of the largest mines, the first to close.", [MINE], set()),
+    # another name that merely shares a prefix is not shown
+    ("Binance moved funds to Austria.", ["Binance moved funds to Australia."], {"austria"}),
+])
+def test_uncovered_specifics(sentence, quotes, uncovered):
+    assert uncovered_specifics(sentence, quotes) == uncovered
+
+
+class SupportingChecker:
+    """Supports every claim against whatever it is shown, as a lenient judge may."""
+
+    class calibration:
+        threshold = 0.5
+
+    def check(self, claim, sources):
+        evidence = [Evidence(claim_sentence=claim, passage=0, start=0, end=len(sources[0]), quote=sources[0])]
+        return Verdict(probability=0.9, label="supported", decided_by="judge", evidence=evidence, signals={})
+
+
+def passages(*articles: tuple[str, list[str]]) -> list[Passage]:
+    numbered = []
+    for article_id, sentences in articles:
+        text = " ".join(sentences)
+        source = Article(id=article_id, title=article_id, text=text, content_hash="0" * 64,
+                         ingested_at=datetime.now(timezone.utc))
+        for sentence in sentences:
+            start = text.index(sentence)
+            numbered.append(Passage(n=len(numbered) + 1, article=source, chunk_id="c", start=start,
+                                    end=start + len(sentence), relevance=0.0))
+    return numbered
+
+
+MINE_ARTICLE = ("mine", ["An open pit mine collapsed in Inner Mongolia on Wednesday.", MINE,
+                         "Rescuers searched for 47 missing people."])
+OTHER_ARTICLE = ("storm", ["A storm hit the coast on Friday."])
+
+
+@pytest.mark.parametrize("sentence, cited, supported, citations", [
+    # the article shows the day in another sentence: that sentence is cited besides
+    ("The mine in Inner Mongolia, a key mining region, collapsed on Wednesday.", [2], True, [2, 1]),
+    ("Rescuers in Inner Mongolia searched for 47 people.", [3], True, [3, 1]),
+    # a day no sentence of the article shows: unsupported, however lenient the checker
+    ("The mine in Inner Mongolia collapsed on Tuesday.", [2], False, [2]),
+    # another article's sentence shows it, but would join two stories into one sentence
+    ("Inner Mongolia, a key mining region, was hit on Friday.", [2], False, [2]),
+    # nothing is missing: the citations stay as they are
+    ("Inner Mongolia is a key region for mining coal.", [2], True, [2]),
+])
+def test_verify_cites_the_sentences_that_show_a_sentences_names_and_figures(sentence, cited, supported, citations):
+    [checked] = verify([DraftSentence(sentence, cited)], passages(MINE_ARTICLE, OTHER_ARTICLE), SupportingChecker())
+    assert (checked.supported, checked.citations) == (supported, citations)
