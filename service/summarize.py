@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 GENERATOR_FAILED = "the generator failed: the summary is the most salient sentences themselves"
 
 Style = Literal["headline", "brief", "bullets", "newsletter"]
-PROMPT_VERSION = "v2"
+PROMPT_VERSION = "v3"
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
 
@@ -152,13 +152,14 @@ class Summarizer:
         title_line, drafts = split_output(text, style, {p.n for p in passages})
         started = time.perf_counter()
         min_support = self.policy.min_support
-        checked = verify(drafts, passages, self.checker, min_support) if drafts else extractive_summary(passages)
+        checked = (verify(drafts, passages, self.checker, min_support, self.policy.max_new_words) if drafts
+                   else extractive_summary(passages))
         dropping = sum(s.dropped_qualifier for s in checked)
         checked, rewritten = self._rewrite_unsupported(checked, passages, usage)
         title = None
         if title_line is not None:
             as_sentence = DraftSentence(sentence_case(title_line.text, articles), title_line.citations)
-            verdict = verify([as_sentence], passages, self.checker, min_support)[0]
+            verdict = verify([as_sentence], passages, self.checker, min_support, self.policy.max_new_words)[0]
             title = title_line.text.rstrip(".") if verdict.supported and not verdict.dropped_qualifier else None
         timings["verify"] += _ms(started)
         if title is None and len(articles) == 1:
@@ -216,7 +217,8 @@ class Summarizer:
                 continue
             usage.add(completion)
             drafts = parse_cited_text(completion.text.strip().strip('"'), {p.n for p in sources})[:1]
-            retried = verify(drafts, sources, self.checker, self.policy.min_support) if drafts else []
+            retried = (verify(drafts, sources, self.checker, self.policy.min_support, self.policy.max_new_words)
+                       if drafts else [])
             if retried and retried[0].supported:
                 result.append(retried[0])
                 rewritten += 1

@@ -12,7 +12,8 @@ different subjects, one of them never named in the sentence, is a splice and is 
 supported sentence that drops an attribution or a hedge its quote gives ("the FT reported", "may",
 "up to") is not supported as written: the quote itself stands in its place. A name or figure the
 sentence states must be in the quotes it cites: the passages of the same article that show it are
-cited besides, and where none does the sentence is unsupported.
+cited besides, and where none does the sentence is unsupported. Where the caller asks, a sentence
+may use only so many words its quotes lack (a summary's reader checks it against them).
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ class CheckedSentence:
 
 
 def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker: Checker,
-           min_support: float | None = None) -> list[CheckedSentence]:
-    """`min_support`: the probability of support a sentence needs; the checker's own threshold if None."""
+           min_support: float | None = None, max_new_words: int | None = None) -> list[CheckedSentence]:
+    """`min_support`: the probability of support a sentence needs; the checker's own threshold if None.
+    `max_new_words`: how many content words a supported sentence may use that its quotes lack."""
     threshold = checker.calibration.threshold if min_support is None else min_support
     by_number = {p.n: p for p in passages}
     checked = []
@@ -81,6 +83,9 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
             carrying = carriers(missing, citations, passages)
             supported = carrying is not None
             citations = citations + (carrying or [])
+            quotes = [by_number[n].text for n in citations]
+        if supported and max_new_words is not None and len(new_words(draft.text, quotes)) > max_new_words:
+            supported = False
         if supported and dropped:
             quote = next(by_number[n] for n in citations if by_number[n].text == dropped[0].quote)
             checked.append(CheckedSentence(text=quote.text, citations=[quote.n], supported=True, score=score,
@@ -127,6 +132,11 @@ def bridges(sentence: str, cited: Sequence[int], passages: Sequence[Passage], mo
         added.append(best)
         missing -= content_words(next(p.text for p in passages if p.n == best))
     return added
+
+
+def new_words(sentence: str, quotes: list[str]) -> set[str]:
+    """The (stemmed) content words of a sentence that none of its quotes uses."""
+    return content_words(sentence) - set().union(*map(content_words, quotes))
 
 
 def carriers(missing: set[str], cited: Sequence[int], passages: Sequence[Passage], most: int = 2

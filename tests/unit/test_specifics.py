@@ -80,3 +80,15 @@ OTHER_ARTICLE = ("storm", ["A storm hit the coast on Friday."])
 def test_verify_cites_the_sentences_that_show_a_sentences_names_and_figures(sentence, cited, supported, citations):
     [checked] = verify([DraftSentence(sentence, cited)], passages(MINE_ARTICLE, OTHER_ARTICLE), SupportingChecker())
     assert (checked.supported, checked.citations) == (supported, citations)
+
+
+@pytest.mark.parametrize("sentence, max_new_words, supported", [
+    ("Inner Mongolia is a key mining region in China.", 1, True),  # "region" is the quote's; "key mining" too
+    ("The collapse occurred in Inner Mongolia, a key region for mining coal.", 1, False),  # "collapse", "occurred"
+    ("The collapse occurred in Inner Mongolia, a key region for mining coal.", 2, True),
+    ("The collapse occurred in Inner Mongolia, a key region for mining coal.", None, True),
+])
+def test_a_summary_sentence_may_use_only_so_many_words_its_quotes_lack(sentence, max_new_words, supported):
+    [checked] = verify([DraftSentence(sentence, [2])], passages(MINE_ARTICLE), SupportingChecker(),
+                       max_new_words=max_new_words)
+    assert checked.supported == supported
