@@ -13,20 +13,28 @@ supported sentence that drops an attribution or a hedge its quote gives ("the FT
 "up to") is not supported as written: the quote itself stands in its place. A name or figure the
 sentence states must be in the quotes it cites: the passages of the same article that show it are
 cited besides, and where none does the sentence is unsupported. Where the caller asks, a sentence
-may use only so many words its quotes lack (a summary's reader checks it against them).
+may only shorten its quotes: their words in their order, with so many of its own (a summary's
+reader checks it against them, and a small judge passes the same words rearranged to say another
+thing); one that does not gives way to its quote, as for a dropped attribution. A quote that is
+someone's words without saying whose never stands in a sentence's place: the sentence is
+unsupported.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
-from service.checker.qualifiers import dropped_qualifiers
+from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
 from service.checker.specifics import uncovered_specifics, unshown
 from service.citations import DraftSentence
 from service.context import Passage
-from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_words
+from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_word_sequence, content_words, in_order
+
+# Quotes a shortened sentence may draw on in any order; more are taken in the order cited.
+MOST_PERMUTED = 3
 
 
 @dataclass
@@ -42,7 +50,8 @@ class CheckedSentence:
 def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker: Checker,
            min_support: float | None = None, max_new_words: int | None = None) -> list[CheckedSentence]:
     """`min_support`: the probability of support a sentence needs; the checker's own threshold if None.
-    `max_new_words`: how many content words a supported sentence may use that its quotes lack."""
+    `max_new_words`: where given, a supported sentence must shorten its quotes (see `shortens`), with
+    at most this many content words they lack."""
     threshold = checker.calibration.threshold if min_support is None else min_support
     by_number = {p.n: p for p in passages}
     checked = []
@@ -76,7 +85,6 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
                 if alone.probability >= threshold:
                     citations, score = aligned[:1], alone.probability
         quotes = [by_number[n].text for n in citations]
-        dropped = dropped_qualifiers(draft.text, quotes)
         if supported and splices(draft.text, quotes):
             supported = False
         if supported and (missing := uncovered_specifics(draft.text, quotes)):
@@ -84,13 +92,16 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
             supported = carrying is not None
             citations = citations + (carrying or [])
             quotes = [by_number[n].text for n in citations]
-        if supported and max_new_words is not None and len(new_words(draft.text, quotes)) > max_new_words:
+        dropped = dropped_qualifiers(draft.text, quotes)
+        rephrased = max_new_words is not None and not shortens(draft.text, quotes, max_new_words)
+        if supported and (dropped or rephrased):
+            quote = (next(by_number[n] for n in citations if by_number[n].text == dropped[0].quote) if dropped
+                     else by_number[citations[0]])
+            if not unattributed_speech(quote.text):  # in its place, such a quote would drop the attribution too
+                checked.append(CheckedSentence(text=quote.text, citations=[quote.n], supported=True, score=score,
+                                               judge_failed=check.judge_failed, dropped_qualifier=bool(dropped)))
+                continue
             supported = False
-        if supported and dropped:
-            quote = next(by_number[n] for n in citations if by_number[n].text == dropped[0].quote)
-            checked.append(CheckedSentence(text=quote.text, citations=[quote.n], supported=True, score=score,
-                                           judge_failed=check.judge_failed, dropped_qualifier=True))
-            continue
         checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score,
                                        judge_failed=check.judge_failed, dropped_qualifier=bool(dropped)))
     return checked
@@ -134,9 +145,19 @@ def bridges(sentence: str, cited: Sequence[int], passages: Sequence[Passage], mo
     return added
 
 
-def new_words(sentence: str, quotes: list[str]) -> set[str]:
-    """The (stemmed) content words of a sentence that none of its quotes uses."""
-    return content_words(sentence) - set().union(*map(content_words, quotes))
+def shortens(sentence: str, quotes: list[str], max_new_words: int) -> bool:
+    """Whether a sentence is its quotes shortened: their content words in their order (the quotes
+    taken in any order), and at most `max_new_words` words of its own. Reordered, the same words
+    can say another thing ("Johnson was convicted of killing White" from "White was convicted of
+    killing Johnson")."""
+    sequences = [content_word_sequence(quote) for quote in quotes]
+    shown = set().union(*sequences)
+    own = content_word_sequence(sentence)
+    if len(set(own) - shown) > max_new_words:
+        return False
+    kept = [word for word in own if word in shown]
+    orders = itertools.permutations(sequences) if len(sequences) <= MOST_PERMUTED else [sequences]
+    return any(in_order(kept, list(itertools.chain(*order))) for order in orders)
 
 
 def carriers(missing: set[str], cited: Sequence[int], passages: Sequence[Passage], most: int = 2

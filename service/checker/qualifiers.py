@@ -23,7 +23,8 @@ REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|a
              r"alleged|alleges|stated|states|announced|announces|argued|argues|believes|believed|estimated|"
              r"estimates|warned|warns|suggested|suggests|added|adds|noted|notes|wrote|writes|cited|citing|"
              r"denied|denies|deny|insisted|insists|confirmed|confirms|predicted|predicts|expects|expected|"
-             r"acknowledged|admitted|described|accused|accuses|quoted|sources?\s+familiar")
+             r"acknowledged|admitted|described|accused|accuses|quoted|hopes|hoped|hoping|fears|feared|"
+             r"sources?\s+familiar")
 HEDGES = (r"may|might|could|would|will|won't|shall|should|can|possibly|possible|potentially|probably|likely|"
           r"unlikely|reportedly|allegedly|apparently|purportedly|supposedly|suspected|plans?\s+to|planned\s+to|"
           r"aims?\s+to|intends?\s+to|set\s+to|expected\s+to|effectively|"
@@ -85,6 +86,12 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
                 len(words & set(content_word_sequence(speech))) >= 2 for speech in _speech(quote)):
             dropped.append(Dropped("attribution", "quotation marks", quote))
     return dropped
+
+
+def unattributed_speech(quote: str) -> bool:
+    """Whether a quote is someone's words without saying whose ("... remind him of that.\""): put in a
+    sentence's place, it would still state them as the summary's own."""
+    return bool(_speech(quote)) and not QUALIFIERS["attribution"].search(quote)
 
 
 def _speech(quote: str) -> list[str]:

@@ -20,23 +20,32 @@ SHARED_PREFIX = 4
 
 
 def uncovered_specifics(sentence: str, quotes: list[str]) -> set[str]:
-    """The names and figures of `sentence` that none of `quotes` shows, in any form."""
+    """The names, acronyms and figures of `sentence` that none of `quotes` shows, in any form."""
     return unshown(stated_specifics(sentence), quotes)
 
 
 def stated_specifics(sentence: str) -> set[str]:
-    """The names (capitalised words that do not open the sentence, lower-cased) and the figures
-    (as digits) a sentence states."""
+    """The names (capitalised words that do not open the sentence, lower-cased), the acronyms (as
+    written: "WHO" is not the word "who") and the figures (as digits) a sentence states."""
     figures = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(sentence)}
     figures |= {NUMBER_WORDS[w.lower()] for w in WORD.findall(sentence)
                 if w.lower() in NUMBER_WORDS and w.lower() not in LOOSE_NUMBER_WORDS}
-    return names(sentence) | figures
+    acronyms = {w for w in WORD.findall(sentence) if len(w) >= 2 and w.isupper() and w.isalpha()}
+    return (names(sentence) - {a.lower() for a in acronyms}) | acronyms | figures
 
 
 def unshown(specifics: set[str], quotes: list[str]) -> set[str]:
     shown = " ".join(quotes)
     forms, figures = name_forms(shown) | _initials(shown), numbers(shown)
-    return {s for s in specifics if (s not in figures if s[:1].isdigit() else not _shown(s, forms))}
+    capitalised = {word.upper() for word in WORD.findall(shown) if word[:1].isupper()}  # "Covid" shows "COVID"
+    capitalised |= {initials.upper() for initials in _initials(shown)}
+
+    def is_shown(specific: str) -> bool:
+        if specific[:1].isdigit():
+            return specific in figures
+        return specific in capitalised if specific.isupper() else _shown(specific, forms)
+
+    return {s for s in specifics if not is_shown(s)}
 
 
 def _shown(name: str, forms: set[str]) -> bool:

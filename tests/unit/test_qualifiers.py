@@ -46,6 +46,9 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
     # a qualifier that governs other words of its quote does not bind this sentence
     ("The minister was appointed in 2019.", MINISTER, set()),
     ("The plan would fail, the minister said.", MINISTER, set()),
+    # a hope is not a fact
+    ("The tanks will return to the sites next year.",
+     "She hopes the tanks will return to the sites next year, after the repairs.", {"attribution"}),
     # words in quotation marks (here a quotation that opened in the sentence before) are someone's
     ("A massive Ukrainian flag outside the embassy in London will serve to remind Putin of that.", FLAG,
      {"attribution"}),

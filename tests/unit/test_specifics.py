@@ -28,6 +28,11 @@ MINE = "Inner Mongolia is a key region for mining coal and other minerals in Chi
     ("The FDA warned that 1,500 residents, two of them children, were evacuated.",
      ["The Food and Drug Administration warned that 1500 residents were evacuated; 2 were children."], set()),
     ("Schoolgirls in the Iranian city of Qom fell ill.", ["Schoolgirls in Iran's holy city of Qom fell ill."], set()),
+    # an acronym is shown in capitals only, or spelt out
+    ("The WHO said five deaths were reported.", ["Five deaths have been reported by doctors who saw them."], {"WHO"}),
+    ("The WHO said five deaths were reported.", ["The World Health Organization said five deaths were reported."],
+     set()),
+    ("COVID vaccine sales fell.", ["Covid vaccine sales fell."], set()),
     # loose number words are no figures
     ("It is one of the largest mines, the first to close.", [MINE], set()),
     # another name that merely shares a prefix is not shown
@@ -82,13 +87,29 @@ def test_verify_cites_the_sentences_that_show_a_sentences_names_and_figures(sent
     assert (checked.supported, checked.citations) == (supported, citations)
 
 
-@pytest.mark.parametrize("sentence, max_new_words, supported", [
-    ("Inner Mongolia is a key mining region in China.", 1, True),  # "region" is the quote's; "key mining" too
-    ("The collapse occurred in Inner Mongolia, a key region for mining coal.", 1, False),  # "collapse", "occurred"
-    ("The collapse occurred in Inner Mongolia, a key region for mining coal.", 2, True),
-    ("The collapse occurred in Inner Mongolia, a key region for mining coal.", None, True),
+COURT = ("court", ["Scott White was convicted of the murder of Scott Johnson.",
+                   "The conviction was overturned on appeal in November.",
+                   "The existence of a massive flag outside his embassy will serve to remind him of that.\""])
+
+
+@pytest.mark.parametrize("sentence, cited, max_new_words, shown", [
+    # the quote shortened, its words in its order: shown as written
+    ("Inner Mongolia is a key region for mining coal in China.", [2], 1, "sentence"),
+    ("The collapse occurred in Inner Mongolia, a key region for mining coal.", [2], 2, "sentence"),
+    ("The collapse occurred in Inner Mongolia, a key region for mining coal.", [2], None, "sentence"),
+    ("Scott White was convicted of the murder of Scott Johnson.", [1], 1, "sentence"),
+    ("Overturned on appeal in November, Scott White's conviction for the murder of Scott Johnson.", [1, 2], 1,
+     "sentence"),  # two quotes, drawn on in either order
+    # words of its own, or the quote's words rearranged to say another thing: its quote stands in its place
+    ("Inner Mongolia is a key region for mining in China, a new report says.", [2], 1, "quote"),
+    ("The collapse occurred in Inner Mongolia, a key region for mining coal.", [2], 1, "quote"),
+    ("Scott Johnson was convicted of the murder of Scott White.", [1], 1, "quote"),
+    # unless the quote is someone's words that do not say whose
+    ("A massive flag outside the embassy is a reminder to him of that.", [3], 1, "unsupported"),
 ])
-def test_a_summary_sentence_may_use_only_so_many_words_its_quotes_lack(sentence, max_new_words, supported):
-    [checked] = verify([DraftSentence(sentence, [2])], passages(MINE_ARTICLE), SupportingChecker(),
-                       max_new_words=max_new_words)
-    assert checked.supported == supported
+def test_a_summary_sentence_shortens_its_quotes(sentence, cited, max_new_words, shown):
+    numbered = passages(MINE_ARTICLE if cited == [2] else COURT)
+    [checked] = verify([DraftSentence(sentence, cited)], numbered, SupportingChecker(), max_new_words=max_new_words)
+    quote = next(p.text for p in numbered if p.n == cited[0])
+    assert shown == ("unsupported" if not checked.supported else "quote" if checked.text == quote != sentence
+                     else "sentence")
