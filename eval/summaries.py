@@ -8,7 +8,7 @@ share of sentences a reader would have lost. Beside them: the share of sentences
 attribution or a hedge of the quotes they cite ("the FT reported", "may", "up to"), as the model
 first wrote them and as shown, by the rule the service enforces (so the second is small by
 construction: the review file, 30 kept sentences drawn at random with their quotes, is for a
-person to judge).
+person to judge), and the share of sentences shown that are a quote word for word.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
         seed: int = 11) -> dict:
     documents = list(dict.fromkeys(row["document"] for row in load_jsonl(data)))
     documents = documents[:limit] if limit else documents
-    generated = rewritten = unsupported = dropping = dropped_as_written = shown = 0
+    generated = rewritten = unsupported = dropping = dropped_as_written = shown = verbatim = 0
     worst: list[tuple[float, str, str]] = []
     kept: list[dict] = []
     started = time.perf_counter()
@@ -58,6 +58,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
             for sentence in summary.sentences:
                 quotes = [quotes_of[n] for n in sentence.citations]
                 dropping += bool(dropped_qualifiers(sentence.text, quotes))
+                verbatim += sentence.text in quotes
                 if sentence.supported:
                     kept.append({"article": article.id, "title": article.title, "sentence": sentence.text,
                                  "quotes": quotes})
@@ -66,6 +67,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
                "unsupported_as_written": (unsupported + rewritten) / generated if generated else 0.0,
                "unsupported_after_rewrite": unsupported / generated if generated else 0.0,
                "sentences_shown": shown,
+               "shown_verbatim_quotes": verbatim / shown if shown else 0.0,
                "drops_attribution_or_hedge_as_written": dropped_as_written / generated if generated else 0.0,
                "drops_attribution_or_hedge": dropping / shown if shown else 0.0,
                "rewritten": rewritten, "seconds_per_document": seconds / max(len(documents), 1)}
@@ -88,6 +90,8 @@ Command: `sourced eval summaries --data {data}{'' if limit is None else f' --lim
   after the service rewrote them or put their quote in their place. Judged by the rule the service
   itself enforces: the review file `{review.name}` ({len(sample)} kept sentences drawn at random,
   with their quotes) is for a person to judge.
+- of the {shown} shown, **{figures['shown_verbatim_quotes']:.1%}** are a quote word for word: the model's
+  sentence dropped an attribution or a hedge, or did not shorten its quotes, and gave way to its quote
 
 The verdicts are the service's own checker (see the faithfulness reports for its accuracy
 against human labels), so these shares are as good as that checker.
