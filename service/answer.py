@@ -28,7 +28,7 @@ from service.policy import AnswerPolicy
 from service.records import Filters
 from service.retrieve import Retrieval, retrieve
 from service.store import Store
-from service.text import name_forms, name_phrases, names, sentence_spans
+from service.text import name_forms, name_phrases, names, query_words, sentence_spans
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,9 @@ NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this q
 REFUSAL = "NOT IN SOURCES"
 GENERATOR_CUT = "the generator broke off: the sentences it had finished were checked, the rest dropped"
 # A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
+# A word this long names a thing (see `named`): shorter ones ("Jon", "Rong") are too often
+# part of some other name.
+NAMED_WORD = 4
 FINISHED_END = re.compile(r"[.!?][\"'”’)]*(?:\s*\[[\d,\s]{1,40}\])*\s*\Z")
 
 
@@ -214,9 +217,8 @@ class Answerer:
             response = self.extractive(prepared, fallback=reason)
             asked_about = name_phrases(prepared.question)
             quoted_ids = {c.article_id for c in response.citations}
-            articles = " ".join({p.article.id: p.article.text for p in prepared.context.passages
-                                 if p.article.id in quoted_ids}.values()).lower()
-            if not asked_about or any(re.search(rf"\b{re.escape(name)}\b", articles) for name in asked_about):
+            articles = {p.article.id: p.article.text for p in prepared.context.passages if p.article.id in quoted_ids}
+            if not asked_about or any(named(name, " ".join(articles.values())) for name in asked_about):
                 response.model = model
                 return response
         return not_found(prepared, model=model)
@@ -238,6 +240,15 @@ class Answerer:
         chosen.sort(key=lambda p: p.n)
         sentences = [CheckedSentence(text=p.text, citations=[p.n], supported=True, score=1.0) for p in chosen]
         return respond(prepared, sentences, removed=0, mode="extractive", model=None, fallback=fallback)
+
+
+def named(name: str, text: str) -> bool:
+    """Whether `text` names `name` (lower-cased, as name_phrases gives it) at least in part: one of
+    its words of four letters or more, whole. Articles write a name shorter or otherwise than a
+    question ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong"), and a
+    question joins names ("Pam Veasey and Jon Jost"); quotes about other people name none of its words."""
+    words = set(query_words(text.replace("-", " ")))
+    return any(len(word) >= NAMED_WORD and word in words for word in query_words(name.replace("-", " ")))
 
 
 def finished_part(text: str) -> str:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from service.answer import NOT_IN_SOURCES, AskRequest
+from service.answer import NOT_IN_SOURCES, AskRequest, named
 from service.context import render_passages
 from service.errors import PROBLEM_JSON
 from service.ingest.pipeline import Source, ingest
@@ -320,3 +320,15 @@ def test_a_quote_that_abbreviates_the_name_answers_when_its_article_names_it(set
                                                 "the European Commission said?"))
     assert response.found and any("32,000" in c.quote for c in response.citations)
     assert not any("European Commission" in c.quote for c in response.citations)  # named by the article only
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("axle whitehead", "In 2015, Whitehead began playing the role of Davis.", True),  # shorter in the article
+    ("sang-wook cheong", "Sang Wook Cheong is a Korean American materials scientist.", True),  # otherwise written
+    ("pam veasey and jon jost", "Jon Jost is an American independent filmmaker.", True),  # one of the joined names
+    ("dua lipa", "The English singer released a new song that rules the charts.", False),
+    ("jon jost", "Jon Smith is an American filmmaker.", False),  # a short word names nothing alone
+    ("new jersey", "Jerseys were worn in New York.", False),  # whole words only
+])
+def test_an_article_names_what_a_question_asks_about_at_least_in_part(name, text, expected):
+    assert named(name, text) == expected
