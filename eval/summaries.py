@@ -90,8 +90,8 @@ Command: `sourced eval summaries --data {data}{'' if limit is None else f' --lim
   after the service rewrote them or put their quote in their place. Judged by the rule the service
   itself enforces: the review file `{review.name}` ({len(sample)} kept sentences drawn at random,
   with their quotes) is for a person to judge.
-- of the {shown} shown, **{figures['shown_verbatim_quotes']:.1%}** are a quote word for word: the model's
-  sentence dropped an attribution or a hedge, or did not shorten its quotes, and gave way to its quote
+- of the {shown} shown, **{figures['shown_verbatim_quotes']:.1%}** are a quote word for word: copied by the
+  model, or standing in for a sentence that dropped an attribution or a hedge or did not shorten its quotes
 
 The verdicts are the service's own checker (see the faithfulness reports for its accuracy
 against human labels), so these shares are as good as that checker.

@@ -36,10 +36,10 @@ log = logging.getLogger(__name__)
 NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this question."
 REFUSAL = "NOT IN SOURCES"
 GENERATOR_CUT = "the generator broke off: the sentences it had finished were checked, the rest dropped"
-# A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
 # A word this long names a thing (see `named`): shorter ones ("Jon", "Rong") are too often
 # part of some other name.
 NAMED_WORD = 4
+# A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
 FINISHED_END = re.compile(r"[.!?][\"'”’)]*(?:\s*\[[\d,\s]{1,40}\])*\s*\Z")
 
 
@@ -218,7 +218,7 @@ class Answerer:
             asked_about = name_phrases(prepared.question)
             quoted_ids = {c.article_id for c in response.citations}
             articles = {p.article.id: p.article.text for p in prepared.context.passages if p.article.id in quoted_ids}
-            if not asked_about or any(named(name, " ".join(articles.values())) for name in asked_about):
+            if not asked_about or named(asked_about, " ".join(articles.values())):
                 response.model = model
                 return response
         return not_found(prepared, model=model)
@@ -242,13 +242,15 @@ class Answerer:
         return respond(prepared, sentences, removed=0, mode="extractive", model=None, fallback=fallback)
 
 
-def named(name: str, text: str) -> bool:
-    """Whether `text` names `name` (lower-cased, as name_phrases gives it) at least in part: one of
-    its words of four letters or more, whole. Articles write a name shorter or otherwise than a
-    question ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong"), and a
-    question joins names ("Pam Veasey and Jon Jost"); quotes about other people name none of its words."""
-    words = set(query_words(text.replace("-", " ")))
-    return any(len(word) >= NAMED_WORD and word in words for word in query_words(name.replace("-", " ")))
+def named(names: set[str], text: str) -> bool:
+    """Whether `text` names one of `names` (lower-cased, as name_phrases gives them) at least in
+    part: one of its words of four letters or more, capitalised in the text. Articles write a name
+    shorter or otherwise than a question ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for
+    "Sang-Wook Cheong"), and a question joins names ("Pam Veasey and Jon Jost"); quotes about other
+    people name none of its words, and "the general manager" does not name General Motors."""
+    capitalised = {word.lower() for word in re.findall(r"\w+", text.replace("-", " ")) if word[:1].isupper()}
+    return any(len(word) >= NAMED_WORD and word in capitalised
+               for name in names for word in query_words(name.replace("-", " ")))
 
 
 def finished_part(text: str) -> str:

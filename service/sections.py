@@ -63,8 +63,11 @@ def sections(texts: list[str], embedder: Embedder, join_distance: float, most_se
     desks = desk_names(centroids, embedder)
     named = []
     for group, centroid, desk in zip(groups, centroids, desks):
+        if desk is not None and desks.count(desk) == 1:
+            named.append((desk, group))
+            continue
         terms = section_name(texts, group, centroid, embedder)
-        named.append((terms if desk is None else f"{desk}: {terms}" if desks.count(desk) > 1 else desk, group))
+        named.append((terms if desk is None else f"{desk}: {terms}", group))
     return named
 
 

@@ -160,7 +160,8 @@ class Summarizer:
         if title_line is not None:
             as_sentence = DraftSentence(sentence_case(title_line.text, articles), title_line.citations)
             verdict = verify([as_sentence], passages, self.checker, min_support, self.policy.max_new_words)[0]
-            title = title_line.text.rstrip(".") if verdict.supported and not verdict.dropped_qualifier else None
+            kept_as_written = verdict.supported and verdict.text == as_sentence.text  # not its quote instead
+            title = title_line.text.rstrip(".") if kept_as_written else None
         timings["verify"] += _ms(started)
         if title is None and len(articles) == 1:
             title = articles[0].title

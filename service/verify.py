@@ -85,6 +85,8 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
                 if alone.probability >= threshold:
                     citations, score = aligned[:1], alone.probability
         quotes = [by_number[n].text for n in citations]
+        if not citations:
+            supported = False  # a sentence no quote shows is not shown as supported
         if supported and splices(draft.text, quotes):
             supported = False
         if supported and (missing := uncovered_specifics(draft.text, quotes)):

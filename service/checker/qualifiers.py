@@ -23,8 +23,10 @@ REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|a
              r"alleged|alleges|stated|states|announced|announces|argued|argues|believes|believed|estimated|"
              r"estimates|warned|warns|suggested|suggests|added|adds|noted|notes|wrote|writes|cited|citing|"
              r"denied|denies|deny|insisted|insists|confirmed|confirms|predicted|predicts|expects|expected|"
-             r"acknowledged|admitted|described|accused|accuses|quoted|hopes|hoped|hoping|fears|feared|"
-             r"sources?\s+familiar")
+             r"acknowledged|admitted|described|accused|accuses|quoted|called|calls|asked|asks|urged|urges|vowed|"
+             r"vows|replied|tweeted|posted|sources?\s+familiar|"
+             # hopes and fears as verbs ("she hopes the tanks will return"), not nouns ("Hopes for a deal")
+             r"(?:hopes?|hoped|hoping|fears?|feared|fearing)(?=\s+(?:that|to|the|a|an|it|he|she|they|we|this)\b)")
 HEDGES = (r"may|might|could|would|will|won't|shall|should|can|possibly|possible|potentially|probably|likely|"
           r"unlikely|reportedly|allegedly|apparently|purportedly|supposedly|suspected|plans?\s+to|planned\s+to|"
           r"aims?\s+to|intends?\s+to|set\s+to|expected\s+to|effectively|"
@@ -90,27 +92,51 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
 
 def unattributed_speech(quote: str) -> bool:
     """Whether a quote is someone's words without saying whose ("... remind him of that.\""): put in a
-    sentence's place, it would still state them as the summary's own."""
-    return bool(_speech(quote)) and not QUALIFIERS["attribution"].search(quote)
+    sentence's place, it would still state them as the summary's own. Whose they are is said
+    outside the quotation marks."""
+    stretches = _speech(quote, shortest=1)
+    if not any(len(WORD.findall(stretch)) >= SPEECH_WORDS for stretch in stretches):
+        return False
+    outside = quote
+    for stretch in stretches:
+        outside = outside.replace(stretch, " ")
+    return not QUALIFIERS["attribution"].search(outside)
 
 
-def _speech(quote: str) -> list[str]:
-    """The stretches of a quote inside quotation marks, of at least SPEECH_WORDS words, counting
-    a quotation that opened before the quote begins or closes after it ends."""
-    marks = [m.start() for m in QUOTATION_MARK.finditer(quote)]
-    if not marks:
-        return []
-    bounds = ([] if _opens(quote, marks[0]) else [0]) + marks
-    if len(bounds) % 2:
-        bounds.append(len(quote))
-    stretches = [quote[start:end].strip("“”\"") for start, end in zip(bounds[::2], bounds[1::2])]
-    return [s for s in stretches if len(WORD.findall(s)) >= SPEECH_WORDS]
+def _speech(quote: str, shortest: int = SPEECH_WORDS) -> list[str]:
+    """The stretches of a quote inside quotation marks, of at least `shortest` words, counting a
+    quotation that opened before the quote begins (a first mark that closes) or goes on after it
+    ends (a last mark that opens). A straight mark opens where a word starts after it and none ends
+    before it; one after a digit is no quotation mark (55" is inches)."""
+    stretches, opened, closed_any = [], None, False
+    for mark in QUOTATION_MARK.finditer(quote):
+        direction = _direction(quote, mark.start())
+        if direction == "opens" and opened is None:
+            opened = mark.end()
+        elif direction == "closes":
+            if opened is not None:
+                stretches.append(quote[opened:mark.start()])
+            elif not closed_any and not stretches:
+                stretches.append(quote[:mark.start()])
+            opened, closed_any = None, True
+    if opened is not None:
+        stretches.append(quote[opened:])
+    return [s for s in stretches if len(WORD.findall(s)) >= shortest]
 
 
-def _opens(quote: str, at: int) -> bool:
-    if quote[at] != '"':
-        return quote[at] == "“"
-    return (at == 0 or quote[at - 1].isspace()) and at + 1 < len(quote) and not quote[at + 1].isspace()
+def _direction(quote: str, at: int) -> str | None:
+    mark = quote[at]
+    if mark != '"':
+        return "opens" if mark == "“" else "closes"
+    before = quote[at - 1] if at else " "
+    after = quote[at + 1] if at + 1 < len(quote) else " "
+    if before.isdigit():
+        return None
+    if not before.isalnum() and before not in ".,!?" and (after.isalnum() or after in "‘'"):
+        return "opens"
+    if before.isalnum() or before in ".,!?'’)":
+        return "closes"
+    return None
 
 
 def _governed(quote: str, match: re.Match[str], kind: Kind) -> str:

@@ -9,14 +9,20 @@ judge reads meaning and lets such names pass, so they are compared here, word fo
 
 from __future__ import annotations
 
-from service.text import NAME, NUMBER, NUMBER_WORDS, STOPWORDS, WORD, name_forms, names, numbers
+import re
+
+from service.text import NAME, NUMBER, NUMBER_WORDS, POSSESSIVE, STOPWORDS, WORD, name_forms, names, numbers
 
 # Number words a sentence may use loosely ("one of the largest", "a second time", "half the
 # town") and scale words a quote may write as a suffix ("$1.8bn"): not specifics.
-LOOSE_NUMBER_WORDS = frozenset({"one", "first", "second", "half", "hundred", "thousand", "million", "billion"})
-# "Chinese" meets "China", "Ukrainian" "Ukraine": the same name in another form shares all but the
-# last letter of the shorter word, and at least this many letters.
+LOOSE_NUMBER_WORDS = frozenset({"one", "first", "second", "third", "half", "hundred", "thousand", "million", "billion"})
+# "Chinese" meets "China", "Ukrainian" "Ukraine": the same name in another form, the longer ending
+# in one of these (the shorter in at most one letter more) after a shared start this long at least.
+# "Johnson" does not meet "John", nor "market" "Mark".
 SHARED_PREFIX = 4
+NAME_ENDINGS = frozenset({"", "n", "an", "ian", "ians", "ans", "ns", "ese", "ish", "i", "is", "s", "es"})
+# "U.S." for "US": initials with full stops
+DOTTED_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
 def uncovered_specifics(sentence: str, quotes: list[str]) -> set[str]:
@@ -30,7 +36,8 @@ def stated_specifics(sentence: str) -> set[str]:
     figures = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(sentence)}
     figures |= {NUMBER_WORDS[w.lower()] for w in WORD.findall(sentence)
                 if w.lower() in NUMBER_WORDS and w.lower() not in LOOSE_NUMBER_WORDS}
-    acronyms = {w for w in WORD.findall(sentence) if len(w) >= 2 and w.isupper() and w.isalpha()}
+    acronyms = {word for word in map(name_form_as_written, WORD.findall(sentence))
+                if len(word) >= 2 and word.isupper() and word.isalpha()}
     return (names(sentence) - {a.lower() for a in acronyms}) | acronyms | figures
 
 
@@ -39,6 +46,7 @@ def unshown(specifics: set[str], quotes: list[str]) -> set[str]:
     forms, figures = name_forms(shown) | _initials(shown), numbers(shown)
     capitalised = {word.upper() for word in WORD.findall(shown) if word[:1].isupper()}  # "Covid" shows "COVID"
     capitalised |= {initials.upper() for initials in _initials(shown)}
+    capitalised |= {dotted.replace(".", "") for dotted in DOTTED_INITIALS.findall(shown)}
 
     def is_shown(specific: str) -> bool:
         if specific[:1].isdigit():
@@ -50,14 +58,24 @@ def unshown(specifics: set[str], quotes: list[str]) -> set[str]:
 
 def _shown(name: str, forms: set[str]) -> bool:
     if name in forms or len(name) < SHARED_PREFIX:
-        return True  # "A", "UN": too short to tell a name from an initial or a fragment
-    return any(len(_common_prefix(name, form)) >= max(SHARED_PREFIX, min(len(name), len(form)) - 1)
-               for form in forms if form[:SHARED_PREFIX] == name[:SHARED_PREFIX])
+        return True  # too short to tell a name from an initial or a fragment
+    return any(_same_name(name, form) for form in forms if form[:SHARED_PREFIX] == name[:SHARED_PREFIX])
+
+
+def _same_name(a: str, b: str) -> bool:
+    shared = len(_common_prefix(a, b))
+    shorter, longer = sorted((a[shared:], b[shared:]), key=len)
+    return len(shorter) <= 1 and longer in NAME_ENDINGS
 
 
 def _common_prefix(a: str, b: str) -> str:
     length = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     return a[:length]
+
+
+def name_form_as_written(word: str) -> str:
+    """"WHO's" is the acronym "WHO"."""
+    return POSSESSIVE.sub("", word)
 
 
 def _initials(text: str) -> set[str]:

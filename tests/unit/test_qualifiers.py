@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.checker.qualifiers import _speech, dropped_qualifiers
+from service.checker.qualifiers import _speech, dropped_qualifiers, unattributed_speech
 
 FT = ("Belgium's intelligence service has been monitoring the main logistics hub in Europe of China's Alibaba "
       "over concern about possible espionage, the Financial Times (FT) reported on Thursday.")
@@ -66,6 +66,26 @@ def test_dropped_qualifiers(sentence, quote, dropped):
     ("remind him of that and of the war.”", ["remind him of that and of the war."]),
     ("“It will go on for years and years", ["It will go on for years and years"]),
     ('The so-called "connector" links them.', []),
+    ('("We will not stop until the end," she said.)', ["We will not stop until the end,"]),
+    ('He said:"We will win this war soon." Then he left the room quietly.', ["We will win this war soon."]),
+    ('The new television has a 55" screen and costs more than the old one.', []),  # inches
 ])
 def test_speech_is_what_quotation_marks_enclose_even_across_sentences(quote, speech):
     assert _speech(quote) == speech
+
+
+@pytest.mark.parametrize("quote, unattributed", [
+    ("The existence of a massive flag outside his embassy will serve to remind him of that.\"", True),
+    ('"We will not stop until the end," she said.', False),
+    ('She called it "a disaster for the whole town and everyone in it".', False),
+    ('"As I have said before, the war will end soon and we will win."', True),  # "said" is inside the quotation
+    ("The plant will close in May, the company said.", False),
+])
+def test_unattributed_speech_says_nothing_outside_its_quotation_marks_of_whose_it_is(quote, unattributed):
+    assert unattributed_speech(quote) == unattributed
+
+
+def test_hopes_and_fears_attribute_only_as_verbs():
+    assert dropped_qualifiers("The peace deal talks collapsed.", ["Hopes for the peace deal talks collapsed."]) == []
+    assert [d.kind for d in dropped_qualifiers("The tanks will return to the sites.",
+                                               ["They hope the tanks will return to the sites."])] == ["attribution"]

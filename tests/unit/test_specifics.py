@@ -35,7 +35,11 @@ MINE = "Inner Mongolia is a key region for mining coal and other minerals in Chi
     ("COVID vaccine sales fell.", ["Covid vaccine sales fell."], set()),
     # loose number words are no figures
     ("It is one of the largest mines, the first to close.", [MINE], set()),
+    ("The WHO's experts met US officials.", ["Experts of the World Health Organization met U.S. officials."], set()),
+    ("The WHO's experts met.", ["Experts met, and a doctor who saw them said so."], {"WHO"}),
     # another name that merely shares a prefix is not shown
+    ("Boris Johnson met the market.", ["Boris met John at the market."], {"johnson"}),
+    ("A mine in Niger is a key market.", ["A mine in Nigeria is a key market."], {"niger"}),
     ("Binance moved funds to Austria.", ["Binance moved funds to Australia."], {"austria"}),
 ])
 def test_uncovered_specifics(sentence, quotes, uncovered):
@@ -113,3 +117,17 @@ def test_a_summary_sentence_shortens_its_quotes(sentence, cited, max_new_words, 
     quote = next(p.text for p in numbered if p.n == cited[0])
     assert shown == ("unsupported" if not checked.supported else "quote" if checked.text == quote != sentence
                      else "sentence")
+
+
+class EvidenceFreeChecker(SupportingChecker):
+    """Supports every claim but aligns it with no source sentence."""
+
+    def check(self, claim, sources):
+        return Verdict(probability=0.9, label="supported", decided_by="judge", evidence=[], signals={})
+
+
+@pytest.mark.parametrize("max_new_words", [None, 1])
+def test_a_sentence_no_quote_shows_is_not_supported(max_new_words):
+    [checked] = verify([DraftSentence("The mine collapsed after heavy rains.", [])], passages(MINE_ARTICLE),
+                       EvidenceFreeChecker(), max_new_words=max_new_words)
+    assert not checked.supported and checked.citations == []
