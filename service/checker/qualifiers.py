@@ -25,8 +25,9 @@ REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|a
              r"denied|denies|deny|insisted|insists|confirmed|confirms|predicted|predicts|expects|expected|"
              r"acknowledged|admitted|described|accused|accuses|quoted|called|calls|asked|asks|urged|urges|vowed|"
              r"vows|replied|tweeted|posted|sources?\s+familiar|"
-             # hopes and fears as verbs ("she hopes the tanks will return"), not nouns ("Hopes for a deal")
-             r"(?:hopes?|hoped|hoping|fears?|feared|fearing)(?=\s+(?:that|to|the|a|an|it|he|she|they|we|this)\b)")
+             # hopes and fears as verbs ("she hopes the tanks will return", "--she hopes--"), not nouns
+             # ("Hopes for a deal")
+             r"(?:hopes?|hoped|hoping|fears?|feared|fearing)(?=\s+(?:that|to|the|a|an|it|he|she|they|we|this)\b|\s*(?:--|—|–|,))")
 HEDGES = (r"may|might|could|would|will|won't|shall|should|can|possibly|possible|potentially|probably|likely|"
           r"unlikely|reportedly|allegedly|apparently|purportedly|supposedly|suspected|plans?\s+to|planned\s+to|"
           r"aims?\s+to|intends?\s+to|set\s+to|expected\s+to|effectively|"
@@ -48,6 +49,8 @@ TRAILING = re.compile(r",\s*[^,]{0,80}$")
 ADJUNCT = re.compile(r"^\W*(?:$|(?:on|in|at|last|this|earlier|later|today|yesterday|when|while|during|after|before|"
                      r"via|through|to|from|by|with|late|early)\b)", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[,;:.!?]")
+PARENTHESIS = re.compile(r"\s*(?:--|—|–)")
+DASH = re.compile(r"--+|[—–]")
 SPEAKER_WORDS = 3
 # How far around a qualifier its scope is read, and how many qualifiers of a kind a quote is
 # searched for: an article "sentence" may be a whole unpunctuated page, and each is read once.
@@ -147,10 +150,13 @@ def _governed(quote: str, match: re.Match[str], kind: Kind) -> str:
         clause = CLAUSE_END.split(after, maxsplit=1)[0]
         return " ".join(content_word_sequence(clause)[:HEDGE_REACH] + sorted(numbers(" ".join(clause.split()[:3]))))
     # "..., the newspaper said." and "..., according to officials." qualify what comes before them;
-    # "Officials said ..." and "According to officials, ..." what comes after.
+    # "Officials said ..." and "According to officials, ..." what comes after; "... sites--she
+    # hopes--next year" the clause it interrupts, on both sides.
+    if PARENTHESIS.match(after):
+        return DASH.sub(" ", before + after)
     if TRAILING.search(before + match.group()) and _speaker_or_adjunct(after):
         return before
-    return after
+    return DASH.sub(" ", after)
 
 
 def _speaker_or_adjunct(after: str) -> bool:

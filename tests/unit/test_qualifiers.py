@@ -89,3 +89,6 @@ def test_hopes_and_fears_attribute_only_as_verbs():
     assert dropped_qualifiers("The peace deal talks collapsed.", ["Hopes for the peace deal talks collapsed."]) == []
     assert [d.kind for d in dropped_qualifiers("The tanks will return to the sites.",
                                                ["They hope the tanks will return to the sites."])] == ["attribution"]
+    assert [d.kind for d in dropped_qualifiers("The tanks will return to the sites next year.",
+                                               ["The tanks will return to the sites--she hopes--next year."])
+            ] == ["attribution"]
