@@ -167,8 +167,11 @@ class Summarizer:
             title = articles[0].title
         supported = sum(s.supported for s in checked)
         shown = checked if verify_mode == "flag" else [s for s in checked if s.supported]
-        kept = within_budget(without_repeats(shown, title, self.policy.repeat_overlap),
-                             round(words * self.policy.budget_slack))
+        budget = round(words * self.policy.budget_slack)
+        # A summary is never empty while its article has sentences: where every sentence written was
+        # unsupported or repeated the title (a headline may be its quote), the best one stands alone.
+        kept = (within_budget(without_repeats(shown, title, self.policy.repeat_overlap), budget)
+                or within_budget(shown or extractive_summary(passages), budget)[:1])
         out, citations = renumber(kept, passages)
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))

@@ -121,6 +121,14 @@ def test_an_unsupported_sentence_is_rewritten_once_or_dropped(rt, script):
     assert dropped.removed == 1 and dropped.faithfulness == 0.5 and "Brussels" not in dropped.summary
 
 
+def test_a_summary_whose_every_sentence_is_unsupported_is_the_best_quote_not_empty(rt, script):
+    script.summary = lambda p: "The chairman resigned in a bribery scandal in Brussels [1]."
+    script.rewrite = lambda prompt: "The chairman was arrested in Brussels last year [1]."
+    summary = summarize(rt, ["harbour"], style="headline")
+    assert summary.removed == 1 and "Brussels" not in summary.summary
+    assert len(summary.sentences) == 1 and summary.sentences[0].text in HARBOUR
+
+
 def test_several_articles_make_one_summary_citing_each(rt, script):
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items()
                                         if "strike on Friday" in text or "approved" in text)
