@@ -43,9 +43,10 @@ def stated_specifics(sentence: str) -> set[str]:
 
 def unshown(specifics: set[str], quotes: list[str]) -> set[str]:
     shown = " ".join(quotes)
-    forms, figures = name_forms(shown) | _initials(shown), numbers(shown)
+    initials = _initials(shown)
+    forms, figures = name_forms(shown) | initials, numbers(shown)
     capitalised = {word.upper() for word in WORD.findall(shown) if word[:1].isupper()}  # "Covid" shows "COVID"
-    capitalised |= {initials.upper() for initials in _initials(shown)}
+    capitalised |= {spelt_out.upper() for spelt_out in initials}
     capitalised |= {dotted.replace(".", "") for dotted in DOTTED_INITIALS.findall(shown)}
 
     def is_shown(specific: str) -> bool:
