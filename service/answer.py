@@ -207,18 +207,19 @@ class Answerer:
             response.removed = len(checked)
             response.degraded = degradations(checked)
             return response
-        return respond(prepared, kept, removed=len(checked) - len(kept), mode="generate", model=model)
+        response = respond(prepared, kept, removed=len(checked) - len(kept), mode="generate", model=model)
+        if not names_what_was_asked(prepared, response):
+            return self.quoted_or_not_found(
+                prepared, "the sentences the model wrote rest on articles that do not name what the question asks "
+                          "about", model)
+        return response
 
     def quoted_or_not_found(self, prepared: Prepared, reason: str, model: str) -> AskResponse:
         """The best quotes, where they are clearly on the question and come from an article that
-        names what it names (a question about "Dua Lipa" is not answered by quotes about other
-        English singers; one about the "European Commission" is, by a quote saying "the EC")."""
+        names what it asks about."""
         if prepared.context.best_relevance >= self.policy.quote_floor:
             response = self.extractive(prepared, fallback=reason)
-            asked_about = name_phrases(prepared.question)
-            quoted_ids = {c.article_id for c in response.citations}
-            articles = {p.article.id: p.article.text for p in prepared.context.passages if p.article.id in quoted_ids}
-            if not asked_about or named(asked_about, " ".join(articles.values())):
+            if names_what_was_asked(prepared, response):
                 response.model = model
                 return response
         return not_found(prepared, model=model)
@@ -240,6 +241,19 @@ class Answerer:
         chosen.sort(key=lambda p: p.n)
         sentences = [CheckedSentence(text=p.text, citations=[p.n], supported=True, score=1.0) for p in chosen]
         return respond(prepared, sentences, removed=0, mode="extractive", model=None, fallback=fallback)
+
+
+def names_what_was_asked(prepared: Prepared, response: AskResponse) -> bool:
+    """Whether the articles an answer quotes name what the question names, where it names anything:
+    a question about "Dua Lipa" is not answered by true sentences about other English singers, nor
+    one about "the 2022 World Cup" by sentences about a war; one about the "European Commission"
+    is, by a quote saying "the EC" from an article that names it."""
+    asked_about = name_phrases(prepared.question)
+    if not asked_about:
+        return True
+    quoted_ids = {c.article_id for c in response.citations}
+    articles = {p.article.id: p.article.text for p in prepared.context.passages if p.article.id in quoted_ids}
+    return named(asked_about, " ".join(articles.values()))
 
 
 def named(names: set[str], text: str) -> bool:

@@ -308,6 +308,23 @@ def test_quotes_answer_a_declined_question_only_when_they_name_what_it_asks_abou
     assert response.found == found
 
 
+@pytest.mark.parametrize("text, found", [
+    ("The English singer released a new song that rules the charts, critics said.", False),
+    ("Dua Lipa, the English singer, released a new song that rules the charts.", True),
+])
+def test_a_written_answer_stands_only_when_its_articles_name_what_the_question_asks_about(settings, script, text,
+                                                                                           found):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    ingest([(0, Source(id="song", title="Charts", text=text))], runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    script.answer = lambda p: "The English singer released a new song that rules the charts [1]."
+    response = ask(runtime, AskRequest(question="Which new song that rules the charts did English singer Dua Lipa "
+                                                "release?"))
+    assert response.found == found
+    assert response.answer == (NOT_IN_SOURCES if not found else
+                               "The English singer released a new song that rules the charts [1].")
+
+
 def test_a_quote_that_abbreviates_the_name_answers_when_its_article_names_it(settings):
     runtime, _ = fake_runtime(settings)  # the fake model declines
     text = ("The EC ordered its 32,000 employees to remove the TikTok app from their devices. "
