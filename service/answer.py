@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.checker import Checker
+from service.checker.specifics import initials, stated_specifics, unshown
 from service.citations import Citation, CitedSentence, parse_cited_text, renumber, with_markers
 from service.context import Context, build_context
 from service.generate import Message, condense, generate_answer
@@ -28,7 +29,7 @@ from service.policy import AnswerPolicy
 from service.records import Filters
 from service.retrieve import Retrieval, retrieve
 from service.store import Store
-from service.text import name_forms, name_phrases, names, query_words, sentence_spans
+from service.text import WORD, name_forms, name_phrases, names, sentence_spans
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,11 @@ log = logging.getLogger(__name__)
 NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this question."
 REFUSAL = "NOT IN SOURCES"
 GENERATOR_CUT = "the generator broke off: the sentences it had finished were checked, the rest dropped"
-# A word this long names a thing (see `named`): shorter ones ("Jon", "Rong") are too often
+# A name's last word this long names it (see `named`): shorter ones ("Jon", "Cup") are too often
 # part of some other name.
 NAMED_WORD = 4
+# Two initials are too often some other name's ("NJ", "PM").
+MIN_INITIALS = 3
 # A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
 FINISHED_END = re.compile(r"[.!?][\"'”’)]*(?:\s*\[[\d,\s]{1,40}\])*\s*\Z")
 
@@ -248,23 +251,33 @@ def names_what_was_asked(prepared: Prepared, response: AskResponse) -> bool:
     a question about "Dua Lipa" is not answered by true sentences about other English singers, nor
     one about "the 2022 World Cup" by sentences about a war; one about the "European Commission"
     is, by a quote saying "the EC" from an article that names it."""
-    asked_about = name_phrases(prepared.question)
-    if not asked_about:
-        return True
     quoted_ids = {c.article_id for c in response.citations}
     articles = {p.article.id: p.article.text for p in prepared.context.passages if p.article.id in quoted_ids}
-    return named(asked_about, " ".join(articles.values()))
+    return named(prepared.question, " ".join(articles.values()))
 
 
-def named(names: set[str], text: str) -> bool:
-    """Whether `text` names one of `names` (lower-cased, as name_phrases gives them) at least in
-    part: one of its words of four letters or more, capitalised in the text. Articles write a name
-    shorter or otherwise than a question ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for
-    "Sang-Wook Cheong"), and a question joins names ("Pam Veasey and Jon Jost"); quotes about other
-    people name none of its words, and "the general manager" does not name General Motors."""
-    capitalised = {word.lower() for word in re.findall(r"\w+", text.replace("-", " ")) if word[:1].isupper()}
-    return any(len(word) >= NAMED_WORD and word in capitalised
-               for name in names for word in query_words(name.replace("-", " ")))
+def named(question: str, text: str) -> bool:
+    """Whether `text` names what `question` names, where it names anything. A name phrase counts
+    whole, or by its last word (a surname, a head noun) of four letters or more capitalised in the
+    text: articles write a name shorter or otherwise than a question ("Whitehead" for "Axle
+    Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong"), and a question joins names ("Pam Veasey
+    and Jon Jost"). Quotes about other people name none of it; "World War II" does not name the
+    World Cup, nor "the general manager" General Motors. An acronym counts as written ("WNP-3"), in
+    the text or spelt out there, and a spelt-out name as its initials ("the Developing Communities
+    Project" is the article's "DCP")."""
+    phrases = {name.strip() for phrase in name_phrases(question.replace("-", " ")) for name in phrase.split(" and ")}
+    acronyms = {specific for specific in stated_specifics(question.replace("-", " ")) if specific.isupper()}
+    if not phrases and not acronyms:
+        return True
+    flat = text.replace("-", " ")
+    capitalised = {word.lower() for word in WORD.findall(flat) if word[:1].isupper()}
+    whole = " ".join(WORD.findall(flat.lower()))
+    for phrase in phrases:
+        last = phrase.split()[-1]
+        if f" {phrase} " in f" {whole} " or (len(last) >= NAMED_WORD and last in capitalised):
+            return True
+    spelt_out = {abbreviation.upper() for abbreviation in initials(question) if len(abbreviation) >= MIN_INITIALS}
+    return bool(acronyms - unshown(acronyms, [flat])) or bool(spelt_out & set(WORD.findall(text)))
 
 
 def finished_part(text: str) -> str:

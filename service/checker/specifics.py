@@ -25,6 +25,21 @@ NAME_ENDINGS = frozenset({"", "n", "an", "ian", "ians", "ans", "ns", "ese", "ish
 DOTTED_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
+# A person's pronouns say who is meant: "He was found dead" is not "They were found dead".
+PERSONS = {"he": "he", "him": "he", "his": "he", "himself": "he", "she": "she", "her": "she", "hers": "she",
+           "herself": "she", "they": "they", "them": "they", "their": "they", "theirs": "they", "themselves": "they"}
+
+
+def changed_persons(sentence: str, quotes: list[str]) -> bool:
+    """Whether the sentence refers to someone by a pronoun of another gender or number than its
+    quotes use (a sentence may say "he" for a quote's "Mr Smith", not for its "they")."""
+    def persons(text: str) -> set[str]:
+        return {PERSONS[word] for word in map(str.lower, WORD.findall(text)) if word in PERSONS}
+
+    shown = persons(" ".join(quotes))
+    return bool(shown) and not persons(sentence) <= shown
+
+
 def uncovered_specifics(sentence: str, quotes: list[str]) -> set[str]:
     """The names, acronyms and figures of `sentence` that none of `quotes` shows, in any form."""
     return unshown(stated_specifics(sentence), quotes)
@@ -43,10 +58,10 @@ def stated_specifics(sentence: str) -> set[str]:
 
 def unshown(specifics: set[str], quotes: list[str]) -> set[str]:
     shown = " ".join(quotes)
-    initials = _initials(shown)
-    forms, figures = name_forms(shown) | initials, numbers(shown)
+    spelt_out = initials(shown)
+    forms, figures = name_forms(shown) | spelt_out, numbers(shown)
     capitalised = {word.upper() for word in WORD.findall(shown) if word[:1].isupper()}  # "Covid" shows "COVID"
-    capitalised |= {spelt_out.upper() for spelt_out in initials}
+    capitalised |= {abbreviation.upper() for abbreviation in spelt_out}
     capitalised |= {dotted.replace(".", "") for dotted in DOTTED_INITIALS.findall(shown)}
 
     def is_shown(specific: str) -> bool:
@@ -79,7 +94,7 @@ def name_form_as_written(word: str) -> str:
     return POSSESSIVE.sub("", word)
 
 
-def _initials(text: str) -> set[str]:
+def initials(text: str) -> set[str]:
     """"fda" for "Food and Drug Administration": a sentence may abbreviate a name its quote spells out."""
     found = set()
     for match in NAME.finditer(text):
