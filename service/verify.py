@@ -15,7 +15,8 @@ sentence states must be in the quotes it cites: the passages of the same article
 cited besides, and where none does the sentence is unsupported. Where the caller asks, a sentence
 may only shorten its quotes: their words in their order, with so many of its own (a summary's
 reader checks it against them, and a small judge passes the same words rearranged to say another
-thing); one that does not gives way to its quote, as for a dropped attribution. A quote that is
+thing); one that does not gives way to its quote, as for a dropped attribution, and so does one
+that calls someone by a pronoun of another gender or number than its quotes do. A quote that is
 someone's words without saying whose never stands in a sentence's place: the sentence is
 unsupported.
 """
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
 from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
-from service.checker.specifics import uncovered_specifics, unshown
+from service.checker.specifics import changed_persons, uncovered_specifics, unshown
 from service.citations import DraftSentence
 from service.context import Passage
 from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_word_sequence, content_words, in_order
@@ -95,7 +96,8 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
             citations = citations + (carrying or [])
             quotes = [by_number[n].text for n in citations]
         dropped = dropped_qualifiers(draft.text, quotes)
-        rephrased = max_new_words is not None and not shortens(draft.text, quotes, max_new_words)
+        rephrased = ((max_new_words is not None and not shortens(draft.text, quotes, max_new_words))
+                     or changed_persons(draft.text, quotes))
         if supported and (dropped or rephrased):
             quote = (next(by_number[n] for n in citations if by_number[n].text == dropped[0].quote) if dropped
                      else by_number[citations[0]])

@@ -7,7 +7,7 @@ or "up to three hours" support "three hours". A qualifier counts only where it g
 sentence uses: "The minister, appointed in 2019, said the plan would fail" still supports "The
 minister was appointed in 2019". Words in quotation marks are someone's: a sentence that uses them
 must say whose, or quote them. Kept means the sentence has a qualifier of the same kind (an
-attribution, a hedge, a bound on a quantity), wherever it puts it.
+attribution, a hedge of the same strength, a bound on a quantity), wherever it puts it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,18 @@ HEDGES = (r"may|might|could|would|will|won't|shall|should|can|possibly|possible|
           r"unlikely|reportedly|allegedly|apparently|purportedly|supposedly|suspected|plans?\s+to|planned\s+to|"
           r"aims?\s+to|intends?\s+to|set\s+to|expected\s+to|effectively|"
           r"seems?\s+to|appears?\s+to")
+# Hedges of one strength may stand for each other ("may" for "could", "would" for a reported
+# "will"); of another they may not: "may take more time" is not "is expected to take more time".
+HEDGE_STRENGTHS = {strength: re.compile(rf"(?:{cues})\Z", re.IGNORECASE) for strength, cues in {
+    "possible": r"may|might|could|can|possibly|possible|potentially",
+    "probable": r"probably|likely",
+    "improbable": r"unlikely",
+    "expected": r"expected\s+to",
+    "future": r"will|won't|shall|would|should|set\s+to",
+    "intended": r"plans?\s+to|planned\s+to|aims?\s+to|intends?\s+to",
+    "apparent": r"reportedly|allegedly|apparently|purportedly|supposedly|suspected|seems?\s+to|appears?\s+to",
+    "effective": r"effectively",
+}.items()}
 BOUNDS = r"up\s+to|as\s+(?:many|much|few|little)\s+as|at\s+(?:least|most)|more\s+than|less\s+than|fewer\s+than"
 QUALIFIERS = {"attribution": re.compile(rf"\b(?:{REPORTING})\b", re.IGNORECASE),
               "hedge": re.compile(rf"\b(?:{HEDGES})\b", re.IGNORECASE),
@@ -72,16 +84,19 @@ class Dropped:
 
 def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
     """The qualifiers of `quotes` that govern words of `sentence` and that the sentence does not
-    keep (it has no qualifier of that kind at all)."""
+    keep (it has no qualifier of that kind, or for a hedge of that strength, at all)."""
     words = set(content_word_sequence(sentence))
     sentence_numbers = numbers(sentence)
     kept = {kind: bool(pattern.search(sentence)) for kind, pattern in QUALIFIERS.items()}
+    kept_strengths = {_strength(match.group()) for match in QUALIFIERS["hedge"].finditer(sentence)}
     dropped = []
     for quote in quotes:
         for kind, pattern in QUALIFIERS.items():
-            if kept[kind]:
+            if kept[kind] and kind != "hedge":
                 continue
             for match in itertools.islice(pattern.finditer(quote), MATCHES_PER_KIND):
+                if kind == "hedge" and _strength(match.group()) in kept_strengths:
+                    continue
                 governed = _governed(quote, match, kind)
                 if (len(words & set(content_word_sequence(governed))) >= (2 if kind == "attribution" else 1)
                         or numbers(governed) & sentence_numbers):
@@ -91,6 +106,10 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
                 len(words & set(content_word_sequence(speech))) >= 2 for speech in _speech(quote)):
             dropped.append(Dropped("attribution", "quotation marks", quote))
     return dropped
+
+
+def _strength(hedge: str) -> str:
+    return next(strength for strength, cues in HEDGE_STRENGTHS.items() if cues.match(hedge))
 
 
 def unattributed_speech(quote: str) -> bool:

@@ -43,6 +43,12 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
     ("The system acts as the connector between UAS and the current airspace management.", SAYS,
      {"attribution", "hedge"}),
     ("According to the Post, about 1,500 residents were evacuated during the burn.", POST, set()),
+    # a hedge of another strength is not the same hedge; one of the same strength is
+    ("The talks are expected to take more time, diplomats said.", "The talks may take more time, diplomats said.",
+     {"hedge"}),
+    ("Talks could take more time, diplomats said.", "The talks may take more time, diplomats said.", set()),
+    ("Further cuts are expected to follow.", "Further cuts are likely to follow.", {"hedge"}),
+    ("Oman said it would open its airspace, effectively ending a ban.", OMAN, set()),
     # a qualifier that governs other words of its quote does not bind this sentence
     ("The minister was appointed in 2019.", MINISTER, set()),
     ("The plan would fail, the minister said.", MINISTER, set()),

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from service.checker import Evidence, Verdict
-from service.checker.specifics import uncovered_specifics
+from service.checker.specifics import changed_persons, uncovered_specifics
 from service.citations import DraftSentence
 from service.context import Passage
 from service.records import Article
@@ -131,3 +131,21 @@ def test_a_sentence_no_quote_shows_is_not_supported(max_new_words):
     [checked] = verify([DraftSentence("The mine collapsed after heavy rains.", [])], passages(MINE_ARTICLE),
                        EvidenceFreeChecker(), max_new_words=max_new_words)
     assert not checked.supported and checked.citations == []
+
+
+@pytest.mark.parametrize("sentence, quote, changed", [
+    ("They were found dead in the flat.", "He was found dead in the flat on Monday.", True),
+    ("She was found dead in the flat.", "He was found dead in the flat on Monday.", True),
+    ("He was found dead in the flat.", "He was found dead in the flat on Monday.", False),
+    ("He was found dead in the flat.", "Mr Smith was found dead in the flat on Monday.", False),  # no pronoun shown
+    ("They told him to leave.", "The guards told him that they wanted him to leave.", False),
+])
+def test_a_sentence_calls_people_what_its_quotes_call_them(sentence, quote, changed):
+    assert changed_persons(sentence, [quote]) == changed
+
+
+def test_a_sentence_that_changes_a_persons_pronoun_gives_way_to_its_quote():
+    article = ("flat", ["Police were called to the flat on Monday.", "He was found dead in the flat on Monday."])
+    [checked] = verify([DraftSentence("They were found dead in the flat on Monday.", [2])], passages(article),
+                       SupportingChecker())
+    assert checked.supported and checked.text == "He was found dead in the flat on Monday."
