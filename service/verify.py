@@ -24,7 +24,7 @@ unsupported.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
@@ -136,16 +136,8 @@ def bridges(sentence: str, cited: Sequence[int], passages: Sequence[Passage], mo
     sentence that the cited ones lack ("The company that bought Aixam is based in Roseau" citing
     only "Polaris is based in Roseau" also needs "Polaris acquired Aixam")."""
     covered = set().union(*(content_words(p.text) for p in passages if p.n in cited))
-    missing = content_words(sentence) - covered
-    added: list[int] = []
-    while missing and len(added) < most:
-        gains = {p.n: len(content_words(p.text) & missing) for p in passages
-                 if p.n not in cited and p.n not in added}
-        best = max(gains, key=gains.get, default=None)
-        if best is None or not gains[best]:
-            break
-        added.append(best)
-        missing -= content_words(next(p.text for p in passages if p.n == best))
+    added, _ = _cover(content_words(sentence) - covered, [p for p in passages if p.n not in cited],
+                      lambda missing, text: missing - content_words(text), most)
     return added
 
 
@@ -171,15 +163,23 @@ def carriers(missing: set[str], cited: Sequence[int], passages: Sequence[Passage
     show them. Another article's passage would join two stories into one sentence."""
     articles = {p.article.id for p in passages if p.n in cited}
     candidates = [p for p in passages if p.article.id in articles and p.n not in cited]
+    added, left = _cover(missing, candidates, lambda wanted, text: unshown(wanted, [text]), most)
+    return None if left else added
+
+
+def _cover(missing: set[str], candidates: Sequence[Passage], lacking: Callable[[set[str], str], set[str]],
+           most: int) -> tuple[list[int], set[str]]:
+    """Greedily, the candidates that leave the least of `missing` lacking (`lacking(missing, text)`),
+    best first, at most `most`; and what is still missing after them."""
     added: list[int] = []
     while missing and len(added) < most:
-        lacking = {p.n: unshown(missing, [p.text]) for p in candidates if p.n not in added}
-        best = min(lacking, key=lambda n: len(lacking[n]), default=None)
-        if best is None or len(lacking[best]) == len(missing):
-            return None
+        left = {p.n: lacking(missing, p.text) for p in candidates if p.n not in added}
+        best = min(left, key=lambda n: len(left[n]), default=None)
+        if best is None or len(left[best]) == len(missing):
+            break
         added.append(best)
-        missing = lacking[best]
-    return None if missing else added
+        missing = left[best]
+    return added, missing
 
 
 def splices(sentence: str, quotes: list[str]) -> bool:
