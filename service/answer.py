@@ -29,7 +29,7 @@ from service.policy import AnswerPolicy
 from service.records import Filters
 from service.retrieve import Retrieval, retrieve
 from service.store import Store
-from service.text import WORD, name_forms, name_phrases, names, sentence_spans
+from service.text import POSSESSIVE, STOPWORDS, WORD, name_forms, name_phrases, names, sentence_spans
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,12 @@ GENERATOR_CUT = "the generator broke off: the sentences it had finished were che
 NAMED_WORD = 4
 # Two initials are too often some other name's ("NJ", "PM").
 MIN_INITIALS = 3
+# Small words capitalised inside a question: it is in title case ("When Did Argentina Win The World
+# Cup?") or capitals, and its case shows no names.
+CASELESS_STOPWORDS = 2
+ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
+# The small words a name joins ("Bank of England"): its last word is not its head.
+NAME_JOINS = frozenset({"of", "for", "the", "and", "de", "van", "von", "da", "del", "la", "le"})
 # A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
 FINISHED_END = re.compile(r"[.!?][\"'”’)]*(?:\s*\[[\d,\s]{1,40}\])*\s*\Z")
 
@@ -258,26 +264,47 @@ def names_what_was_asked(prepared: Prepared, response: AskResponse) -> bool:
 
 def named(question: str, text: str) -> bool:
     """Whether `text` names what `question` names, where it names anything. A name phrase counts
-    whole, or by its last word (a surname, a head noun) of four letters or more capitalised in the
-    text: articles write a name shorter or otherwise than a question ("Whitehead" for "Axle
-    Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong"), and a question joins names ("Pam Veasey
-    and Jon Jost"). Quotes about other people name none of it; "World War II" does not name the
-    World Cup, nor "the general manager" General Motors. An acronym counts as written ("WNP-3"), in
-    the text or spelt out there, and a spelt-out name as its initials ("the Developing Communities
-    Project" is the article's "DCP")."""
-    phrases = {name.strip() for phrase in name_phrases(question.replace("-", " ")) for name in phrase.split(" and ")}
-    acronyms = {specific for specific in stated_specifics(question.replace("-", " ")) if specific.isupper()}
+    whole, or, where it joins no words ("Bank of England"), by its last word of four letters or
+    more capitalised in the text: articles write a name shorter or otherwise than a question
+    ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong"), and a question
+    joins names ("Pam Veasey and Jon Jost"). Quotes about other people name none of it; "World War
+    II" does not name the World Cup, "England won" the Bank of England, nor "the general manager"
+    General Motors. An acronym counts as written ("WNP-3"), in the text or spelt out there, and a
+    spelt-out name as its initials ("the Developing Communities Project" is the article's "DCP").
+    A question in title case or capitals names nothing its case can show: it is not held to this."""
+    question_words = _name_words(question)
+    if sum(word[:1].isupper() and word.lower() in STOPWORDS for word in question_words[1:]) >= CASELESS_STOPWORDS:
+        return True
+    phrases = {" ".join(_name_words(name)).lower() for name in _joined_names(question)}
+    acronyms = {specific for specific in stated_specifics(" ".join(question_words))
+                if specific.isupper() and not ROMAN_NUMERAL.fullmatch(specific)}
     if not phrases and not acronyms:
         return True
-    flat = text.replace("-", " ")
-    capitalised = {word.lower() for word in WORD.findall(flat) if word[:1].isupper()}
-    whole = " ".join(WORD.findall(flat.lower()))
+    text_words = _name_words(text)
+    capitalised = {word.lower() for word in text_words if word[:1].isupper()}
+    whole = f" {' '.join(text_words).lower()} "
     for phrase in phrases:
-        last = phrase.split()[-1]
-        if f" {phrase} " in f" {whole} " or (len(last) >= NAMED_WORD and last in capitalised):
+        words = phrase.split()
+        if f" {phrase} " in whole or (len(words[-1]) >= NAMED_WORD and words[-1] in capitalised
+                                      and not set(words) & NAME_JOINS):
             return True
     spelt_out = {abbreviation.upper() for abbreviation in initials(question) if len(abbreviation) >= MIN_INITIALS}
-    return bool(acronyms - unshown(acronyms, [flat])) or bool(spelt_out & set(WORD.findall(text)))
+    return bool(acronyms - unshown(acronyms, [" ".join(text_words)])) or bool(spelt_out & set(text_words))
+
+
+def _name_words(text: str) -> list[str]:
+    """Words as names are written: "Whitehead's" is "Whitehead", "WNP-3" is "WNP" and "3"."""
+    return [POSSESSIVE.sub("", word) for word in WORD.findall(text.replace("-", " ").replace(".", " "))]
+
+
+def _joined_names(question: str) -> list[str]:
+    """The question's name phrases, two joined by "and" taken apart where each has two words or more
+    ("Pam Veasey and Jon Jost"; not "Food and Drug Administration")."""
+    found = []
+    for phrase in name_phrases(question.replace("-", " ")):
+        parts = phrase.split(" and ")
+        found += parts if all(len(part.split()) >= 2 for part in parts) else [phrase]
+    return found
 
 
 def finished_part(text: str) -> str:

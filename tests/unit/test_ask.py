@@ -353,6 +353,15 @@ def test_a_quote_that_abbreviates_the_name_answers_when_its_article_names_it(set
     ("Who lives in New Jersey?", "Jerseys were worn in New York.", False),  # whole words only
     ("What did General Motors make?", "The general manager resigned.", False),  # a common word is no name
     ("How do vaccines work?", "Nothing in this text is named.", True),  # a question naming nothing
+    ("Tell me about Axle Whitehead.", "Whitehead's role was Davis.", True),  # a full stop, a possessive
+    ("Who founded Apple Inc.?", "Apple Inc. was founded in California.", True),
+    ("Who led the Developing Communities Project?", "DCP’s founder was Obama.", True),
+    ("Who heads the Bank of England?", "England won the cricket match.", False),  # "of": the whole name
+    ("What did the Food and Drug Administration approve?", "Food prices rose sharply.", False),
+    ("What did the Food and Drug Administration approve?", "The FDA approved the drug.", True),
+    ("How did World War II end?", "Pope John Paul II visited Poland.", False),  # a numeral is no acronym
+    ("When Did Argentina Win The World Cup?", "Argentina won the World Cup in Qatar.", True),  # title case
+    ("WHO WON THE 2022 WORLD CUP?", "The invasion was the largest in Europe since World War II.", True),
 ])
 def test_an_article_names_what_a_question_asks_about(question, text, expected):
     assert named(question, text) == expected
