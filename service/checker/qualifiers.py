@@ -28,7 +28,7 @@ REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|a
              # hopes and fears as verbs ("she hopes the tanks will return", "--she hopes--"), not nouns
              # ("Hopes for a deal")
              r"(?:hopes?|hoped|hoping|fears?|feared|fearing)(?=\s+(?:that|to|the|a|an|it|he|she|they|we|this)\b|\s*(?:--|—|–|,))")
-HEDGES = (r"may|might|could|would|will|won't|shall|should|can|possibly|possible|potentially|probably|likely|"
+HEDGES = (r"may|might|could|would|will|won['’]t|shall|should|can|possibly|possible|potentially|probably|likely|"
           r"unlikely|reportedly|allegedly|apparently|purportedly|supposedly|suspected|plans?\s+to|planned\s+to|"
           r"aims?\s+to|intends?\s+to|set\s+to|expected\s+to|effectively|"
           r"seems?\s+to|appears?\s+to")
@@ -39,7 +39,7 @@ HEDGE_STRENGTHS = {strength: re.compile(rf"(?:{cues})\Z", re.IGNORECASE) for str
     "probable": r"probably|likely",
     "improbable": r"unlikely",
     "expected": r"expected\s+to",
-    "future": r"will|won't|shall|would|should|set\s+to",
+    "future": r"will|won['’]t|shall|would|should|set\s+to",
     "intended": r"plans?\s+to|planned\s+to|aims?\s+to|intends?\s+to",
     "apparent": r"reportedly|allegedly|apparently|purportedly|supposedly|suspected|seems?\s+to|appears?\s+to",
     "effective": r"effectively",

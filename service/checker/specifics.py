@@ -28,13 +28,15 @@ DOTTED_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 # A person's pronouns say who is meant: "He was found dead" is not "They were found dead".
 PERSONS = {"he": "he", "him": "he", "his": "he", "himself": "he", "she": "she", "her": "she", "hers": "she",
            "herself": "she", "they": "they", "them": "they", "their": "they", "theirs": "they", "themselves": "they"}
+CONTRACTION = re.compile(r"['’]\w+$")  # "they're", "he's"
 
 
 def changed_persons(sentence: str, quotes: list[str]) -> bool:
     """Whether the sentence refers to someone by a pronoun of another gender or number than its
     quotes use (a sentence may say "he" for a quote's "Mr Smith", not for its "they")."""
     def persons(text: str) -> set[str]:
-        return {PERSONS[word] for word in map(str.lower, WORD.findall(text)) if word in PERSONS}
+        words = (CONTRACTION.sub("", word.lower()) for word in WORD.findall(text))
+        return {PERSONS[word] for word in words if word in PERSONS}
 
     shown = persons(" ".join(quotes))
     return bool(shown) and not persons(sentence) <= shown

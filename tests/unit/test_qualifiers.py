@@ -48,6 +48,8 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
      {"hedge"}),
     ("Talks could take more time, diplomats said.", "The talks may take more time, diplomats said.", set()),
     ("Further cuts are expected to follow.", "Further cuts are likely to follow.", {"hedge"}),
+    ("The airline will not resume flights this year.", "The airline won’t resume flights this year.", set()),
+    ("The airline has not resumed flights this year.", "The airline won’t resume flights this year.", {"hedge"}),
     ("Oman said it would open its airspace, effectively ending a ban.", OMAN, set()),
     # a qualifier that governs other words of its quote does not bind this sentence
     ("The minister was appointed in 2019.", MINISTER, set()),

@@ -139,6 +139,7 @@ def test_a_sentence_no_quote_shows_is_not_supported(max_new_words):
     ("He was found dead in the flat.", "He was found dead in the flat on Monday.", False),
     ("He was found dead in the flat.", "Mr Smith was found dead in the flat on Monday.", False),  # no pronoun shown
     ("They told him to leave.", "The guards told him that they wanted him to leave.", False),
+    ("They’re found dead in the flat.", "He's found dead in the flat on Monday.", True),  # contractions
 ])
 def test_a_sentence_calls_people_what_its_quotes_call_them(sentence, quote, changed):
     assert changed_persons(sentence, [quote]) == changed
