@@ -27,7 +27,9 @@ REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|a
              r"vows|replied|tweeted|posted|sources?\s+familiar|"
              # hopes and fears as verbs ("she hopes the tanks will return", "--she hopes--"), not nouns
              # ("Hopes for a deal")
-             r"(?:hopes?|hoped|hoping|fears?|feared|fearing)(?=\s+(?:that|to|the|a|an|it|he|she|they|we|this)\b|\s*(?:--|—|–|,))")
+             r"(?:hopes?|hoped|hoping|fears?|feared|fearing)(?=\s+(?:that|to|the|a|an|it|he|she|they|we|this)\b|\s*(?:--|—|–|,))|"
+             # what a report or a study found ("A report by Forbes found that ..."), not what was found
+             r"(?:found|finds|showed|shows|revealed|reveals|concluded|concludes)(?=\s+that\b)")
 HEDGES = (r"may|might|could|would|will|won['’]t|shall|should|can|possibly|possible|potentially|probably|likely|"
           r"unlikely|reportedly|allegedly|apparently|purportedly|supposedly|suspected|plans?\s+to|planned\s+to|"
           r"aims?\s+to|intends?\s+to|set\s+to|expected\s+to|effectively|"

@@ -54,6 +54,13 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
     # a qualifier that governs other words of its quote does not bind this sentence
     ("The minister was appointed in 2019.", MINISTER, set()),
     ("The plan would fail, the minister said.", MINISTER, set()),
+    # what a report found is the report's
+    ("Binance transferred nearly $1.8 billion to hedge funds last year.",
+     "A report by Forbes found that Binance transferred nearly $1.8 billion to hedge funds last year.",
+     {"attribution"}),
+    ("Forbes found that Binance transferred nearly $1.8 billion to hedge funds last year.",
+     "A report by Forbes found that Binance transferred nearly $1.8 billion to hedge funds last year.", set()),
+    ("The body was found in the river.", "Police said the body was found in the river on Monday.", {"attribution"}),
     # a hope is not a fact
     ("The tanks will return to the sites next year.",
      "She hopes the tanks will return to the sites next year, after the repairs.", {"attribution"}),
