@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 NOT_IN_SOURCES = "Not in the sources: the ingested articles do not answer this question."
 REFUSAL = "NOT IN SOURCES"
 GENERATOR_CUT = "the generator broke off: the sentences it had finished were checked, the rest dropped"
-# A name's last word this long names it (see `named`): shorter ones ("Jon", "Cup") are too often
+# A word of a name this long names it (see `named`): shorter ones ("Jon", "Cup") are too often
 # part of some other name.
 NAMED_WORD = 4
 # Two initials are too often some other name's ("NJ", "PM").
@@ -46,8 +46,16 @@ MIN_INITIALS = 3
 # Cup?") or capitals, and its case shows no names.
 CASELESS_STOPWORDS = 2
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
-# The small words a name joins ("Bank of England"): its last word is not its head.
-NAME_JOINS = frozenset({"of", "for", "the", "and", "de", "van", "von", "da", "del", "la", "le"})
+# Words that many names share: alone, they name none of them.
+SHARED_NAME_WORDS = frozenset("""
+world national international united royal general central northern southern eastern western north south east west
+great greater upper lower saint city state states county river lake mount island islands park street road bridge
+bank company corporation group party council committee ministry department office agency authority association
+society foundation institute university college school academy museum church cathedral hospital airport station
+club team league cup championship championships games olympics prize award awards festival series season show
+film album band house court army force forces navy police government republic kingdom empire union federal
+american british english french german chinese russian european african asian""".split())
+SHARED_ACRONYMS = frozenset({"US", "USA", "UK", "EU", "UN", "USSR", "UAE", "TV"})
 # A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
 FINISHED_END = re.compile(r"[.!?][\"'”’)]*(?:\s*\[[\d,\s]{1,40}\])*\s*\Z")
 
@@ -264,30 +272,30 @@ def names_what_was_asked(prepared: Prepared, response: AskResponse) -> bool:
 
 def named(question: str, text: str) -> bool:
     """Whether `text` names what `question` names, where it names anything. A name phrase counts
-    whole, or, where it joins no words ("Bank of England"), by its last word of four letters or
-    more capitalised in the text: articles write a name shorter or otherwise than a question
-    ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong"), and a question
-    joins names ("Pam Veasey and Jon Jost"). Quotes about other people name none of it; "World War
-    II" does not name the World Cup, "England won" the Bank of England, nor "the general manager"
-    General Motors. An acronym counts as written ("WNP-3"), in the text or spelt out there, and a
-    spelt-out name as its initials ("the Developing Communities Project" is the article's "DCP").
-    A question in title case or capitals names nothing its case can show: it is not held to this."""
+    whole, or by any of its words of four letters or more capitalised in the text, but for words
+    many names share ("World", "Bank"): articles write a name shorter or otherwise than a question
+    ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong", "Kerrygold" for
+    "Kerrygold Irish Cream Liqueur"), and a question joins names ("Pam Veasey and Jon Jost").
+    Quotes about other people name none of it; "World War II" does not name the World Cup, nor "the
+    general manager" General Motors. An acronym counts as written ("WNP-3"), in the text or spelt
+    out there, and a spelt-out name as its initials ("the Developing Communities Project" is the
+    article's "DCP"). A question in title case or capitals names nothing its case can show: it is
+    not held to this."""
     question_words = _name_words(question)
     if sum(word[:1].isupper() and word.lower() in STOPWORDS for word in question_words[1:]) >= CASELESS_STOPWORDS:
         return True
-    phrases = {" ".join(_name_words(name)).lower() for name in _joined_names(question)}
+    phrases = {" ".join(_name_words(phrase)).lower() for phrase in name_phrases(question.replace("-", " "))}
     acronyms = {specific for specific in stated_specifics(" ".join(question_words))
-                if specific.isupper() and not ROMAN_NUMERAL.fullmatch(specific)}
+                if specific.isupper() and not ROMAN_NUMERAL.fullmatch(specific) and specific not in SHARED_ACRONYMS}
     if not phrases and not acronyms:
         return True
     text_words = _name_words(text)
     capitalised = {word.lower() for word in text_words if word[:1].isupper()}
     whole = f" {' '.join(text_words).lower()} "
-    for phrase in phrases:
-        words = phrase.split()
-        if f" {phrase} " in whole or (len(words[-1]) >= NAMED_WORD and words[-1] in capitalised
-                                      and not set(words) & NAME_JOINS):
-            return True
+    if any(f" {phrase} " in whole or any(len(word) >= NAMED_WORD and word not in SHARED_NAME_WORDS
+                                         and word in capitalised for word in phrase.split())
+           for phrase in phrases):
+        return True
     spelt_out = {abbreviation.upper() for abbreviation in initials(question) if len(abbreviation) >= MIN_INITIALS}
     return bool(acronyms - unshown(acronyms, [" ".join(text_words)])) or bool(spelt_out & set(text_words))
 
@@ -295,16 +303,6 @@ def named(question: str, text: str) -> bool:
 def _name_words(text: str) -> list[str]:
     """Words as names are written: "Whitehead's" is "Whitehead", "WNP-3" is "WNP" and "3"."""
     return [POSSESSIVE.sub("", word) for word in WORD.findall(text.replace("-", " ").replace(".", " "))]
-
-
-def _joined_names(question: str) -> list[str]:
-    """The question's name phrases, two joined by "and" taken apart where each has two words or more
-    ("Pam Veasey and Jon Jost"; not "Food and Drug Administration")."""
-    found = []
-    for phrase in name_phrases(question.replace("-", " ")):
-        parts = phrase.split(" and ")
-        found += parts if all(len(part.split()) >= 2 for part in parts) else [phrase]
-    return found
 
 
 def finished_part(text: str) -> str:

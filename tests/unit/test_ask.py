@@ -356,8 +356,9 @@ def test_a_quote_that_abbreviates_the_name_answers_when_its_article_names_it(set
     ("Tell me about Axle Whitehead.", "Whitehead's role was Davis.", True),  # a full stop, a possessive
     ("Who founded Apple Inc.?", "Apple Inc. was founded in California.", True),
     ("Who led the Developing Communities Project?", "DCP’s founder was Obama.", True),
-    ("Who heads the Bank of England?", "England won the cricket match.", False),  # "of": the whole name
-    ("What did the Food and Drug Administration approve?", "Food prices rose sharply.", False),
+    ("What profession do Am Rong and Alexandre Rockwell share?", "Am Rong (1929 – May 1975) was a filmmaker.", True),
+    ("Who owns Kerrygold Irish Cream Liqueur?", "The trademark is owned by Kerrygold under Ornua.", True),
+    ("Who heads the Bank of England?", "The bank's board met in Washington.", False),  # a word many names share
     ("What did the Food and Drug Administration approve?", "The FDA approved the drug.", True),
     ("How did World War II end?", "Pope John Paul II visited Poland.", False),  # a numeral is no acronym
     ("When Did Argentina Win The World Cup?", "Argentina won the World Cup in Qatar.", True),  # title case
