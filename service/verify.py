@@ -4,8 +4,8 @@ A sentence the checker does not find supported by its own citations (or that has
 checked once more against all the passages; if some passage supports it, the citation is
 corrected to the sentences the checker aligned it with. Otherwise it stays unsupported,
 and the caller removes or flags it. A supported sentence citing several passages keeps only
-the best aligned one when that one alone supports it: a citation that adds nothing only
-sends the reader to text that does not bear on the sentence. A sentence its own quotes do not
+the best aligned one when that one alone supports it, or the one whose words it copies: a
+citation that adds nothing only sends the reader to text that does not bear on the sentence. A sentence its own quotes do not
 support is checked with the passages that bring the words they lack (a two-hop answer cites
 both hops). A sentence whose quotes are about
 different subjects, one of them never named in the sentence, is a splice and is unsupported, and
@@ -87,6 +87,9 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
                 alone = check(draft.text, [by_number[aligned[0]].text])
                 if alone.probability >= threshold:
                     citations, score = aligned[:1], alone.probability
+            copied = next((n for n in citations if shortens(draft.text, [by_number[n].text], 0)), None)
+            if copied is not None:  # its quote's own words: the others add nothing, whatever the judge says
+                citations = [copied]
         quotes = [by_number[n].text for n in citations]
         if not citations:
             supported = False  # a sentence no quote shows is not shown as supported

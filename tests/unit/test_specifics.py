@@ -150,3 +150,19 @@ def test_a_sentence_that_changes_a_persons_pronoun_gives_way_to_its_quote():
     [checked] = verify([DraftSentence("They were found dead in the flat on Monday.", [2])], passages(article),
                        SupportingChecker())
     assert checked.supported and checked.text == "He was found dead in the flat on Monday."
+
+
+class TogetherChecker(SupportingChecker):
+    """Supports a claim only against several sources, as a judge may that is unsure of one."""
+
+    def check(self, claim, sources):
+        verdict = super().check(claim, sources)
+        return verdict if len(sources) > 1 else Verdict(probability=0.1, label="unsupported", decided_by="judge",
+                                                        evidence=[], signals={})
+
+
+def test_a_sentence_that_copies_one_of_its_quotes_cites_that_quote_alone():
+    numbered = passages(MINE_ARTICLE)
+    [checked] = verify([DraftSentence("Rescuers searched for 47 missing people.", [1, 3, 2])], numbered,
+                       TogetherChecker())
+    assert checked.supported and checked.citations == [3]
