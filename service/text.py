@@ -106,6 +106,32 @@ def name_forms(text: str) -> set[str]:
     return {name_form(w) for w in WORD.findall(text)}
 
 
+# A site's plea or a photo caption written into the article's text: no headline, no summary.
+PROMOTION = re.compile(
+    r"^\W*(?:(?:editor['’]s note\W*)?(?:sign up|subscribe|send this page|click here|follow us|read more|"
+    r"download (?:the|our))\b|(?:get|explore)\b[^.]{0,80}\bnews\b)", re.IGNORECASE)
+CAPTION = re.compile(r"^\W*FILE\b|^\W*\(?(?:(?:AP|Reuters|Getty) )?Photo\b|\bFile\)\W*$", re.IGNORECASE)
+HEADLINE_WORDS = 4  # fewer is a dateline ("CNN --") or a fragment
+HEADLINE_SCAN_CHARS = 3000  # the story starts within its opening, after any pleas and captions
+# A desk's tag or a dateline before the story ("FIRST ON FOX: ...", "NEW YORK - ..."), or a share
+# prompt run into it.
+KICKER = re.compile(r"^(?:[A-Z][A-Z .,]{2,40}(?::|\s[-–—]{1,2})\s+|[Ss]end this page to someone via email\s+)")
+
+
+def is_promotion(sentence: str) -> bool:
+    return bool(PROMOTION.search(sentence))
+
+
+def headline_sentence(text: str) -> str | None:
+    """The first sentence that reads as the story's: not a plea to subscribe, not a caption, its
+    desk's tag removed."""
+    for sentence in sentences(text[:HEADLINE_SCAN_CHARS]):
+        if (not (PROMOTION.search(sentence) and not KICKER.match(sentence)) and not CAPTION.search(sentence)
+                and len(sentence.split()) >= HEADLINE_WORDS):
+            return KICKER.sub("", sentence).strip()
+    return None
+
+
 def names(text: str) -> set[str]:
     """Capitalised words that do not open a sentence: people, places, organisations."""
     found = set()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from service.records import ArticleFields
+from service.text import headline_sentence
 
 
 class ExtractionError(ValueError):
@@ -75,7 +76,7 @@ def from_text(body: str, fields: ArticleFields) -> Extracted:
         raise ExtractionError("the text is empty")
     if not _has_article_sentence([line for p in paragraphs for line in p.split("\n")]):
         raise ExtractionError("the text holds no article sentence (only boilerplate or fragments)")
-    title = fields.title or _first_sentence(text)
+    title = fields.title or _shortened(headline_sentence(text) or re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0])
     return Extracted(title=title, text=text, fields=fields)
 
 
@@ -146,9 +147,9 @@ def from_html(markup: str, fields: ArticleFields) -> Extracted:
     return from_text("\n\n".join(paragraphs), merged)
 
 
-def _first_sentence(text: str, limit: int = 120) -> str:
-    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].strip()
-    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
+def _shortened(sentence: str, limit: int = 120) -> str:
+    sentence = sentence.strip()
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _parse_date(value: str | None) -> date | None:

@@ -72,3 +72,25 @@ def test_html_gives_text_and_metadata_without_boilerplate():
 def test_html_that_is_all_boilerplate_is_refused():
     with pytest.raises(ExtractionError):
         from_html("<html><body><nav>Home | World</nav><footer>Most Popular</footer></body></html>", ArticleFields())
+
+
+@pytest.mark.parametrize("body, title", [
+    ("Sign up for CNN's Wonder Theory science newsletter. Explore the universe with news on fascinating discoveries.\n\n"
+     "CNN -- Astronomers have used the telescope to peer inside spiral galaxies.",
+     "Astronomers have used the telescope to peer inside spiral galaxies."),
+    ("Editor's Note: Sign up for Unlocking the World, CNN Travel's weekly newsletter. Get news about destinations "
+     "opening and more.\n\nFor years, journey times flying east from Israel depended on who you were flying with.",
+     "For years, journey times flying east from Israel depended on who you were flying with."),
+    ("FIRST ON FOX: The chairman traveled to Kyiv on Tuesday with a delegation. They met officials.",
+     "The chairman traveled to Kyiv on Tuesday with a delegation."),
+    ("Send this page to someone via email Activists in London dumped paint in front of the embassy.\n\nIt was blue "
+     "and yellow paint.",
+     "Activists in London dumped paint in front of the embassy."),
+    ("FILE - Carlos Watson speaks at a panel in Beverly Hills in 2016.\n\n"
+     "NEW YORK - The founder of Ozy Media was arrested on Thursday.",
+     "The founder of Ozy Media was arrested on Thursday."),
+    ("An Australian pleaded guilty on Thursday, Feb. 23, 2023, to manslaughter. The judge agreed.",
+     "An Australian pleaded guilty on Thursday, Feb. 23, 2023, to manslaughter."),
+])
+def test_an_untitled_articles_title_is_its_first_sentence_that_is_the_storys(body, title):
+    assert from_text(body, ArticleFields()).title == title

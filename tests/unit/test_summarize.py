@@ -292,3 +292,14 @@ def test_a_sentence_that_drops_its_quotes_attribution_gives_way_to_the_quote(rt,
     summary = summarize(rt, ["rail"])
     assert [s.text for s in summary.sentences] == ["Rail workers will strike on Friday, the union said."]
     assert summary.dropped_qualifiers == 1 and summary.removed == 0
+
+
+def test_a_summary_never_draws_on_a_plea_to_sign_up_unless_the_article_is_nothing_else():
+    def article(text):
+        return Article(id="a", title="t", text=text, content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
+
+    story = article("Sign up for CNN's Wonder Theory science newsletter. Explore the universe with news on fascinating "
+                    "discoveries. Astronomers peered inside spiral galaxies.")
+    assert [p.text for p in numbered_sentences([story], {})] == ["Astronomers peered inside spiral galaxies."]
+    plea = article("Sign up for our newsletter.")
+    assert [p.text for p in numbered_sentences([plea], {})] == ["Sign up for our newsletter."]
