@@ -13,6 +13,7 @@ unrelated stories were called after the one word they shared ("First", "Ohio, Oc
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 
@@ -123,8 +124,12 @@ def section_name(texts: list[str], members: list[int], centroid: np.ndarray, emb
     if not particular:
         return "Other stories"
     closeness = embedder.embed([surface[key] for key in particular]) @ centroid
-    best = [particular[i] for i in np.argsort(-closeness, kind="stable")[:NAME_TERMS]]
-    return ", ".join(surface[key][:1].upper() + surface[key][1:] for key in best)
+    best = [surface[key] for key in (particular[i] for i in np.argsort(-closeness, kind="stable")[:NAME_TERMS])]
+    best = [term[:1].upper() + term[1:] for term in best]
+    for first, second in itertools.permutations(best, 2):
+        if all(f"{first} {second}" in texts[i] for i in members):  # one name: "Lordstown Motors", not "Lordstown, Motors"
+            return f"{first} {second}"
+    return ", ".join(best)
 
 
 def _terms(text: str) -> dict[str, str]:

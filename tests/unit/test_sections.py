@@ -34,3 +34,13 @@ def test_a_large_batch_is_capped_at_a_readable_number_of_sections():
 def test_empty_texts_do_not_break_the_clustering():
     found = sections(["", "Rail strike halts trains.", "", "Rail strike goes on."], HashingEmbedder(), 0.6, 8)
     assert sorted(i for _, members in found for i in members) == [0, 1, 2, 3]
+
+
+def test_a_sections_two_terms_that_are_one_name_read_as_that_name():
+    from service.sections import section_name
+
+    texts = ["Lordstown Motors paused production. Lordstown Motors said its pickup had faults.",
+             "Rail workers strike over pay; trains across the network stopped."]
+    embedder = HashingEmbedder()
+    name = section_name(texts, [0], embedder.embed(texts[:1])[0], embedder)
+    assert name == "Lordstown Motors"
