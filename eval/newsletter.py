@@ -4,18 +4,21 @@ by the embedded model, for a person to read as an editor would.
     .venv/bin/python -m eval.newsletter [--out docs/digest-example] [--limit N]
 
 Ingests the corpus into a temporary store, builds the digest the way `sourced digest` does, and
-writes every format (HTML for mail clients, plain text, .eml, Markdown, JSON) to `--out`.
+writes every format (HTML for mail clients, plain text, .eml, Markdown, JSON) to `--out`, and
+30 of its sentences, drawn at random with their quotes, to a review file for a reader to judge.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import tempfile
 import time
 from pathlib import Path
 
 import service  # noqa: F401  (offline variables first)
 from eval.datasets import corpus_sources
+from eval.summaries import REVIEW_SENTENCES, write_review
 from service.digest import SummaryCache, build_digest, write_digest
 from service.ingest.pipeline import ingest
 from service.models.registry import Models
@@ -23,12 +26,15 @@ from service.runtime import Runtime
 from service.settings import Settings
 
 TENANT = "newsletter"
+REVIEW_SEED = 13
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path("docs/digest-example"))
     parser.add_argument("--limit", type=int, default=None, help="Only the first N articles of the corpus.")
+    parser.add_argument("--review-out", type=Path, default=Path("docs/reports"),
+                        help="Where the review file of random digest sentences goes.")
     args = parser.parse_args()
     models = Models(Settings.from_env()).load()
     try:
@@ -51,6 +57,11 @@ def main() -> None:
           f"{sum(words)} words, {min(words, default=0)}-{max(words, default=0)} a story; "
           f"{len(articles) / seconds * 60:.2f} articles/min")
     print("written:", ", ".join(str(path) for path in written.values()))
+    shown = [{"article": item.article_id, "title": item.title, "sentence": sentence.text,
+              "quotes": [next(c.quote for c in item.summary.citations if c.n == n) for n in sentence.citations]}
+             for item in digest.items for sentence in item.summary.sentences]
+    sample = random.Random(REVIEW_SEED).sample(shown, min(REVIEW_SENTENCES, len(shown)))
+    print("review:", write_review(args.review_out, "digest-example", sample))
 
 
 if __name__ == "__main__":
