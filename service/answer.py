@@ -290,14 +290,15 @@ def named(question: str, text: str) -> bool:
     if not phrases and not acronyms:
         return True
     text_words = _name_words(text)
+    joined = " ".join(text_words)
     capitalised = {word.lower() for word in text_words if word[:1].isupper()}
-    whole = f" {' '.join(text_words).lower()} "
+    whole = f" {joined.lower()} "
     if any(f" {phrase} " in whole or any(len(word) >= NAMED_WORD and word not in SHARED_NAME_WORDS
                                          and word in capitalised for word in phrase.split())
            for phrase in phrases):
         return True
     spelt_out = {abbreviation.upper() for abbreviation in initials(question) if len(abbreviation) >= MIN_INITIALS}
-    return bool(acronyms - unshown(acronyms, [" ".join(text_words)])) or bool(spelt_out & set(text_words))
+    return bool(acronyms - unshown(acronyms, [joined])) or bool(spelt_out & set(text_words))
 
 
 def _name_words(text: str) -> list[str]:

@@ -30,13 +30,9 @@ REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|a
              r"(?:hopes?|hoped|hoping|fears?|feared|fearing)(?=\s+(?:that|to|the|a|an|it|he|she|they|we|this)\b|\s*(?:--|—|–|,))|"
              # what a report or a study found ("A report by Forbes found that ..."), not what was found
              r"(?:found|finds|showed|shows|revealed|reveals|concluded|concludes)(?=\s+that\b)")
-HEDGES = (r"may|might|could|would|will|won['’]t|shall|should|can|possibly|possible|potentially|probably|likely|"
-          r"unlikely|reportedly|allegedly|apparently|purportedly|supposedly|suspected|plans?\s+to|planned\s+to|"
-          r"aims?\s+to|intends?\s+to|set\s+to|expected\s+to|effectively|"
-          r"seems?\s+to|appears?\s+to")
-# Hedges of one strength may stand for each other ("may" for "could", "would" for a reported
-# "will"); of another they may not: "may take more time" is not "is expected to take more time".
-HEDGE_STRENGTHS = {strength: re.compile(rf"(?:{cues})\Z", re.IGNORECASE) for strength, cues in {
+# Hedges by strength: one may stand for another of its strength ("may" for "could", "would" for a
+# reported "will"), not of another ("may take more time" is not "is expected to take more time").
+HEDGE_CUES = {
     "possible": r"may|might|could|can|possibly|possible|potentially",
     "probable": r"probably|likely",
     "improbable": r"unlikely",
@@ -45,7 +41,9 @@ HEDGE_STRENGTHS = {strength: re.compile(rf"(?:{cues})\Z", re.IGNORECASE) for str
     "intended": r"plans?\s+to|planned\s+to|aims?\s+to|intends?\s+to",
     "apparent": r"reportedly|allegedly|apparently|purportedly|supposedly|suspected|seems?\s+to|appears?\s+to",
     "effective": r"effectively",
-}.items()}
+}
+HEDGES = "|".join(HEDGE_CUES.values())
+HEDGE_STRENGTHS = {strength: re.compile(rf"(?:{cues})\Z", re.IGNORECASE) for strength, cues in HEDGE_CUES.items()}
 BOUNDS = r"up\s+to|as\s+(?:many|much|few|little)\s+as|at\s+(?:least|most)|more\s+than|less\s+than|fewer\s+than"
 QUALIFIERS = {"attribution": re.compile(rf"\b(?:{REPORTING})\b", re.IGNORECASE),
               "hedge": re.compile(rf"\b(?:{HEDGES})\b", re.IGNORECASE),
