@@ -8,6 +8,7 @@ megabyte, so each case runs in a forked process that is stopped after a bound.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import re
 import time
@@ -22,6 +23,10 @@ from service.ingest import extract
 MB = 1_000_000
 BOUND_S = 20  # the whole case; linear, the slowest takes about 3 s
 MAX_RATIO = 8  # 4x the text: about 4x the time when linear, 16x when quadratic
+FAST_S = 0.1  # a case this fast on 1 MB is timed as the best of FAST_TRIES runs
+FAST_TRIES = 5
+# Below this, 4 MB were read in one pass: a quadratic pattern cannot, and timer noise outweighs a ratio.
+ONE_PASS_S = 0.05
 
 HARI_WENT_HOME = ". Hari went home."
 
@@ -31,7 +36,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "extract.FURNITURE 'download the ... app'": (extract.FURNITURE.search, "download the ", ""),
     "extract.SENTENCE_END": (extract.SENTENCE_END.search, ".)", "x"),
     "text.PROMOTION": (text.PROMOTION.search, "get ", ""),
-    "text.CAPTION": (text.CAPTION.search, "File)!", "x"),
+    "text.CAPTION": (text.CAPTION.search, "x File)! ", "x"),
     "text.KICKER": (text.KICKER.match, "A ", ""),
     "text.PARAGRAPH": (lambda s: list(text.PARAGRAPH.finditer(s)), "a\n", "\n"),
     "text.GLUED_END": (lambda s: list(text.GLUED_END.finditer(s)), "a.B.", ""),
@@ -70,7 +75,7 @@ def near_matches(unit: str, end: str, size: int) -> str:
     return unit * (size // len(unit)) + end
 
 
-def best_time(apply: Callable[[str], object], subject: str, tries: int = 2) -> float:
+def best_time(apply: Callable[[str], object], subject: str, tries: int) -> float:
     best = float("inf")
     for _ in range(tries):
         started = time.perf_counter()
@@ -80,11 +85,16 @@ def best_time(apply: Callable[[str], object], subject: str, tries: int = 2) -> f
 
 
 def _time_both_sizes(apply, unit: str, end: str, results) -> None:
-    one = best_time(apply, near_matches(unit, end, MB))
-    four_subject = near_matches(unit, end, 4 * MB)
-    four = best_time(apply, four_subject, tries=1)
-    if four >= MAX_RATIO * one:  # a busy machine can slow one run: the best of two decides
-        four = min(four, best_time(apply, four_subject, tries=1))
+    # A collection pass or a busy core can land in any one run and, on a fast case, swamp it:
+    # the collector is off, and a fast case keeps its best of several runs.
+    gc.disable()
+    one_subject, four_subject = near_matches(unit, end, MB), near_matches(unit, end, 4 * MB)
+    one = best_time(apply, one_subject, tries=2)
+    tries = FAST_TRIES if one < FAST_S else 1
+    one = min(one, best_time(apply, one_subject, tries=tries))
+    four = best_time(apply, four_subject, tries=tries)
+    if four >= MAX_RATIO * one:
+        four = min(four, best_time(apply, four_subject, tries=tries))
     results.send([one, four])
 
 
@@ -108,7 +118,7 @@ def test_runs_in_linear_time_on_a_megabyte_of_near_matches(case):
     times = times_within_bound(apply, unit, end)
     assert times is not None, f"{case}: 1 MB and 4 MB of {unit!r} took over {BOUND_S} s"
     one, four = times
-    assert four < MAX_RATIO * one, f"{case}: {one:.3f} s on 1 MB, {four:.3f} s on 4 MB"
+    assert four < ONE_PASS_S or four < MAX_RATIO * one, f"{case}: {one:.3f} s on 1 MB, {four:.3f} s on 4 MB"
 
 
 def test_the_bound_catches_a_quadratic_pattern():
