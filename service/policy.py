@@ -95,7 +95,7 @@ class SummaryPolicy:
     # Digest sections: stories join when their average cosine distance is below this (unrelated
     # news is ~0.8 apart), and a digest has at most this many sections.
     section_join_distance: float = 0.6
-    most_sections: int = 8
+    most_sections: int = 10
 
     def words_for(self, style: str, words: int | None) -> int:
         return words or self.default_words[style]

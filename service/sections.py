@@ -1,14 +1,15 @@
-"""A digest's sections: its stories grouped by topic, each group named by the terms it shares.
+"""A digest's sections: its stories grouped by topic, each group named as a newspaper names its pages.
 
-Stories are clustered on the vectors of their titles and summaries (average linkage over
-cosine distance): stories join only when they are about the same thing, and a batch never
-splits into more sections than a reader can scan (about the square root of its size, at
-most `most_sections`), so six unrelated stories get several headings and a section of one is
-fine. A section is named as a newspaper names its pages, by the desk its stories are closest to
-in meaning ("Health", "Crime and courts": each desk is embedded with the words of its beat); the
-terms its stories use and the others do not (c-TF-IDF) tell apart two sections on one desk
-("Technology: TikTok"), and name a section no desk is close to. Named by terms alone, sections of
-unrelated stories were called after the one word they shared ("First", "Ohio, Occurred").
+Each story goes to the desk it is closest to in meaning ("Health", "Crime and courts": each desk
+is embedded with the words of its beat), judged on the story's own title and summary. Grouped by
+their mean vector instead, a cluster of unlike stories took the desk of its majority, and a
+bird-flu death and a mine collapse were filed under "Crime and courts". Stories no desk is close
+to are clustered on their vectors (average linkage over cosine distance: stories join only when
+they are about the same thing), and each such group is named by the terms its stories use and the
+others do not (c-TF-IDF); named by terms alone, groups of unrelated stories were called after the
+one word they shared ("First", "Ohio, Occurred"). A section of one is fine; past what a reader
+scans (`most_sections`), the stories that are alone on their desk, and then the smallest sections,
+are gathered under "In brief".
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ DESKS = {
     "Health": "health: disease, illness, vaccines, hospitals, doctors, patients",
     "Environment": "environment: climate, pollution, nature, wildlife, emissions",
     "Crime and courts": "crime and courts: police, arrests, trials, judges, prisons, shootings",
+    "Security": "security: intelligence services, espionage, spying, surveillance, national security",
     "War and conflict": "war and conflict: armies, invasion, military, attacks, diplomacy",
     "Accidents and disasters": "accidents and disasters: crashes, derailments, collapses, fires, floods, earthquakes",
     "Food and drink": "food and drink: coffee, milk, restaurants, recipes, groceries",
@@ -42,9 +44,10 @@ DESKS = {
     "Transport": "transport: cars, trucks, trains, aviation, airspace, drones",
     "Energy": "energy: oil, gas, electricity, power, renewables",
 }
-# A section's stories are on a desk when their mean vector is at least this close to it (cosine):
-# on the example digest the chosen desks scored 0.18 to 0.35, the runners-up at most 0.21.
-DESK_FLOOR = 0.15
+# A story is on a desk when it is at least this close to it (cosine). On the example digest's 26
+# stories the chosen desks scored 0.15 to 0.46 and a story's runner-up desk at most 0.31.
+DESK_FLOOR = 0.13
+IN_BRIEF = "In brief"
 NAME_TERMS = 2  # terms in a section's name
 NAME_CANDIDATES = 8  # the most particular terms, of which the closest in meaning name it
 # Words that say when or where a story ran, not what it is about.
@@ -59,30 +62,35 @@ def sections(texts: list[str], embedder: Embedder, join_distance: float, most_se
     if not texts:
         return []
     vectors = embedder.embed(texts)
-    groups = sorted(clusters(vectors, join_distance, most_sections), key=lambda group: (-len(group), group[0]))
-    centroids = [vectors[group].mean(axis=0) for group in groups]
-    desks = desk_names(centroids, embedder)
-    named = []
-    for group, centroid, desk in zip(groups, centroids, desks):
-        if desk is not None and desks.count(desk) == 1:
-            named.append((desk, group))
-            continue
-        terms = section_name(texts, group, centroid, embedder)
-        named.append((terms if desk is None else f"{desk}: {terms}", group))
-    return named
+    on_desk: dict[str, list[int]] = {}
+    loose = []
+    for index, desk in enumerate(nearest_desks(vectors, embedder)):
+        if desk is None:
+            loose.append(index)
+        else:
+            on_desk.setdefault(desk, []).append(index)
+    named = list(on_desk.items())
+    if loose:
+        for group in clusters(vectors[loose], join_distance, most_sections):
+            members = [loose[i] for i in group]
+            named.append((section_name(texts, members, vectors[members].mean(axis=0), embedder), members))
+    named.sort(key=lambda section: (-len(section[1]), section[1][0]))
+    if len(named) <= most_sections:
+        return named
+    singles = sum(len(members) == 1 for _, members in named)
+    kept = min(most_sections - 1, len(named) - singles) if singles > 1 else most_sections - 1
+    gathered = sorted(i for _, members in named[kept:] for i in members)
+    return named[:kept] + [(IN_BRIEF, gathered)]
 
 
-def desk_names(centroids: list[np.ndarray], embedder: Embedder) -> list[str | None]:
-    """The desk each section's stories are closest to, None where none is close enough."""
+def nearest_desks(vectors: np.ndarray, embedder: Embedder) -> list[str | None]:
+    """The desk each story is closest to, None where none is close enough."""
     desks = embedder.embed(list(DESKS.values()))
     names = list(DESKS)
-    found = []
-    for centroid in centroids:
-        norm = np.linalg.norm(centroid)
-        closeness = desks @ (centroid / norm) if norm else np.zeros(len(names))
-        best = int(np.argmax(closeness))
-        found.append(names[best] if closeness[best] >= DESK_FLOOR else None)
-    return found
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    closeness = np.nan_to_num(vectors / np.where(norms == 0, 1, norms)) @ desks.T
+    best = closeness.argmax(axis=1)
+    return [names[desk] if closeness[story, desk] >= DESK_FLOOR else None for story, desk in enumerate(best)]
 
 
 def clusters(vectors: np.ndarray, join_distance: float, most_sections: int) -> list[list[int]]:

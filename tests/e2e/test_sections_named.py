@@ -1,5 +1,6 @@
-"""Sections named by desk with the real embedding model: six unrelated stories like the issue's,
-which found one heading for all of them; two sections on one desk are told apart by their terms."""
+"""Sections named by desk with the real embedding model: unrelated stories like the issue's, which
+found one heading for all of them. Each story is filed on its own desk: grouped first and filed by
+the group's mean, a bird-flu death and a mine collapse were filed under "Crime and courts"."""
 
 import pytest
 
@@ -16,15 +17,16 @@ STORIES = {
     "shooting": "Gunmen kill seven in pool hall. Police shot one of the gunmen; the other surrendered on Thursday.",
     "derailment": "Train derails in Ohio. A freight train derailed in East Palestine, releasing toxic chemicals.",
     "milk": "Plant-based milk labels. The FDA says labels of plant-based milk alternatives may show their nutrients.",
+    "mine": "Mine collapse in Inner Mongolia. An open pit mine collapsed, trapping dozens of workers.",
+    "schoolgirls": "Schoolgirls fall sick in Qom. Hundreds of schoolgirls have been hospitalized with breathing problems.",
 }
 
 
-def test_unrelated_stories_are_named_by_their_desks(embedder):
+def test_each_story_is_filed_on_its_own_desk(embedder):
     found = sections(list(STORIES.values()), embedder, POLICY.section_join_distance, POLICY.most_sections)
     desk_of = {key: name for name, members in found for i in members for key in [list(STORIES)[i]]}
-    assert desk_of["flu"] == desk_of["vaccine"] == "Health"
-    assert desk_of["court"].startswith("Crime and courts") and desk_of["shooting"].startswith("Crime and courts")
+    assert desk_of["flu"] == desk_of["vaccine"] == desk_of["schoolgirls"] == "Health"
+    assert desk_of["court"] == desk_of["shooting"] == "Crime and courts"
+    assert desk_of["derailment"] == desk_of["mine"] == "Accidents and disasters"
     assert desk_of["milk"] == "Food and drink"
-    assert len(found) == 4  # six stories: at most the square root, plus one
-    names = [name for name, _ in found]
-    assert len(set(names)) == len(names)  # two sections on one desk are told apart by their terms
+    assert len(found) == 4

@@ -2,26 +2,33 @@
 
 from service.models.embedder import HashingEmbedder
 from service.policy import SummaryPolicy
-from service.sections import sections
+from service.sections import DESKS, IN_BRIEF, sections
 
 POLICY = SummaryPolicy()
+# With the hashing embedder a story is near a desk when it uses the words of the desk's beat.
 STORIES = [
-    "Rail strike halts trains. Rail workers strike over pay; trains across the network stopped.",
-    "Oman opens airspace. Oman announced it will open its airspace to Israeli flights.",
-    "Rail union talks fail. Talks between the rail union and the operator failed; the strike over pay goes on.",
-    "Bird flu death in Cambodia. An 11-year-old girl died of bird flu, health officials said.",
-    "Lordstown pauses production. The electric truck maker Lordstown paused production of its Endurance pickup.",
-    "Moderna revenue falls. Moderna's vaccine revenues fell as demand for COVID-19 shots dropped.",
+    "Police arrests after shootings. Police made arrests; judges set trials.",
+    "Zorbel quints wed. The Zorbel quints wed in Vantry, their Zorbel aunt said.",
+    "Vaccines for patients. Doctors in hospitals gave vaccines to patients with the disease.",
+    "Prisons and judges. Judges sent the accused to prisons after trials and arrests.",
+    "Zorbel quints honeymoon. The Zorbel quints left Vantry for a honeymoon.",
 ]
 
 
-def test_unrelated_stories_get_several_named_sections_and_related_ones_share_one():
-    found = sections(STORIES, HashingEmbedder(), POLICY.section_join_distance, POLICY.most_sections)
-    assert 2 < len(found) <= len(STORIES)
-    assert sorted(i for _, members in found for i in members) == list(range(len(STORIES)))
-    name, members = found[0]  # the largest first
-    assert {0, 2} <= set(members) and "Rail" in name
-    assert all(name.strip() for name, _ in found)
+def test_each_story_goes_to_the_desk_of_its_beat_and_the_rest_are_grouped_by_their_terms():
+    found = dict(sections(STORIES, HashingEmbedder(), POLICY.section_join_distance, POLICY.most_sections))
+    assert found["Crime and courts"] == [0, 3] and found["Health"] == [2]
+    [(name, members)] = [(name, members) for name, members in found.items() if name not in ("Crime and courts", "Health")]
+    assert members == [1, 4] and "Zorbel" in name
+
+
+def test_stories_alone_on_their_desk_are_gathered_in_brief_when_there_are_too_many_sections():
+    beats = [f"{desk}. {beat}" for desk, beat in DESKS.items()]
+    crime = DESKS["Crime and courts"]
+    found = sections([crime, crime, *beats], HashingEmbedder(), POLICY.section_join_distance, 4)
+    assert found[0] == ("Crime and courts", [0, 1, 2 + list(DESKS).index("Crime and courts")])
+    assert found[-1][0] == IN_BRIEF and len(found) <= 4
+    assert sorted(i for _, members in found for i in members) == list(range(len(beats) + 2))
 
 
 def test_a_large_batch_is_capped_at_a_readable_number_of_sections():
