@@ -17,7 +17,8 @@ cited besides, and where none does the sentence is unsupported. Where the caller
 may only shorten its quotes: their words in their order, with so many of its own (a summary's
 reader checks it against them, and a small judge passes the same words rearranged to say another
 thing); one that does not gives way to its quote, as for a dropped attribution, and so does one
-that calls someone by a pronoun of another gender or number than its quotes do. A quote that is
+that calls someone by a pronoun of another gender or number than its quotes do, or states a cause
+("because", "based on") where its quotes state none. A quote that is
 someone's words without saying whose never stands in a sentence's place: the sentence is
 unsupported.
 """
@@ -29,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
-from service.checker.comparisons import contradicted_order
+from service.checker.comparisons import added_cause, contradicted_order
 from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
 from service.checker.specifics import changed_persons, uncovered_specifics, unshown
 from service.citations import DraftSentence
@@ -102,7 +103,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
             quotes = [by_number[n].text for n in citations]
         dropped = dropped_qualifiers(draft.text, quotes)
         rephrased = ((max_new_words is not None and not shortens(draft.text, quotes, max_new_words))
-                     or changed_persons(draft.text, quotes))
+                     or changed_persons(draft.text, quotes) or added_cause(draft.text, quotes))
         if supported and (dropped or rephrased):
             quote = (next(by_number[n] for n in citations if by_number[n].text == dropped[0].quote) if dropped
                      else by_number[citations[0]])

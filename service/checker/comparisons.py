@@ -1,6 +1,14 @@
-"""Comparisons of age: "Neil LaBute was born first" where the quotes give 1963 for him and 1901
+"""Links between facts that a small judge accepts on a plausible reading, decided here from the words.
+
+Comparisons of age: "Neil LaBute was born first" where the quotes give 1963 for him and 1901
 for the other man. The judge reads two plausible biographies and accepts whichever order the
 sentence states; the years decide it, so they are compared here.
+
+Causes: "Schoolgirls fell sick because of an unpleasant smell" citing quotes that say the girls
+complained of a smell and parents suspect poisoning; "the decision was based on reports from the
+agency" citing "the AP reported that a spokesperson for the agency said". A cause is a claim of
+its own, and the judge passed both: a sentence may state one only where a quote it cites states a
+cause too. "After" and "following" tell when, not why: a sentence may not turn them into "because".
 
 A person's years are the ones a quote writes in the brackets after the name, as reference texts
 do ("Neil N. LaBute (born March 19, 1963)", "Mary Pierce (born 15 January 1975)", "Elizabeth
@@ -18,6 +26,14 @@ ORDER_CLAIM = re.compile(
 EARLIER = frozenset({"first", "earlier", "before", "older", "oldest"})
 # A capitalised word, the brackets right after it, and the first year in them.
 LIFESPAN = re.compile(r"(?P<name>[A-Z][\w'’.-]{0,40}+)[\"”]?\s*\((?P<inside>[^()]{0,120}?)\b(?P<year>\d{4})\b")
+CAUSES = (r"because|due\s+to|owing\s+to|as\s+a\s+result|caused\s+by|thanks\s+to|based\s+on|"
+          r"led\s+to|leading\s+to|resulted\s+in|the\s+reason|therefore")
+STATED_CAUSE = re.compile(rf"\b(?:{CAUSES})\b", re.IGNORECASE)
+# What a quote may say a cause with besides the sentence's own words ("the blaze caused", "as a
+# result", "the reasons", "prompted by", "why").
+QUOTED_CAUSE = re.compile(rf"\b(?:{CAUSES}|caus(?:e|es|ed|ing)|lead\s+to|leads\s+to|result(?:s|ed|ing)?|"
+                          r"reasons?|why|since|so\s+that|prompt(?:s|ed|ing)?|blamed|attributed|driven\s+by)\b",
+                          re.IGNORECASE)
 
 
 def contradicted_order(sentence: str, quotes: list[str]) -> bool:
@@ -36,3 +52,9 @@ def contradicted_order(sentence: str, quotes: list[str]) -> bool:
         return False
     earlier = (claim.group("when") or claim.group("age")) in EARLIER
     return years[subject] > min(others) if earlier else years[subject] < max(others)
+
+
+def added_cause(sentence: str, quotes: list[str]) -> bool:
+    """Whether the sentence states a cause ("because", "due to", "based on") where none of its
+    quotes states one."""
+    return bool(STATED_CAUSE.search(sentence)) and not any(QUOTED_CAUSE.search(quote) for quote in quotes)

@@ -1,8 +1,8 @@
-"""Who was born first: the quotes' years decide, not the judge's reading."""
+"""Who was born first, and what caused what: the quotes' words decide, not the judge's reading."""
 
 import pytest
 
-from service.checker.comparisons import contradicted_order
+from service.checker.comparisons import added_cause, contradicted_order
 from service.citations import DraftSentence
 from service.verify import verify
 from tests.unit.test_specifics import SupportingChecker, passages
@@ -32,3 +32,32 @@ def test_a_wrong_comparison_is_unsupported_however_lenient_the_judge():
     [wrong, right] = verify([DraftSentence("Neil LaBute was born first.", [1]),
                              DraftSentence("Humberstone was born first.", [1])], numbered, SupportingChecker())
     assert not wrong.supported and right.supported
+
+
+QOM = ["Students complained of an unknown or unpleasant smell before they fell ill.",
+       "Some parents suspect the girls were deliberately poisoned."]
+TATE = ("The Associated Press reported that a spokesperson from Romania's anti-organized crime agency DIICOT, "
+        "Romona Bolla, said the court approved the extension.")
+POILIEVRE = ("Poilievre shut down his TikTok account following the news that the federal government is banning "
+             "the app on government-issued phones.")
+
+
+@pytest.mark.parametrize("sentence, quotes, added", [
+    ("The schoolgirls fell sick because of an unknown or unpleasant smell.", QOM, True),
+    ("The court's decision was based on reports from DIICOT, Romona Bolla said.", [TATE], True),
+    ("Poilievre shut down his account because the government is banning the app.", [POILIEVRE], True),
+    ("Poilievre shut down his account after the government said it is banning the app.", [POILIEVRE], False),
+    # a cause its quote states, in other words
+    ("The line closed because of the storm.", ["The storm caused the line to close."], False),
+    ("The plant shut due to a fire.", ["The plant shut as a result of a fire."], False),
+    ("The girls fell sick.", QOM, False),  # no cause stated
+])
+def test_a_cause_stands_only_where_a_quote_states_one(sentence, quotes, added):
+    assert added_cause(sentence, quotes) == added
+
+
+def test_a_sentence_that_adds_a_cause_gives_way_to_its_quote():
+    numbered = passages(("qom", QOM[:1]))
+    [checked] = verify([DraftSentence("The girls fell ill because of an unpleasant smell.", [1])], numbered,
+                       SupportingChecker())
+    assert checked.supported and checked.text == QOM[0]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pytest
 
 from service import answer, citations, context, prompts, text
-from service.checker import cascade, signals
+from service.checker import cascade, comparisons, signals
 from service.ingest import extract
 
 MB = 1_000_000
@@ -56,6 +56,8 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "citations.ATTRIBUTION": (lambda s: citations.ATTRIBUTION.sub("", s, count=1), "according to ", ""),
     "citations.SENTENCE_END": (citations.SENTENCE_END.search, "!", "x"),
     "citations.SENTENCE_END closers": (citations.SENTENCE_END.search, "!)", "x"),
+    "comparisons.STATED_CAUSE": (comparisons.STATED_CAUSE.search, "due  ", ""),
+    "comparisons.QUOTED_CAUSE": (comparisons.QUOTED_CAUSE.search, "lead  ", ""),
     "checker.NEGATION": (signals.NEGATION.search, "nothin", ""),
     "checker.CONCLUSION": (cascade.CONCLUSION.search, "!firs", ""),
     "prompts.quoted blanks": (prompts.quoted, " \t", "x"),
