@@ -37,7 +37,7 @@ HEDGE_CUES = {
     "probable": r"probably|likely",
     "improbable": r"unlikely",
     "expected": r"expected\s+to",
-    "future": r"will|won['’]t|shall|would|should|set\s+to",
+    "future": r"will|won['’]t|shall|would|should|set\s+to|(?:is|are|was|were)\s+to\s+be",
     "intended": r"plans?\s+to|planned\s+to|aims?\s+to|intends?\s+to",
     "apparent": r"reportedly|allegedly|apparently|purportedly|supposedly|suspected|seems?\s+to|appears?\s+to",
     "effective": r"effectively",

@@ -51,6 +51,9 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
     ("The airline will not resume flights this year.", "The airline won’t resume flights this year.", set()),
     ("The airline has not resumed flights this year.", "The airline won’t resume flights this year.", {"hedge"}),
     ("Oman said it would open its airspace, effectively ending a ban.", OMAN, set()),
+    # what is to be done is not done
+    ("The tanks were placed at the border.", "The tanks are to be placed at the border.", {"hedge"}),
+    ("The tanks will be placed at the border.", "The tanks are to be placed at the border.", set()),
     # a qualifier that governs other words of its quote does not bind this sentence
     ("The minister was appointed in 2019.", MINISTER, set()),
     ("The plan would fail, the minister said.", MINISTER, set()),
