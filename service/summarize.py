@@ -32,7 +32,7 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import WORD, content_words, is_promotion, names, numbers, sentence_spans
+from service.text import KICKER, WORD, content_words, is_promotion, names, numbers, sentence_spans
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -117,12 +117,15 @@ def load_articles(request: SummarizeRequest, store: Store, embedder: Embedder, s
 
 def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk]]) -> list[Passage]:
     """The articles' sentences a summary may draw on: a plea to sign up for a newsletter is the
-    site's, not the story's (unless the article is nothing else)."""
+    site's, not the story's (unless the article is nothing else), and so is a desk's tag before the
+    story ("FIRST ON FOX: ", "NEW YORK - "), which a sentence copying its quote would repeat."""
     passages = []
     for article in articles:
         article_chunks = chunks.get(article.id, [])
         spans = sentence_spans(article.text)
         for start, end in [(a, b) for a, b in spans if not is_promotion(article.text[a:b])] or spans:
+            if kicker := KICKER.match(article.text[start:end]):
+                start += kicker.end()
             chunk_id = next((c.id for c in article_chunks if c.start <= start < c.end), f"{article.id}#text")
             passages.append(Passage(n=len(passages) + 1, article=article, chunk_id=chunk_id, start=start, end=end,
                                     relevance=0.0))

@@ -303,3 +303,11 @@ def test_a_summary_never_draws_on_a_plea_to_sign_up_unless_the_article_is_nothin
     assert [p.text for p in numbered_sentences([story], {})] == ["Astronomers peered inside spiral galaxies."]
     plea = article("Sign up for our newsletter.")
     assert [p.text for p in numbered_sentences([plea], {})] == ["Sign up for our newsletter."]
+
+
+def test_a_desks_tag_before_the_story_is_not_part_of_its_sentence():
+    text = "FIRST ON FOX: Michael McCaul traveled to Kyiv on Tuesday. The trip came a day after Biden's visit."
+    article = Article(id="a", title="t", text=text, content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
+    [first, second] = numbered_sentences([article], {})
+    assert first.text == "Michael McCaul traveled to Kyiv on Tuesday." == text[first.start:first.end]
+    assert second.text == "The trip came a day after Biden's visit."
