@@ -15,8 +15,10 @@ import blingfire
 PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 # "...in the 19th century.First for Women is..." : pages and datasets glue sentences without
 # a space, where blingfire sees one sentence. A full stop between a lower-case word and a
-# capitalised one still ends a sentence (abbreviations like "U.S.Army" stay whole).
-GLUED_END = re.compile(r"(?<=[a-z0-9)\"”’])[.!?](?=[A-Z][a-z])")
+# capitalised one still ends a sentence (abbreviations like "U.S.Army" stay whole), and so does
+# one before an initial ("...and actor.H. Bruce Humberstone"), after a word of three letters or
+# more ("Ph.D. Student" stays whole).
+GLUED_END = re.compile(r"(?<=[a-z0-9)\"”’])[.!?](?=[A-Z][a-z])|(?<=[a-z]{3})[.!?](?=[A-Z]\.\s?[A-Z])")
 
 WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 POSSESSIVE = re.compile(r"['’]s?$")

@@ -40,6 +40,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "text.KICKER": (text.KICKER.match, "A ", ""),
     "text.PARAGRAPH": (lambda s: list(text.PARAGRAPH.finditer(s)), "a\n", "\n"),
     "text.GLUED_END": (lambda s: list(text.GLUED_END.finditer(s)), "a.B.", ""),
+    "text.GLUED_END initials": (lambda s: list(text.GLUED_END.finditer(s)), "abc.A. ", ""),
     "text.WORD": (text.WORD.findall, "a'-", " "),
     "text.POSSESSIVE": (text.POSSESSIVE.search, "'s", "x"),
     "text.NUMBER": (text.NUMBER.findall, "1,2.", ""),
