@@ -93,7 +93,8 @@ class SummaryPolicy:
     rewrite_max_tokens: int = 80
     rewrite_sources: int = 4
     # Digest sections: stories join when their average cosine distance is below this (unrelated
-    # news is ~0.8 apart), and a digest has at most this many sections.
+    # news is ~0.8 apart), and a digest has at most this many sections: the example digest's 26
+    # stories fill nine desks with two or more stories each besides "In brief".
     section_join_distance: float = 0.6
     most_sections: int = 10
 

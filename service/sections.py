@@ -45,9 +45,11 @@ DESKS = {
     "Energy": "energy: oil, gas, electricity, power, renewables",
 }
 # A story is on a desk when it is at least this close to it (cosine). On the example digest's 26
-# stories the chosen desks scored 0.15 to 0.46 and a story's runner-up desk at most 0.31.
+# stories the chosen desks scored 0.15 to 0.46; the floor sits a little under the loosest fit (a
+# paint protest at an embassy on "War and conflict"), and a story below it is named by its own terms.
 DESK_FLOOR = 0.13
 IN_BRIEF = "In brief"
+MIN_SHARED_SECTIONS = 2  # desks with several stories each that make a digest's headings on their own
 NAME_TERMS = 2  # terms in a section's name
 NAME_CANDIDATES = 8  # the most particular terms, of which the closest in meaning name it
 # Words that say when or where a story ran, not what it is about.
@@ -58,7 +60,8 @@ corp said says told according reported people""".split())
 
 
 def sections(texts: list[str], embedder: Embedder, join_distance: float, most_sections: int) -> list[tuple[str, list[int]]]:
-    """(name, indices into `texts`) per section, the largest first, stories in their given order."""
+    """(name, indices into `texts`) per section, the largest first ("In brief", where there is one,
+    last), stories in their given order."""
     if not texts:
         return []
     vectors = embedder.embed(texts)
@@ -77,10 +80,12 @@ def sections(texts: list[str], embedder: Embedder, join_distance: float, most_se
     named.sort(key=lambda section: (-len(section[1]), section[1][0]))
     if len(named) <= most_sections:
         return named
-    singles = sum(len(members) == 1 for _, members in named)
-    kept = min(most_sections - 1, len(named) - singles) if singles > 1 else most_sections - 1
-    gathered = sorted(i for _, members in named[kept:] for i in members)
-    return named[:kept] + [(IN_BRIEF, gathered)]
+    shared = [section for section in named if len(section[1]) > 1]
+    # Every story alone on its desk goes in brief where the desks with several stories are enough
+    # headings; otherwise as many of the smallest sections as the limit asks.
+    kept = shared if MIN_SHARED_SECTIONS <= len(shared) < most_sections else named[:most_sections - 1]
+    gathered = sorted(i for _, members in named[len(kept):] for i in members)
+    return kept + [(IN_BRIEF, gathered)]
 
 
 def nearest_desks(vectors: np.ndarray, embedder: Embedder) -> list[str | None]:

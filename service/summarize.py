@@ -123,9 +123,13 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
     for article in articles:
         article_chunks = chunks.get(article.id, [])
         spans = sentence_spans(article.text)
-        for start, end in [(a, b) for a, b in spans if not is_promotion(article.text[a:b])] or spans:
-            if kicker := KICKER.match(article.text[start:end]):
+        story: list[tuple[int, int]] = []
+        for start, end in spans:
+            if not story and (kicker := KICKER.match(article.text[start:end])):  # the tag opens the story only
                 start += kicker.end()
+            if not is_promotion(article.text[start:end]):
+                story.append((start, end))
+        for start, end in story or spans:
             chunk_id = next((c.id for c in article_chunks if c.start <= start < c.end), f"{article.id}#text")
             passages.append(Passage(n=len(passages) + 1, article=article, chunk_id=chunk_id, start=start, end=end,
                                     relevance=0.0))

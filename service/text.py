@@ -16,9 +16,10 @@ PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 # "...in the 19th century.First for Women is..." : pages and datasets glue sentences without
 # a space, where blingfire sees one sentence. A full stop between a lower-case word and a
 # capitalised one still ends a sentence (abbreviations like "U.S.Army" stay whole), and so does
-# one before an initial ("...and actor.H. Bruce Humberstone"), after a word of three letters or
-# more ("Ph.D. Student" stays whole).
-GLUED_END = re.compile(r"(?<=[a-z0-9)\"”’])[.!?](?=[A-Z][a-z])|(?<=[a-z]{3})[.!?](?=[A-Z]\.\s?[A-Z])")
+# one before an initial ("...and actor.H. Bruce Humberstone") after three lower-case letters, so
+# that degrees ("Ph.D.", "Pharm.D.") stay whole.
+GLUED_END = re.compile(r"(?<=[a-z0-9)\"”’])[.!?](?=[A-Z][a-z])|"
+                       r"(?<=[a-z]{3})(?<!Pharm)(?<!Litt)(?<!Theol)[.!?](?=[A-Z]\.\s?[A-Z])")
 
 WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 POSSESSIVE = re.compile(r"['’]s?$")
@@ -116,8 +117,8 @@ CAPTION = re.compile(r"^\W*FILE\b|^\W*\(?(?:(?:AP|Reuters|Getty) )?Photo\b|\bFil
 HEADLINE_WORDS = 4  # fewer is a dateline ("CNN --") or a fragment
 HEADLINE_SCAN_CHARS = 3000  # the story starts within its opening, after any pleas and captions
 # A desk's tag or a dateline before the story ("FIRST ON FOX: ...", "NEW YORK - ..."), or a share
-# prompt run into it.
-KICKER = re.compile(r"^(?:[A-Z][A-Z .,]{2,40}(?::|\s[-–—]{1,2})\s+|[Ss]end this page to someone via email\s+)")
+# prompt run into it, or both.
+KICKER = re.compile(r"^(?:[A-Z][A-Z .,]{2,40}(?::|\s[-–—]{1,2})\s+|[Ss]end this page to someone via email\s+){1,2}")
 
 
 def is_promotion(sentence: str) -> bool:

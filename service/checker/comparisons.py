@@ -26,14 +26,18 @@ ORDER_CLAIM = re.compile(
 EARLIER = frozenset({"first", "earlier", "before", "older", "oldest"})
 # A capitalised word, the brackets right after it, and the first year in them.
 LIFESPAN = re.compile(r"(?P<name>[A-Z][\w'’.-]{0,40}+)[\"”]?\s*\((?P<inside>[^()]{0,120}?)\b(?P<year>\d{4})\b")
-CAUSES = (r"because|due\s+to|owing\s+to|as\s+a\s+result|caused\s+by|thanks\s+to|based\s+on|"
-          r"led\s+to|leading\s+to|resulted\s+in|the\s+reason|therefore")
+# "due to begin", "was led to safety" and "gave thanks to" say when, where and to whom, not why.
+CAUSES = (r"because|due\s+to(?!\s+(?:be|begin|start|take|open|close|hold|meet|arrive|return|end|resume|launch|"
+          r"appear|face|vote|rule|sign|speak|testify|visit|travel|leave|finish|expire|retire|report|release)\b)|"
+          r"owing\s+to|as\s+a\s+result|caused\s+by|(?<!gave\s)(?<!give\s)(?<!gives\s)thanks\s+to|based\s+on|"
+          r"(?<!was\s)(?<!were\s)(?<!been\s)led\s+to|leading\s+to|resulted\s+in|the\s+reason|therefore|"
+          r"sparked|triggered|prompted|blamed\s+on")
 STATED_CAUSE = re.compile(rf"\b(?:{CAUSES})\b", re.IGNORECASE)
-# What a quote may say a cause with besides the sentence's own words ("the blaze caused", "as a
-# result", "the reasons", "prompted by", "why").
-QUOTED_CAUSE = re.compile(rf"\b(?:{CAUSES}|caus(?:e|es|ed|ing)|lead\s+to|leads\s+to|result(?:s|ed|ing)?|"
-                          r"reasons?|why|since|so\s+that|prompt(?:s|ed|ing)?|blamed|attributed|driven\s+by)\b",
-                          re.IGNORECASE)
+# What a quote may say a cause with besides the sentence's own words ("the blaze caused",
+# "resulted from", "the reasons", "why"); not "since", which mostly tells when.
+QUOTED_CAUSE = re.compile(rf"\b(?:{CAUSES}|caus(?:e|es|ed|ing)|lead\s+to|leads\s+to|"
+                          r"result(?:s|ed|ing)?\s+(?:in|from)|reasons?|why|so\s+that|prompting|blamed|attributed|"
+                          r"driven\s+by|sparks?|triggers?)\b", re.IGNORECASE)
 
 
 def contradicted_order(sentence: str, quotes: list[str]) -> bool:

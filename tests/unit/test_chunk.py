@@ -61,7 +61,8 @@ def test_sentences_glued_without_a_space_are_still_split():
     assert [text[s:e] for s, e in sentence_spans(text)] == [
         "Arthur's Magazine was published in the 19th century.", "First for Women is published by Bauer.",
         "The U.S.Army."]
-    text = "LaBute is an American playwright and actor.H. Bruce Humberstone was a director. She has a Ph.D. Student life."
+    text = ("LaBute is an American playwright and actor.H. Bruce Humberstone was a director. She is a Ph.D. "
+            "Candidate. He is a Pharm.D. Candidate at UCLA.")
     assert [text[s:e] for s, e in sentence_spans(text)] == [
         "LaBute is an American playwright and actor.", "H. Bruce Humberstone was a director.",
-        "She has a Ph.D. Student life."]
+        "She is a Ph.D. Candidate.", "He is a Pharm.D. Candidate at UCLA."]

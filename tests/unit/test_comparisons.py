@@ -51,6 +51,10 @@ POILIEVRE = ("Poilievre shut down his TikTok account following the news that the
     ("The line closed because of the storm.", ["The storm caused the line to close."], False),
     ("The plant shut due to a fire.", ["The plant shut as a result of a fire."], False),
     ("The girls fell sick.", QOM, False),  # no cause stated
+    ("The trial is due to begin on Monday.", ["The trial starts on Monday."], False),  # a schedule, not a cause
+    ("The crew was led to safety.", ["Firefighters guided the crew out."], False),
+    ("The storm triggered outages.", ["Outages followed the storm."], True),
+    ("The line closed due to the storm.", ["The line has been closed since the storm."], True),
 ])
 def test_a_cause_stands_only_where_a_quote_states_one(sentence, quotes, added):
     assert added_cause(sentence, quotes) == added

@@ -24,11 +24,21 @@ def test_each_story_goes_to_the_desk_of_its_beat_and_the_rest_are_grouped_by_the
 
 def test_stories_alone_on_their_desk_are_gathered_in_brief_when_there_are_too_many_sections():
     beats = [f"{desk}. {beat}" for desk, beat in DESKS.items()]
+    crime, health = DESKS["Crime and courts"], DESKS["Health"]
+    everything = list(range(len(beats) + 4))
+    found = sections([crime, crime, health, health, *beats], HashingEmbedder(), POLICY.section_join_distance, 4)
+    assert [name for name, _ in found] == ["Crime and courts", "Health", IN_BRIEF]
+    assert found[0][1] == [0, 1, 4 + list(DESKS).index("Crime and courts")]
+    assert sorted(i for _, members in found for i in members) == everything
+
+
+def test_where_few_desks_have_several_stories_only_the_smallest_sections_are_gathered():
+    beats = [f"{desk}. {beat}" for desk, beat in DESKS.items()]
+    found = sections(beats, HashingEmbedder(), POLICY.section_join_distance, 5)
+    assert len(found) == 5 and found[-1][0] == IN_BRIEF and len(found[-1][1]) == len(beats) - 4
     crime = DESKS["Crime and courts"]
     found = sections([crime, crime, *beats], HashingEmbedder(), POLICY.section_join_distance, 4)
-    assert found[0] == ("Crime and courts", [0, 1, 2 + list(DESKS).index("Crime and courts")])
-    assert found[-1][0] == IN_BRIEF and len(found) <= 4
-    assert sorted(i for _, members in found for i in members) == list(range(len(beats) + 2))
+    assert [len(members) for _, members in found] == [3, 1, 1, len(beats) - 3]
 
 
 def test_a_large_batch_is_capped_at_a_readable_number_of_sections():

@@ -306,8 +306,12 @@ def test_a_summary_never_draws_on_a_plea_to_sign_up_unless_the_article_is_nothin
 
 
 def test_a_desks_tag_before_the_story_is_not_part_of_its_sentence():
-    text = "FIRST ON FOX: Michael McCaul traveled to Kyiv on Tuesday. The trip came a day after Biden's visit."
+    text = ("Send this page to someone via email FIRST ON FOX: Michael McCaul traveled to Kyiv on Tuesday. "
+            "NATO — which Finland joined this week — said it would respond.")
     article = Article(id="a", title="t", text=text, content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
     [first, second] = numbered_sentences([article], {})
     assert first.text == "Michael McCaul traveled to Kyiv on Tuesday." == text[first.start:first.end]
-    assert second.text == "The trip came a day after Biden's visit."
+    assert second.text == "NATO — which Finland joined this week — said it would respond."  # not a tag: the story's middle
+    promoted = Article(id="b", title="t", text="Sign up for our newsletter. " + text[36:], content_hash="0" * 64,
+                       ingested_at=datetime.now(timezone.utc))
+    assert numbered_sentences([promoted], {})[0].text == "Michael McCaul traveled to Kyiv on Tuesday."
