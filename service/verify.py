@@ -94,7 +94,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
         quotes = [by_number[n].text for n in citations]
         if not citations:
             supported = False  # a sentence no quote shows is not shown as supported
-        if supported and (splices(draft.text, quotes) or contradicted_order(draft.text, quotes)):
+        if supported and (splices(draft.text, quotes) or contradicted_order(draft.text, quotes, [p.text for p in passages])):
             supported = False
         if supported and (missing := uncovered_specifics(draft.text, quotes)):
             carrying = carriers(missing, citations, passages)

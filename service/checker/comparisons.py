@@ -18,6 +18,7 @@ Stuart (19 August 1596 – 13 February 1662)"): the first year there is the year
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # "<Name> was born first", "... is older than ...", "... was born after ..."
 ORDER_CLAIM = re.compile(
@@ -40,22 +41,23 @@ QUOTED_CAUSE = re.compile(rf"\b(?:{CAUSES}|caus(?:e|es|ed|ing)|lead\s+to|leads\s
                           r"driven\s+by|sparks?|triggers?)\b", re.IGNORECASE)
 
 
-def contradicted_order(sentence: str, quotes: list[str]) -> bool:
+def contradicted_order(sentence: str, quotes: list[str], offered: Sequence[str] = ()) -> bool:
     """Whether the sentence says someone was born before (or after) the others its quotes give a
-    year of birth for, and the years say otherwise."""
+    year of birth for, and the years say otherwise. Where its quotes give only the subject's year,
+    the others' are taken from the rest of what was `offered`: "Neil LaBute was born first: Neil
+    LaBute (born March 19, 1963) is ..." cites one man and compares him with the other."""
     claim = ORDER_CLAIM.search(sentence)
     if claim is None:
         return False
-    years = {match.group("name").lower(): int(match.group("year")) for quote in quotes
-             for match in LIFESPAN.finditer(quote)}
     subject = claim.group("subject").lower()
-    if subject not in years:
-        return False
-    others = [year for name, year in years.items() if name != subject]
-    if not others:
-        return False
-    earlier = (claim.group("when") or claim.group("age")) in EARLIER
-    return years[subject] > min(others) if earlier else years[subject] < max(others)
+    for texts in (quotes, [*quotes, *offered]):
+        years = {match.group("name").lower(): int(match.group("year")) for text in texts
+                 for match in LIFESPAN.finditer(text)}
+        others = [year for name, year in years.items() if name != subject]
+        if subject in years and others:
+            earlier = (claim.group("when") or claim.group("age")) in EARLIER
+            return years[subject] > min(others) if earlier else years[subject] < max(others)
+    return False
 
 
 def added_cause(sentence: str, quotes: list[str]) -> bool:

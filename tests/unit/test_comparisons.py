@@ -27,6 +27,17 @@ def test_a_comparison_of_age_follows_the_quotes_years(sentence, quotes, contradi
     assert contradicted_order(sentence, quotes) == contradicted
 
 
+def test_the_others_years_come_from_the_other_passages_where_the_quotes_give_only_the_subjects():
+    labute, humberstone = DIRECTORS.split("playwright.")
+    assert not contradicted_order("Neil LaBute was born first.", [labute + "playwright."])
+    assert contradicted_order("Neil LaBute was born first.", [labute + "playwright."], [humberstone])
+    assert not contradicted_order("Humberstone was born first.", [humberstone], [labute + "playwright."])
+    numbered = passages(("labute", [labute + "playwright."]), ("humberstone", [humberstone]))
+    [wrong] = verify([DraftSentence("Neil LaBute was born first: he is a playwright.", [1])], numbered,
+                     SupportingChecker())
+    assert not wrong.supported
+
+
 def test_a_wrong_comparison_is_unsupported_however_lenient_the_judge():
     numbered = passages(("directors", [DIRECTORS]))
     [wrong, right] = verify([DraftSentence("Neil LaBute was born first.", [1]),
