@@ -32,7 +32,7 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import KICKER, WORD, content_words, is_promotion, names, numbers, sentence_spans
+from service.text import FILE_CAPTION, KICKER, WORD, content_words, is_promotion, names, numbers, sentence_spans
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -117,8 +117,9 @@ def load_articles(request: SummarizeRequest, store: Store, embedder: Embedder, s
 
 def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk]]) -> list[Passage]:
     """The articles' sentences a summary may draw on: a plea to sign up for a newsletter is the
-    site's, not the story's (unless the article is nothing else), and so is a desk's tag before the
-    story ("FIRST ON FOX: ", "NEW YORK - "), which a sentence copying its quote would repeat."""
+    site's, not the story's (unless the article is nothing else), and so are a desk's tag before the
+    story ("FIRST ON FOX: ", "NEW YORK - ") and an archive photo's caption run into a sentence, which
+    a sentence copying its quote would repeat."""
     passages = []
     for article in articles:
         article_chunks = chunks.get(article.id, [])
@@ -127,6 +128,8 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
         for start, end in spans:
             if not story and (kicker := KICKER.match(article.text[start:end])):  # the tag opens the story only
                 start += kicker.end()
+            if caption := FILE_CAPTION.match(article.text[start:end]):
+                start += caption.end()
             if not is_promotion(article.text[start:end]):
                 story.append((start, end))
         for start, end in story or spans:

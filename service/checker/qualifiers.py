@@ -24,7 +24,7 @@ REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|a
              r"estimates|warned|warns|suggested|suggests|added|adds|noted|notes|wrote|writes|cited|citing|"
              r"denied|denies|deny|insisted|insists|confirmed|confirms|predicted|predicts|expects|expected|"
              r"acknowledged|admitted|described|accused|accuses|quoted|called|calls|asked|asks|urged|urges|vowed|"
-             r"vows|replied|tweeted|posted|sources?\s+familiar|"
+             r"vows|replied|tweeted|posted|sources?\s+familiar|laid\s+out|lays\s+out|outlined|outlines|"
              # hopes and fears as verbs ("she hopes the tanks will return", "--she hopes--"), not nouns
              # ("Hopes for a deal")
              r"(?:hopes?|hoped|hoping|fears?|feared|fearing)(?=\s+(?:that|to|the|a|an|it|he|she|they|we|this)\b|\s*(?:--|—|–|,))|"

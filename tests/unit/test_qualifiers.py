@@ -51,6 +51,10 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
     ("The airline will not resume flights this year.", "The airline won’t resume flights this year.", set()),
     ("The airline has not resumed flights this year.", "The airline won’t resume flights this year.", {"hedge"}),
     ("Oman said it would open its airspace, effectively ending a ban.", OMAN, set()),
+    # plans someone laid out are theirs
+    ("The centerpiece of the plans is the creation of two chip hubs.",
+     "The centerpiece of the plans, which Commerce Secretary Gina Raimondo laid out during a speech, is the "
+     "creation of two chip hubs.", {"attribution"}),
     # what is to be done is not done
     ("The tanks were placed at the border.", "The tanks are to be placed at the border.", {"hedge"}),
     ("The tanks will be placed at the border.", "The tanks are to be placed at the border.", set()),

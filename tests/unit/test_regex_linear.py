@@ -38,6 +38,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "text.PROMOTION": (text.PROMOTION.search, "get ", ""),
     "text.CAPTION": (text.CAPTION.search, "x File)! ", "x"),  # not at the start: every "File)" is a near-match
     "text.KICKER": (text.KICKER.match, "A ", ""),
+    "text.FILE_CAPTION": (text.FILE_CAPTION.match, "FILE. ", "x"),
     "text.PARAGRAPH": (lambda s: list(text.PARAGRAPH.finditer(s)), "a\n", "\n"),
     "text.GLUED_END": (lambda s: list(text.GLUED_END.finditer(s)), "a.B.", ""),
     "text.GLUED_END initials": (lambda s: list(text.GLUED_END.finditer(s)), "abc.A. ", ""),

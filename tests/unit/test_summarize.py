@@ -315,3 +315,11 @@ def test_a_desks_tag_before_the_story_is_not_part_of_its_sentence():
     promoted = Article(id="b", title="t", text="Sign up for our newsletter. " + text[36:], content_hash="0" * 64,
                        ingested_at=datetime.now(timezone.utc))
     assert numbered_sentences([promoted], {})[0].text == "Michael McCaul traveled to Kyiv on Tuesday."
+
+
+def test_an_archive_photos_caption_run_into_a_sentence_is_not_part_of_it():
+    text = ("FILE Carlos Watson participates in a panel on July 29, 2016, in Beverly Hills, Calif. Watson, founder of "
+            "Ozy Media, was arrested on Thursday. File your taxes early, officials said.")
+    article = Article(id="a", title="t", text=text, content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
+    assert [p.text for p in numbered_sentences([article], {})] == [
+        "Watson, founder of Ozy Media, was arrested on Thursday.", "File your taxes early, officials said."]
