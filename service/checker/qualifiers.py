@@ -84,20 +84,26 @@ class Dropped:
 
 def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
     """The qualifiers of `quotes` that govern words of `sentence` and that the sentence does not
-    keep (it has no qualifier of that kind, or for a hedge of that strength, at all)."""
+    keep: it has no bound at all, no hedge of that strength, or no attribution but the ones the
+    quote's attribution governs ("Alibaba denied any wrongdoing, it added": the denial is
+    Alibaba's, and the report of it the FT's)."""
     words = set(content_word_sequence(sentence))
     sentence_numbers = numbers(sentence)
     kept = {kind: bool(pattern.search(sentence)) for kind, pattern in QUALIFIERS.items()}
+    attributions = {_cue(match) for match in QUALIFIERS["attribution"].finditer(sentence)}
     kept_strengths = {_strength(match.group()) for match in QUALIFIERS["hedge"].finditer(sentence)}
     dropped = []
     for quote in quotes:
         for kind, pattern in QUALIFIERS.items():
-            if kept[kind] and kind != "hedge":
+            if kind == "bound" and kept[kind]:
                 continue
             for match in itertools.islice(pattern.finditer(quote), MATCHES_PER_KIND):
                 if kind == "hedge" and _strength(match.group()) in kept_strengths:
                     continue
                 governed = _governed(quote, match, kind)
+                if kind == "attribution" and attributions - {
+                        _cue(inner) for inner in QUALIFIERS["attribution"].finditer(governed)}:
+                    continue
                 if (len(words & set(content_word_sequence(governed))) >= (2 if kind == "attribution" else 1)
                         or numbers(governed) & sentence_numbers):
                     dropped.append(Dropped(kind, match.group(), quote))
@@ -106,6 +112,10 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
                 len(words & set(content_word_sequence(speech))) >= 2 for speech in _speech(quote)):
             dropped.append(Dropped("attribution", "quotation marks", quote))
     return dropped
+
+
+def _cue(match: re.Match[str]) -> str:
+    return " ".join(match.group().lower().split())
 
 
 def _strength(hedge: str) -> str:

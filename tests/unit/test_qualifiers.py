@@ -51,6 +51,9 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
     ("The airline will not resume flights this year.", "The airline won’t resume flights this year.", set()),
     ("The airline has not resumed flights this year.", "The airline won’t resume flights this year.", {"hedge"}),
     ("Oman said it would open its airspace, effectively ending a ban.", OMAN, set()),
+    # a report of someone's words is the reporter's besides
+    ("Alibaba denied any wrongdoing.", "Alibaba denied any wrongdoing, it added.", {"attribution"}),
+    ("Alibaba denied any wrongdoing, the FT added.", "Alibaba denied any wrongdoing, it added.", set()),
     # plans someone laid out are theirs
     ("The centerpiece of the plans is the creation of two chip hubs.",
      "The centerpiece of the plans, which Commerce Secretary Gina Raimondo laid out during a speech, is the "
