@@ -28,6 +28,8 @@ EARLIER = frozenset({"first", "earlier", "before", "older", "oldest"})
 # A capitalised word, the brackets right after it, and the first year in them.
 LIFESPAN = re.compile(r"(?P<name>[A-Z][\w'’.-]{0,40}+)[\"”]?\s*\((?P<inside>[^()]{0,120}?)\b(?P<year>\d{4})\b")
 # "due to begin", "was led to safety" and "gave thanks to" say when, where and to whom, not why.
+BORN_IN_SPAN = re.compile(r"\bborn\s+(?:in\s+|on\s+)?(?:\w+\s+){0,2}\d{3,4}\s*(?:[–—-]|to)\s*(?:\w+\s+){0,2}\d{3,4}\b",
+                          re.IGNORECASE)
 CAUSES = (r"because|due\s+to(?!\s+(?:be|begin|start|take|open|close|hold|meet|arrive|return|end|resume|launch|"
           r"appear|face|vote|rule|sign|speak|testify|visit|travel|leave|finish|expire|retire|report|release)\b)|"
           r"owing\s+to|as\s+a\s+result|caused\s+by|(?<!gave\s)(?<!give\s)(?<!gives\s)thanks\s+to|based\s+on|"
@@ -58,6 +60,13 @@ def contradicted_order(sentence: str, quotes: list[str], offered: Sequence[str] 
             earlier = (claim.group("when") or claim.group("age")) in EARLIER
             return years[subject] > min(others) if earlier else years[subject] < max(others)
     return False
+
+
+def lifespan_as_birth(sentence: str) -> bool:
+    """Whether the sentence gives a span of years as a birth ("was born in 1587–1659"): reference
+    texts write a life's span in brackets after a name, and a small judge reads it as the year of
+    birth the question asks for."""
+    return bool(BORN_IN_SPAN.search(sentence))
 
 
 def added_cause(sentence: str, quotes: list[str]) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.checker.comparisons import added_cause, contradicted_order
+from service.checker.comparisons import added_cause, contradicted_order, lifespan_as_birth
 from service.citations import DraftSentence
 from service.verify import verify
 from tests.unit.test_specifics import SupportingChecker, passages
@@ -76,3 +76,19 @@ def test_a_sentence_that_adds_a_cause_gives_way_to_its_quote():
     [checked] = verify([DraftSentence("The girls fell ill because of an unpleasant smell.", [1])], numbered,
                        SupportingChecker())
     assert checked.supported and checked.text == QOM[0]
+
+
+@pytest.mark.parametrize("sentence, span", [
+    ("Francis Nethersole was born in 1587–1659.", True),
+    ("She was born 12 May 1820 - 13 August 1910.", True),
+    ("Francis Nethersole was born in 1587.", False),
+    ("He was born in 1587 and died in 1659.", False),
+])
+def test_a_span_of_years_is_not_a_birth(sentence, span):
+    assert lifespan_as_birth(sentence) == span
+
+
+def test_a_lifespan_given_as_a_birth_is_unsupported_however_lenient_the_judge():
+    numbered = passages(("nethersole", ["Sir Francis Nethersole (1587–1659) was an English diplomat."]))
+    [checked] = verify([DraftSentence("Francis Nethersole was born in 1587–1659.", [1])], numbered, SupportingChecker())
+    assert not checked.supported

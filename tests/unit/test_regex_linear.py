@@ -58,6 +58,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "citations.ATTRIBUTION": (lambda s: citations.ATTRIBUTION.sub("", s, count=1), "according to ", ""),
     "citations.SENTENCE_END": (citations.SENTENCE_END.search, "!", "x"),
     "citations.SENTENCE_END closers": (citations.SENTENCE_END.search, "!)", "x"),
+    "comparisons.BORN_IN_SPAN": (comparisons.BORN_IN_SPAN.search, "born in a b 1 ", ""),
     "comparisons.STATED_CAUSE": (comparisons.STATED_CAUSE.search, "due  ", ""),
     "comparisons.QUOTED_CAUSE": (comparisons.QUOTED_CAUSE.search, "lead  ", ""),
     "checker.NEGATION": (signals.NEGATION.search, "nothin", ""),
