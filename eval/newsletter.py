@@ -11,14 +11,13 @@ writes every format (HTML for mail clients, plain text, .eml, Markdown, JSON) to
 from __future__ import annotations
 
 import argparse
-import random
 import tempfile
 import time
 from pathlib import Path
 
 import service  # noqa: F401  (offline variables first)
 from eval.datasets import corpus_sources
-from eval.summaries import REVIEW_SENTENCES, write_review
+from eval.summaries import write_review
 from service.digest import SummaryCache, build_digest, write_digest
 from service.ingest.pipeline import ingest
 from service.models.registry import Models
@@ -60,8 +59,7 @@ def main() -> None:
     shown = [{"article": item.article_id, "title": item.title, "sentence": sentence.text,
               "quotes": [next(c.quote for c in item.summary.citations if c.n == n) for n in sentence.citations]}
              for item in digest.items for sentence in item.summary.sentences]
-    sample = random.Random(REVIEW_SEED).sample(shown, min(REVIEW_SENTENCES, len(shown)))
-    print("review:", write_review(args.review_out, "digest-example", sample))
+    print("review:", write_review(args.review_out, "digest-example", shown, REVIEW_SEED))
 
 
 if __name__ == "__main__":

@@ -73,8 +73,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
                "rewritten": rewritten, "seconds_per_document": seconds / max(len(documents), 1)}
     worst.sort()
     name = f"summaries-{data.stem}" + ("" if limit is None else f"-n{limit}")
-    sample = random.Random(seed).sample(kept, min(REVIEW_SENTENCES, len(kept)))
-    review = write_review(out, name, sample)
+    review = write_review(out, name, kept, seed)
     rows = "\n".join(f"| {score:.3f} | {article_id} | {_cell(text)} |" for score, article_id, text in worst[:15])
     write_markdown(out, name, f"""# Faithfulness of the service's summaries of {data.name}
 
@@ -88,7 +87,7 @@ Command: `sourced eval summaries --data {data}{'' if limit is None else f' --lim
 - sentences that drop an attribution or a hedge of the quotes they cite: **{figures['drops_attribution_or_hedge_as_written']:.1%}**
   of the generated sentences as first written; **{figures['drops_attribution_or_hedge']:.1%}** of the {shown} shown
   after the service rewrote them or put their quote in their place. Judged by the rule the service
-  itself enforces: the review file `{review.name}` ({len(sample)} kept sentences drawn at random,
+  itself enforces: the review file `{review.name}` ({min(REVIEW_SENTENCES, len(kept))} kept sentences drawn at random,
   with their quotes) is for a person to judge.
 - of the {shown} shown, **{figures['shown_verbatim_quotes']:.1%}** are a quote word for word: copied by the
   model, or standing in for a sentence that dropped an attribution or a hedge or did not shorten its quotes
@@ -106,7 +105,9 @@ against human labels), so these shares are as good as that checker.
     return figures
 
 
-def write_review(out: Path, name: str, sample: list[dict]) -> Path:
+def write_review(out: Path, name: str, records: list[dict], seed: int) -> Path:
+    """A review file of REVIEW_SENTENCES of `records` drawn at random, for a person to judge."""
+    sample = random.Random(seed).sample(records, min(REVIEW_SENTENCES, len(records)))
     entries = []
     for i, record in enumerate(sample, 1):
         quotes = "\n".join(f"   > [{n}] {' '.join(quote.split())}" for n, quote in enumerate(record["quotes"], 1))
