@@ -59,6 +59,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
     at most this many content words they lack."""
     threshold = checker.calibration.threshold if min_support is None else min_support
     by_number = {p.n: p for p in passages}
+    offered = [p.text for p in passages]
     checked = []
     for draft in drafts:
         check = _Recorded(checker)
@@ -76,7 +77,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
                 verdict, checked_on = joined, bridged
                 draft = DraftSentence(draft.text, bridged)
         if (verdict is None or verdict.probability < threshold) and passages:
-            everywhere = check(draft.text, [p.text for p in passages])
+            everywhere = check(draft.text, offered)
             if everywhere.probability >= threshold or verdict is None:
                 verdict, checked_on, recited = everywhere, [p.n for p in passages], True
         supported = verdict is not None and verdict.probability >= threshold
@@ -95,7 +96,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
         quotes = [by_number[n].text for n in citations]
         if not citations:
             supported = False  # a sentence no quote shows is not shown as supported
-        if supported and (splices(draft.text, quotes) or contradicted_order(draft.text, quotes, [p.text for p in passages])
+        if supported and (splices(draft.text, quotes) or contradicted_order(draft.text, quotes, offered)
                           or lifespan_as_birth(draft.text)):
             supported = False
         if supported and (missing := uncovered_specifics(draft.text, quotes)):
