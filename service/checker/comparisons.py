@@ -27,9 +27,10 @@ ORDER_CLAIM = re.compile(
 EARLIER = frozenset({"first", "earlier", "before", "older", "oldest"})
 # A capitalised word, the brackets right after it, and the first year in them.
 LIFESPAN = re.compile(r"(?P<name>[A-Z][\w'’.-]{0,40}+)[\"”]?\s*\((?P<inside>[^()]{0,120}?)\b(?P<year>\d{4})\b")
-# "due to begin", "was led to safety" and "gave thanks to" say when, where and to whom, not why.
+# "born in 1587–1659": a life's span, which a birth is not
 BORN_IN_SPAN = re.compile(r"\bborn\s+(?:in\s+|on\s+)?(?:\w+\s+){0,2}\d{3,4}\s*(?:[–—-]|to)\s*(?:\w+\s+){0,2}\d{3,4}\b",
                           re.IGNORECASE)
+# "due to begin", "was led to safety" and "gave thanks to" say when, where and to whom, not why.
 CAUSES = (r"because|due\s+to(?!\s+(?:be|begin|start|take|open|close|hold|meet|arrive|return|end|resume|launch|"
           r"appear|face|vote|rule|sign|speak|testify|visit|travel|leave|finish|expire|retire|report|release)\b)|"
           r"owing\s+to|as\s+a\s+result|caused\s+by|(?<!gave\s)(?<!give\s)(?<!gives\s)thanks\s+to|based\s+on|"
