@@ -29,7 +29,7 @@ from service.policy import AnswerPolicy
 from service.records import Filters
 from service.retrieve import Retrieval, retrieve
 from service.store import Store
-from service.text import POSSESSIVE, STOPWORDS, WORD, name_forms, name_phrases, names, sentence_spans
+from service.text import NAME_RUN, POSSESSIVE, STOPWORDS, WORD, name_forms, name_phrases, names, sentence_spans
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -40,13 +40,15 @@ GENERATOR_CUT = "the generator broke off: the sentences it had finished were che
 # A word of a name this long names it (see `named`): shorter ones ("Jon", "Cup") are too often
 # part of some other name.
 NAMED_WORD = 4
+# A word this long that differs from the text's by one letter is a question's misspelling.
+MISSPELT_WORD = 6
 # Two initials are too often some other name's ("NJ", "PM").
 MIN_INITIALS = 3
 # Small words capitalised inside a question: it is in title case ("When Did Argentina Win The World
 # Cup?") or capitals, and its case shows no names.
 CASELESS_STOPWORDS = 2
 ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
-# Words that many names share: alone, they name none of them.
+# Words that many names share, and the calendar's: alone, they name none of them.
 SHARED_NAME_WORDS = frozenset("""
 world national international united royal general central northern southern eastern western north south east west
 great greater upper lower saint city state states county river lake mount island islands park street road bridge
@@ -54,8 +56,15 @@ bank company corporation group party council committee ministry department offic
 society foundation institute university college school academy museum church cathedral hospital airport station
 club team league cup championship championships games olympics prize award awards festival series season show
 film album band house court army force forces navy police government republic kingdom empire union federal
-american british english french german chinese russian european african asian""".split())
+american british english french german chinese russian european african asian welsh scottish irish korean japanese
+indian canadian australian italian spanish dutch swedish mexican brazilian polish soviet jewish
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday""".split())
 SHARED_ACRONYMS = frozenset({"US", "USA", "UK", "EU", "UN", "USSR", "UAE", "TV"})
+# What a text writes before a name without making it another one ("President Obama" is Obama).
+TITLES = frozenset("""mr mrs ms miss dr sir dame lady lord president senator governor mayor minister prime chancellor
+secretary judge justice king queen prince princess pope captain coach professor prof rev bishop chairman chief ceo
+rep sen gov""".split())
 # A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
 FINISHED_END = re.compile(r"[.!?][\"'”’)]*(?:\s*\[[\d,\s]{1,40}\])*\s*\Z")
 
@@ -232,13 +241,12 @@ class Answerer:
         return response
 
     def quoted_or_not_found(self, prepared: Prepared, reason: str, model: str) -> AskResponse:
-        """The best quotes, where they are clearly on the question and come from an article that
-        names what it asks about."""
-        if prepared.context.best_relevance >= self.policy.quote_floor:
-            response = self.extractive(prepared, fallback=reason)
-            if names_what_was_asked(prepared, response):
-                response.model = model
-                return response
+        """The best quotes, where they come from articles that name what the question asks about:
+        something it names, where the best passage is clearly on the question, else all it names."""
+        response = self.extractive(prepared, fallback=reason)
+        if names_what_was_asked(prepared, response, every=prepared.context.best_relevance < self.policy.quote_floor):
+            response.model = model
+            return response
         return not_found(prepared, model=model)
 
     def extractive(self, prepared: Prepared, fallback: str | None = None) -> AskResponse:
@@ -260,45 +268,76 @@ class Answerer:
         return respond(prepared, sentences, removed=0, mode="extractive", model=None, fallback=fallback)
 
 
-def names_what_was_asked(prepared: Prepared, response: AskResponse) -> bool:
+def names_what_was_asked(prepared: Prepared, response: AskResponse, every: bool = False) -> bool:
     """Whether the articles an answer quotes name what the question names, where it names anything:
     a question about "Dua Lipa" is not answered by true sentences about other English singers, nor
     one about "the 2022 World Cup" by sentences about a war; one about the "European Commission"
     is, by a quote saying "the EC" from an article that names it."""
     quoted_ids = {c.article_id for c in response.citations}
     articles = {p.article.id: p.article.text for p in prepared.context.passages if p.article.id in quoted_ids}
-    return named(prepared.question, " ".join(articles.values()))
+    return named(prepared.question, " ".join(articles.values()), every)
 
 
-def named(question: str, text: str) -> bool:
-    """Whether `text` names what `question` names, where it names anything. A name phrase counts
-    whole, or by any of its words of four letters or more capitalised in the text, but for words
-    many names share ("World", "Bank"): articles write a name shorter or otherwise than a question
-    ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong", "Kerrygold" for
+def named(question: str, text: str, every: bool = False) -> bool:
+    """Whether `text` names what `question` names (`every`: all of it, and something), where it
+    names anything. A name phrase counts
+    whole, or by any of its words of four letters or more, but for words many names share ("World",
+    "Bank"), that the text capitalises in a name of no other words (titles and shared words aside):
+    articles write a name shorter or otherwise than a question ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong", "Kerrygold" for
     "Kerrygold Irish Cream Liqueur"), and a question joins names ("Pam Veasey and Jon Jost").
-    Quotes about other people name none of it; "World War II" does not name the World Cup, nor "the
+    Quotes about other people name none of it: "Richard Ford" does not name Aleksander Ford (though
+    "President Obama" and "Barack Hussein Obama" name Barack Obama), "World War II" does not name the World Cup, nor "the
     general manager" General Motors. An acronym counts as written ("WNP-3"), in the text or spelt
     out there, and a spelt-out name as its initials ("the Developing Communities Project" is the
     article's "DCP"). A question in title case or capitals names nothing its case can show: it is
     not held to this."""
     question_words = _name_words(question)
     if sum(word[:1].isupper() and word.lower() in STOPWORDS for word in question_words[1:]) >= CASELESS_STOPWORDS:
-        return True
-    phrases = {" ".join(_name_words(phrase)).lower() for phrase in name_phrases(question.replace("-", " "))}
+        return not every
+    phrases = {" ".join(_name_words(name)).lower() for phrase in name_phrases(question.replace("-", " "))
+               for name in phrase.split(" and ")}
+    phrase_words = {word for phrase in phrases for word in phrase.split()}
+    phrases |= {word for word in names(question.replace("-", " "))
+                if len(word) >= NAMED_WORD and word not in SHARED_NAME_WORDS | TITLES | phrase_words}
     acronyms = {specific for specific in stated_specifics(" ".join(question_words))
                 if specific.isupper() and not ROMAN_NUMERAL.fullmatch(specific) and specific not in SHARED_ACRONYMS}
     if not phrases and not acronyms:
-        return True
+        return not every
     text_words = _name_words(text)
     joined = " ".join(text_words)
-    capitalised = {word.lower() for word in text_words if word[:1].isupper()}
     whole = f" {joined.lower()} "
-    if any(f" {phrase} " in whole or any(len(word) >= NAMED_WORD and word not in SHARED_NAME_WORDS
-                                         and word in capitalised for word in phrase.split())
-           for phrase in phrases):
-        return True
+    written = set(text_words)
+    runs = [{word.lower() for word in _name_words(run.group())} - STOPWORDS - SHARED_NAME_WORDS - TITLES
+            for run in NAME_RUN.finditer(text)]
+
+    def phrase_named(phrase: str) -> bool:
+        words = phrase.split()
+        return (f" {phrase} " in whole
+                or any(len(word) >= NAMED_WORD and word not in SHARED_NAME_WORDS
+                       for run in runs for word in _names_alone(set(words), run))
+                or (len(words) >= MIN_INITIALS and "".join(word[0] for word in words).upper() in written))
+
+    shown = [phrase_named(phrase) for phrase in phrases] + [acronym in written for acronym in acronyms]
+    if every:
+        return all(shown)
     spelt_out = {abbreviation.upper() for abbreviation in initials(question) if len(abbreviation) >= MIN_INITIALS}
-    return bool(acronyms - unshown(acronyms, [joined])) or bool(spelt_out & set(text_words))
+    return any(shown) or bool(acronyms - unshown(acronyms, [joined])) or bool(spelt_out & written)
+
+
+def _names_alone(words: set[str], run: set[str]) -> set[str]:
+    """The words of a question's name that a name the text writes (`run`) shares, where one of the
+    two holds all of the other's words ("Urysohn" or "Pavel Samuilovich Urysohn" for "Pavel
+    Urysohn", a misspelling aside), and none where each has a word of its own ("Richard Ford")."""
+    shared = {word for word in words if any(_same_word(word, written) for written in run)}
+    own = {written for written in run if not any(_same_word(word, written) for word in words)}
+    return shared if shared == words or not own else set()
+
+
+def _same_word(word: str, written: str) -> bool:
+    """The same word, or one a question misspells by a letter ("Semetism" for "Semitism"; "Jersey"
+    is not "Jerseys")."""
+    return word == written or (len(word) == len(written) >= MISSPELT_WORD
+                               and sum(a != b for a, b in zip(word, written)) == 1)
 
 
 def _name_words(text: str) -> list[str]:

@@ -20,7 +20,8 @@ class AnswerPolicy:
     relevance_floor: float
     offer_floor: float
     # When the model declines or none of its sentences holds up, the best passages themselves
-    # answer if the best scores at least this (reranker units); below it, "not in the sources".
+    # answer where their articles name something the question names and the best scores at
+    # least this (reranker units), or name all it names; else "not in the sources".
     quote_floor: float
     # Retrieval: the chunks whose sentences the reranker scores. Six chunks of ~800 characters
     # hold the answer's passage for 96 of the first 100 HaluEval questions.

@@ -21,7 +21,7 @@ class Reranker(Protocol):
     files: list[Path]
     relevance_floor: float  # below this a passage does not answer the query (see AnswerPolicy)
     offer_floor: float  # below this a sentence is about something else: it is not offered to the generator
-    quote_floor: float  # at or above this the best sentence answers even when the generator declines
+    quote_floor: float  # at or above this the best sentences answer when the generator declines (see AnswerPolicy)
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray: ...
 

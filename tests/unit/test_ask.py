@@ -162,6 +162,23 @@ def test_the_model_declining_gives_the_best_quotes_only_when_they_are_clearly_on
         assert response.answer == NOT_IN_SOURCES and response.citations == []
 
 
+@pytest.mark.parametrize("question, found", [
+    ("Where is the sister school of Zimbabwe's Guwe Secondary School?", True),
+    ("Where is the sister school of Guwe Secondary School and of Ostend Academy?", False),  # one of two named
+])
+def test_weakly_relevant_quotes_answer_a_declined_question_only_when_their_article_names_all_it_names(
+        settings, question, found):
+    runtime, _ = fake_runtime(settings)  # the fake model declines
+    text = "Guwe Secondary School is a school in Zimbabwe. It has a sister school in Carle Place, New York."
+    ingest([(0, Source(id="guwe", title="Schools", text=text))], runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    answerer = runtime.answerer()
+    below_quote_floor = dataclasses.replace(answerer.policy, quote_floor=100.0)
+    response = dataclasses.replace(answerer, policy=below_quote_floor).ask(AskRequest(question=question), "default")
+    assert response.found == found
+    assert (response.mode == "extractive") if found else response.answer == NOT_IN_SOURCES
+
+
 def test_extractive_mode_quotes_the_best_sentences_without_a_model(rt):
     response = ask(rt, AskRequest(question="When does work on the new quay start?", mode="extractive"))
     assert response.mode == "extractive" and response.model is None and rt.provider.calls == []
@@ -348,6 +365,13 @@ def test_a_quote_that_abbreviates_the_name_answers_when_its_article_names_it(set
     ("Who led the Developing Communities Project?", "In 1986, DCP was incorporated under Barack Obama.", True),
     ("What did Dua Lipa release?", "The English singer released a new song that rules the charts.", False),
     ("What did Jon Jost film?", "Jon Smith is an American filmmaker.", False),  # the first name alone
+    ("Who was born first, Pablo Trapero or Aleksander Ford?", "Richard Ford is a novelist.", False),  # another Ford
+    ("Were Joseph Roth and Cid Corman authors?", "David Lee Roth is a singer and author.", False),
+    ("Where was Barack Obama born?", "President Obama was born in Hawaii.", True),  # a title is no other name
+    ("Where was Courtney Love born?", "Courtney Michelle Love was born in San Francisco.", True),  # a middle name
+    ("Were Pavel Urysohn and Leonid Levin mathematicians?", "Pavel Samuilovich Urysohn was a mathematician.", True),
+    ("Who hosted Anti-Semetism in the 21st Century?", "Anti-Semitism in the 21st Century aired on PBS.", True),
+    ("Who owns the Oberoi Hotels?", "The Oberoi Group has its head office in Delhi.", True),  # a shared word
     ("Who won the 2022 World Cup?", "The invasion was the largest in Europe since World War II.", False),
     ("Who won the 2022 World Cup?", "Argentina won the World Cup in Qatar.", True),
     ("Who lives in New Jersey?", "Jerseys were worn in New York.", False),  # whole words only
