@@ -32,23 +32,37 @@ def ranking(ranks: Sequence[int | None], ks: Sequence[int] = (1, 5)) -> dict:
 
 
 ARTICLES = {"a", "an", "the"}
+PLURAL = re.compile(r"(?<=[^s\d]{3})s$")
 NEGATIONS = {"not", "no", "never", "neither", "nor", "none", "denied", "denies", "deny"}
 
 
 def answer_tokens(text: str) -> list[str]:
     """SQuAD-style normalisation: lower case, no punctuation, no articles, words split on
-    whitespace; initials lose their dots ("U.S." is "us") and possessives their "'s"."""
+    whitespace; initials lose their dots ("U.S." is "us"), possessives their "'s" and plurals
+    their "s" ("16 years old" is "16-year-old")."""
     text = re.sub(r"\b(?:[a-z]\.){2,}", lambda m: m.group().replace(".", ""), text.lower())
     text = re.sub(r"['’]s\b", "", re.sub(r"n['’]t\b", " not", text))
     text = re.sub(r"[^\w\s]", " ", text)
-    return [word for word in text.split() if word not in ARTICLES]
+    return [PLURAL.sub("", word) for word in text.split() if word not in ARTICLES]
 
 
 def contains_answer(answer: str, gold: str) -> bool:
     """Every word of the gold answer is a word of the answer: whole words, not substrings ("no"
-    is not found in "known"), in any order ("US 60" is found in "U.S. Highway 60")."""
-    words, wanted = set(answer_tokens(answer)), answer_tokens(gold)
-    return bool(wanted) and all(word in words for word in wanted)
+    is not found in "known"), in any order ("US 60" is found in "U.S. Highway 60"). A person's
+    middle name may be an initial or left out, as in "Sarah J. Maas" or "Walter Coy" for the gold
+    "Sarah Janet Maas" and "Walter Darwin Coy"."""
+    tokens, wanted = answer_tokens(answer), answer_tokens(gold)
+    words = set(tokens)
+    if not wanted:
+        return False
+    if all(word in words for word in wanted):
+        return True
+    if len(wanted) != 3:
+        return False
+    first, middle, last = wanted
+    with_initial = any(tokens[i:i + 3] == [first, middle[0], last] for i in range(len(tokens)))
+    without = any(tokens[i:i + 2] == [first, last] for i in range(len(tokens)))
+    return with_initial or without
 
 
 def token_f1(answer: str, gold: str) -> float:

@@ -40,6 +40,12 @@ def test_ranking_figures():
     ("Arthur was started first [1].", "Arthur's Magazine", False),
     ("The track is 6.213 km long [4].", "6.213 km long", True),
     ("The track is 6.2 km long [4].", "6.213 km long", False),
+    ("The female main protagonist is 16 years old [1].", "16-year-old", True),
+    ("The female main protagonist is 17 years old [1].", "16-year-old", False),
+    ("The series is by American author Sarah J. Maas [1].", "Sarah Janet Maas", True),
+    ("The series is by American author Sarah K. Maas [1].", "Sarah Janet Maas", False),
+    ("Gunmen from Laredo starred Walter Coy [1].", "Walter Darwin Coy", True),
+    ("Walter Scott met Coy [1].", "Walter Darwin Coy", False),
 ])
 def test_correctness_is_judged_on_whole_words_and_stance(answer, gold, correct):
     assert is_correct(answer, gold) == correct
