@@ -8,11 +8,13 @@ share of sentences a reader would have lost. Beside them: the share of sentences
 attribution or a hedge of the quotes they cite ("the FT reported", "may", "up to"), as the model
 first wrote them and as shown, by the rule the service enforces (so the second is small by
 construction: the review file, 30 kept sentences drawn at random with their quotes, is for a
-person to judge), and the share of sentences shown that are a quote word for word.
+person to judge), and the share of sentences shown that are a quote word for word. Every shown
+sentence, with its quotes and verdict, goes to `<name>-shown.jsonl`, for a reader who judges them all.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import tempfile
@@ -36,6 +38,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
     generated = rewritten = unsupported = dropping = dropped_as_written = shown = verbatim = 0
     worst: list[tuple[float, str, str]] = []
     kept: list[dict] = []
+    shown_records: list[dict] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sourced-eval-summaries-") as data_dir:
         corpus = runtime.over(Path(data_dir))
@@ -59,9 +62,11 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
                 quotes = [quotes_of[n] for n in sentence.citations]
                 dropping += bool(dropped_qualifiers(sentence.text, quotes))
                 verbatim += sentence.text in quotes
+                record = {"article": article.id, "title": article.title, "sentence": sentence.text,
+                          "quotes": quotes, "supported": sentence.supported}
+                shown_records.append(record)
                 if sentence.supported:
-                    kept.append({"article": article.id, "title": article.title, "sentence": sentence.text,
-                                 "quotes": quotes})
+                    kept.append(record)
     seconds = time.perf_counter() - started
     figures = {"dataset": data.name, "documents": len(documents), "style": style, "sentences": generated,
                "unsupported_as_written": (unsupported + rewritten) / generated if generated else 0.0,
@@ -74,6 +79,8 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
     worst.sort()
     name = f"summaries-{data.stem}" + ("" if limit is None else f"-n{limit}")
     review = write_review(out, name, kept, seed)
+    with (out / f"{name}-shown.jsonl").open("w") as shown_file:
+        shown_file.writelines(json.dumps(record) + "\n" for record in shown_records)
     rows = "\n".join(f"| {score:.3f} | {article_id} | {_cell(text)} |" for score, article_id, text in worst[:15])
     write_markdown(out, name, f"""# Faithfulness of the service's summaries of {data.name}
 

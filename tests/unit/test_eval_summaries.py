@@ -35,3 +35,5 @@ def test_dropped_attributions_are_counted_and_kept_sentences_go_to_review(settin
     assert review.count("Sentence: ") == 4  # the kept sentences, each with its quote
     assert "Sentence: Belgium's intelligence service is monitoring the cargo hub at Liege airport, the newspaper" in review
     assert "> [1] Two bridges were closed." in review
+    shown = [json.loads(line) for line in (tmp_path / "out" / "summaries-docs-shown.jsonl").read_text().splitlines()]
+    assert len(shown) == 4 and all(record["supported"] and record["quotes"] for record in shown)
