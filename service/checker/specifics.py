@@ -42,6 +42,16 @@ def changed_persons(sentence: str, quotes: list[str]) -> bool:
     return bool(shown) and not persons(sentence) <= shown
 
 
+def changed_number(sentence: str, quotes: list[str]) -> bool:
+    """Whether the sentence writes in the singular a word its quotes write only in the plural, or
+    the reverse: "The transfer" is one of "the transfers", not all of them."""
+    written = {word.lower() for quote in quotes for word in WORD.findall(quote)}
+    own = {word.lower() for word in WORD.findall(sentence)} - written - STOPWORDS
+    return any(len(word) > 3 and (f"{word}s" in written or f"{word}es" in written
+                                  or (word.endswith("s") and word[:-1] in written))
+               for word in own)
+
+
 def uncovered_specifics(sentence: str, quotes: list[str]) -> set[str]:
     """The names, acronyms and figures of `sentence` that none of `quotes` shows, in any form."""
     return unshown(stated_specifics(sentence), quotes)

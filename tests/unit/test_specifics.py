@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from service.checker import Evidence, Verdict
-from service.checker.specifics import changed_persons, uncovered_specifics
+from service.checker.specifics import changed_number, changed_persons, uncovered_specifics
 from service.citations import DraftSentence
 from service.context import Passage
 from service.records import Article
@@ -108,6 +108,7 @@ COURT = ("court", ["Scott White was convicted of the murder of Scott Johnson.",
     ("Inner Mongolia is a key region for mining in China, a new report says.", [2], 1, "quote"),
     ("The collapse occurred in Inner Mongolia, a key region for mining coal.", [2], 1, "quote"),
     ("Scott Johnson was convicted of the murder of Scott White.", [1], 1, "quote"),
+    ("Inner Mongolia is a key region for mining coals in China.", [2], 1, "quote"),  # one coal is not many
     # unless the quote is someone's words that do not say whose
     ("A massive flag outside the embassy is a reminder to him of that.", [3], 1, "unsupported"),
 ])
@@ -166,3 +167,14 @@ def test_a_sentence_that_copies_one_of_its_quotes_cites_that_quote_alone():
     [checked] = verify([DraftSentence("Rescuers searched for 47 missing people.", [1, 3, 2])], numbered,
                        TogetherChecker())
     assert checked.supported and checked.citations == [3]
+
+
+@pytest.mark.parametrize("sentence, quote, changed", [
+    ("The transfer went to hedge funds.", "The transfers went to hedge funds.", True),
+    ("The transfers went to a hedge fund.", "The transfers went to hedge funds.", True),
+    ("The boss resigned.", "The bosses resigned.", True),
+    ("The transfers went to hedge funds.", "The transfers went to hedge funds.", False),
+    ("The payments included fees.", "The payments include fees.", False),  # a tense, not a number
+])
+def test_a_word_keeps_the_number_its_quote_gives_it(sentence, quote, changed):
+    assert changed_number(sentence, [quote]) == changed
