@@ -280,17 +280,17 @@ def names_what_was_asked(prepared: Prepared, response: AskResponse, every: bool 
 
 def named(question: str, text: str, every: bool = False) -> bool:
     """Whether `text` names what `question` names (`every`: all of it, and something), where it
-    names anything. A name phrase counts
-    whole, or by any of its words of four letters or more, but for words many names share ("World",
-    "Bank"), that the text capitalises in a name of no other words (titles and shared words aside):
-    articles write a name shorter or otherwise than a question ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong", "Kerrygold" for
-    "Kerrygold Irish Cream Liqueur"), and a question joins names ("Pam Veasey and Jon Jost").
-    Quotes about other people name none of it: "Richard Ford" does not name Aleksander Ford (though
-    "President Obama" and "Barack Hussein Obama" name Barack Obama), "World War II" does not name the World Cup, nor "the
-    general manager" General Motors. An acronym counts as written ("WNP-3"), in the text or spelt
-    out there, and a spelt-out name as its initials ("the Developing Communities Project" is the
-    article's "DCP"). A question in title case or capitals names nothing its case can show: it is
-    not held to this."""
+    names anything. A name phrase counts whole, or by any of its words of four letters or more but
+    for words many names share ("World", "Bank"), where the text capitalises that word in a name of
+    no other words (titles and shared words aside). Articles write a name shorter or otherwise than
+    a question ("Whitehead" for "Axle Whitehead", "Sang Wook Cheong" for "Sang-Wook Cheong",
+    "Kerrygold" for "Kerrygold Irish Cream Liqueur"), and a question joins names ("Pam Veasey and
+    Jon Jost"). Quotes about other people name none of it: "Richard Ford" does not name Aleksander
+    Ford (though "President Obama" and "Barack Hussein Obama" name Barack Obama), "World War II"
+    does not name the World Cup, nor "the general manager" General Motors. An acronym counts as
+    written ("WNP-3"), in the text or spelt out there, and a spelt-out name as its initials ("the
+    Developing Communities Project" is the article's "DCP"). A question in title case or capitals
+    names nothing its case can show: it is not held to this."""
     question_words = _name_words(question)
     if sum(word[:1].isupper() and word.lower() in STOPWORDS for word in question_words[1:]) >= CASELESS_STOPWORDS:
         return not every

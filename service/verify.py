@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
-from service.checker.comparisons import added_cause, contradicted_order, lifespan_as_birth
+from service.checker.comparisons import added_cause, contradicted_order, lifespan_as_birth, shared_by_one
 from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
 from service.checker.specifics import changed_number, changed_persons, uncovered_specifics, unshown
 from service.citations import DraftSentence
@@ -97,7 +97,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
         if not citations:
             supported = False  # a sentence no quote shows is not shown as supported
         if supported and (splices(draft.text, quotes) or contradicted_order(draft.text, quotes, offered)
-                          or lifespan_as_birth(draft.text)):
+                          or lifespan_as_birth(draft.text) or shared_by_one(draft.text, quotes)):
             supported = False
         if supported and (missing := uncovered_specifics(draft.text, quotes)):
             carrying = carriers(missing, citations, passages)

@@ -10,6 +10,12 @@ agency" citing "the AP reported that a spokesperson for the agency said". A caus
 its own, and the judge passed both: a sentence may state one only where a quote it cites states a
 cause too. "After" and "following" tell when, not why: a sentence may not turn them into "because".
 
+What two things share: "Yes, both The New Pornographers and Kings of Leon are American rock
+bands" citing a quote that calls one band Canadian and one that calls the other American; "Both
+were Soviet mathematicians" citing one of the two men. The judge reads the shared words ("rock
+band") and passes the rest: what a sentence says both share, two of its quotes must each say,
+where no quote says it of both at once.
+
 A person's years are the ones a quote writes in the brackets after the name, as reference texts
 do ("Neil N. LaBute (born March 19, 1963)", "Mary Pierce (born 15 January 1975)", "Elizabeth
 Stuart (19 August 1596 – 13 February 1662)"): the first year there is the year of birth.
@@ -20,11 +26,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from service.text import content_word_sequence
+
 # "<Name> was born first", "... is older than ...", "... was born after ..."
 ORDER_CLAIM = re.compile(
     r"(?P<subject>[A-Z][\w'’.-]{0,40}+)\s+(?:was|is)\s+(?:born\s+(?P<when>first|earlier|before|later|after)\b|"
     r"(?:the\s+)?(?P<age>older|oldest|younger|youngest)\b)")
 EARLIER = frozenset({"first", "earlier", "before", "older", "oldest"})
+# "both ... are American rock bands": what follows the verb is what both are said to share
+SHARED_CLAIM = re.compile(r"\b(?:both|neither)\b.*?\b(?:are|were|is|was|have|had|share|shared|made|make)\b(?P<shared>.+)",
+                          re.IGNORECASE)
+# A quote that says it of both at once ("Both men were ...", "the two bands", "each of them").
+OF_BOTH = re.compile(r"\b(?:both|two|each|neither)\b", re.IGNORECASE)
 # A capitalised word, the brackets right after it, and the first year in them.
 LIFESPAN = re.compile(r"(?P<name>[A-Z][\w'’.-]{0,40}+)[\"”]?\s*\((?P<inside>[^()]{0,120}?)\b(?P<year>\d{4})\b")
 # "born in 1587–1659": a life's span, which a birth is not
@@ -74,3 +87,19 @@ def added_cause(sentence: str, quotes: list[str]) -> bool:
     """Whether the sentence states a cause ("because", "due to", "based on") where none of its
     quotes states one."""
     return bool(STATED_CAUSE.search(sentence)) and not any(QUOTED_CAUSE.search(quote) for quote in quotes)
+
+
+def shared_by_one(sentence: str, quotes: list[str]) -> bool:
+    """Whether the sentence says two things share something ("both ... are American") that only
+    one of its quotes says, where no quote says it of both at once."""
+    claim = SHARED_CLAIM.search(sentence)
+    if not claim or any(OF_BOTH.search(quote) for quote in quotes):
+        return False
+    said = [_singular(content_word_sequence(quote)) for quote in quotes]
+    shared = _singular(content_word_sequence(claim.group("shared")))
+    return any(sum(word in words for words in said) < 2 for word in shared)
+
+
+def _singular(stems: list[str]) -> set[str]:
+    """Stems without a plural's "s": "bands" is "band"."""
+    return {stem[:-1] if stem.endswith("s") and len(stem) > 3 else stem for stem in stems}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.checker.comparisons import added_cause, contradicted_order, lifespan_as_birth
+from service.checker.comparisons import added_cause, contradicted_order, lifespan_as_birth, shared_by_one
 from service.citations import DraftSentence
 from service.verify import verify
 from tests.unit.test_specifics import SupportingChecker, passages
@@ -91,4 +91,27 @@ def test_a_span_of_years_is_not_a_birth(sentence, span):
 def test_a_lifespan_given_as_a_birth_is_unsupported_however_lenient_the_judge():
     numbered = passages(("nethersole", ["Sir Francis Nethersole (1587–1659) was an English diplomat."]))
     [checked] = verify([DraftSentence("Francis Nethersole was born in 1587–1659.", [1])], numbered, SupportingChecker())
+    assert not checked.supported
+
+
+BANDS = ["The New Pornographers are a Canadian indie rock band formed in 1997 in Vancouver.",
+         "Kings of Leon is an American rock band that formed in Nashville in 1999."]
+MATHEMATICIANS = ["Pavel Urysohn was a Soviet mathematician of Jewish origin, known for dimension theory."]
+
+
+@pytest.mark.parametrize("sentence, quotes, by_one", [
+    ("Yes, both The New Pornographers and Kings of Leon are American rock bands.", BANDS, True),
+    ("Both The New Pornographers and Kings of Leon are rock bands.", BANDS, False),  # each quote says it
+    ("Both were Soviet mathematicians of Jewish origin.", MATHEMATICIANS, True),  # one man's quote
+    ("Both men were Soviet mathematicians.", ["Both men were Soviet mathematicians."], False),  # said of both
+    ("Kings of Leon is an American rock band.", BANDS, False),  # nothing said to be shared
+])
+def test_what_two_things_share_two_quotes_must_say(sentence, quotes, by_one):
+    assert shared_by_one(sentence, quotes) == by_one
+
+
+def test_a_shared_trait_only_one_quote_gives_is_unsupported_however_lenient_the_judge():
+    numbered = passages(("bands", BANDS))
+    sentence = "Yes, both The New Pornographers and Kings of Leon are American rock bands."
+    [checked] = verify([DraftSentence(sentence, [1, 2])], numbered, SupportingChecker())
     assert not checked.supported
