@@ -8,6 +8,7 @@ says so and no model is asked.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from service.checker import Checker
 from service.checker.specifics import initials, stated_specifics, unshown
 from service.citations import Citation, CitedSentence, parse_cited_text, renumber, with_markers
-from service.context import Context, build_context
+from service.context import Context, Passage, build_context
 from service.generate import Message, condense, generate_answer
 from service.models.embedder import Embedder
 from service.models.llm import LLM, LLMError, Usage
@@ -65,6 +66,8 @@ SHARED_ACRONYMS = frozenset({"US", "USA", "UK", "EU", "UN", "USSR", "UAE", "TV"}
 TITLES = frozenset("""mr mrs ms miss dr sir dame lady lord president senator governor mayor minister prime chancellor
 secretary judge justice king queen prince princess pope captain coach professor prof rev bishop chairman chief ceo
 rep sen gov""".split())
+# "Yes, ..." or "No: ..." opening an answer's sentence
+VERDICT = re.compile(r"(?:yes|no)\b[,:;.!]?\s+(?=\S)", re.IGNORECASE)
 # A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
 FINISHED_END = re.compile(r"[.!?][\"'”’)]*(?:\s*\[[\d,\s]{1,40}\])*\s*\Z")
 
@@ -233,6 +236,7 @@ class Answerer:
             response.removed = len(checked)
             response.degraded = degradations(checked)
             return response
+        kept = [without_unfounded_verdict(prepared.question, sentence, passages) for sentence in kept]
         response = respond(prepared, kept, removed=len(checked) - len(kept), mode="generate", model=model)
         if not names_what_was_asked(prepared, response):
             return self.quoted_or_not_found(
@@ -266,6 +270,18 @@ class Answerer:
         chosen.sort(key=lambda p: p.n)
         sentences = [CheckedSentence(text=p.text, citations=[p.n], supported=True, score=1.0) for p in chosen]
         return respond(prepared, sentences, removed=0, mode="extractive", model=None, fallback=fallback)
+
+
+def without_unfounded_verdict(question: str, sentence: CheckedSentence, passages: list[Passage]) -> CheckedSentence:
+    """The sentence less an opening "Yes," or "No," where its quotes do not name all the question
+    names: the verdict answers the whole question ("Are Jane and First for Women both women's
+    magazines?"), and a quote about Jane alone cannot carry it."""
+    verdict = VERDICT.match(sentence.text)
+    quoted = " ".join(p.text for p in passages if p.n in sentence.citations)
+    if verdict is None or named(question, quoted, every=True):
+        return sentence
+    rest = sentence.text[verdict.end():]
+    return dataclasses.replace(sentence, text=rest[:1].upper() + rest[1:])
 
 
 def names_what_was_asked(prepared: Prepared, response: AskResponse, every: bool = False) -> bool:

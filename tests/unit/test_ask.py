@@ -179,6 +179,29 @@ def test_weakly_relevant_quotes_answer_a_declined_question_only_when_their_artic
     assert (response.mode == "extractive") if found else response.answer == NOT_IN_SOURCES
 
 
+@pytest.mark.parametrize("question, verdict_kept", [
+    ("Are Jane and First for Women both women's magazines?", False),  # the quote is about Jane alone
+    ("Was Jane an American magazine for women?", True),
+])
+def test_a_yes_or_no_stands_only_where_the_quotes_name_all_the_question_names(settings, question, verdict_kept):
+    def reply(messages):  # a lenient judge, which passes the verdict with the quote
+        prompt = messages[-1]["content"]
+        if "<source>" in prompt:
+            return "Yes"
+        passages = dict(re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.MULTILINE))
+        n = next(n for n, text in passages.items() if "American" in text)
+        return f"Yes, Jane was an American magazine created to appeal to women [{n}]."
+
+    runtime, _ = fake_runtime(settings, reply, checker_judge="llm")
+    text = "Jane was an American magazine created to appeal to women. Jane Pratt was its founding editor."
+    ingest([(0, Source(id="jane", title="Magazines", text=text))], runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    response = ask(runtime, AskRequest(question=question))
+    assert response.found and response.mode == "generate"
+    assert re.fullmatch(("Yes, Jane" if verdict_kept else "Jane") + r" was an American magazine created to appeal to "
+                        r"women \[1\]\.", response.answer)
+
+
 def test_extractive_mode_quotes_the_best_sentences_without_a_model(rt):
     response = ask(rt, AskRequest(question="When does work on the new quay start?", mode="extractive"))
     assert response.mode == "extractive" and response.model is None and rt.provider.calls == []
