@@ -29,6 +29,8 @@ ATTRIBUTION = re.compile(
     rf"(?: that)?,? |(?:according to|as (?:stated|mentioned|reported|noted) in|based on) ?(?:{_SOURCE})?, ?)",
     re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"'”’)]*$")
+CLOSING = "\"'”’)"
+ENDING_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}$")
 
 
 @dataclass
@@ -110,11 +112,15 @@ def cite(passage: Passage, n: int) -> Citation:
 
 
 def with_markers(text: str, numbers: list[int]) -> str:
-    """'It rained.' + [1, 2] -> 'It rained [1][2].' (markers inside the closing punctuation)."""
+    """'It rained.' + [1, 2] -> 'It rained [1][2].': markers inside the closing full stop, but after
+    a closing quotation mark ('He said "no." [3]') or initials ('in the U.S. [1]'), which they would
+    split; a sentence without one gets it after them, so that the next does not run on."""
     if not numbers:
         return text
     markers = "".join(f"[{n}]" for n in numbers)
     end = SENTENCE_END.search(text)
     if end is None:
+        return f"{text} {markers}."
+    if end.group()[-1] in CLOSING or ENDING_INITIALS.search(text):
         return f"{text} {markers}"
     return f"{text[:end.start()].rstrip()} {markers}{end.group()}"

@@ -17,10 +17,11 @@ def test_text_without_words_is_no_sentence():
     assert parse_cited_text("  ", valid={1}) == []
 
 
-def test_markers_go_inside_the_closing_punctuation():
+def test_markers_go_inside_the_closing_full_stop_but_split_no_quotation_or_initials():
     assert with_markers("It rained.", [1, 2]) == "It rained [1][2]."
-    assert with_markers('He said "no."', [3]) == 'He said "no [3]."'
-    assert with_markers("No stop", [1]) == "No stop [1]"
+    assert with_markers('He said "no."', [3]) == 'He said "no." [3]'
+    assert with_markers("It was sold in the U.S.", [2]) == "It was sold in the U.S. [2]"
+    assert with_markers("No stop", [1]) == "No stop [1]."  # the next sentence does not run on
     assert with_markers("Kept.", []) == "Kept."
 
 
