@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from service.checker import Checker, Verdict
 from service.checker.comparisons import added_cause, contradicted_order, lifespan_as_birth, shared_by_one
 from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
-from service.checker.specifics import changed_number, changed_persons, uncovered_specifics, unshown
+from service.checker.specifics import changed_form, changed_persons, uncovered_specifics, unshown
 from service.citations import DraftSentence
 from service.context import Passage
 from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_word_sequence, content_words, in_order
@@ -152,10 +152,10 @@ def bridges(sentence: str, cited: Sequence[int], passages: Sequence[Passage], mo
 
 def shortens(sentence: str, quotes: list[str], max_new_words: int) -> bool:
     """Whether a sentence is its quotes shortened: their content words in their order (the quotes
-    taken in any order), each in the number they give it, and at most `max_new_words` words of its
+    taken in any order), each in the number and tense they give it, and at most `max_new_words` words of its
     own. Reordered, the same words can say another thing ("Johnson was convicted of killing White"
     from "White was convicted of killing Johnson")."""
-    if changed_number(sentence, quotes):
+    if changed_form(sentence, quotes):
         return False
     sequences = [content_word_sequence(quote) for quote in quotes]
     shown = set().union(*sequences)

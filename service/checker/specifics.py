@@ -25,6 +25,8 @@ NAME_ENDINGS = frozenset({"", "n", "an", "ian", "ians", "ans", "ns", "ese", "ish
 DOTTED_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
+# Endings that change a word's number ("transfers") or tense ("included")
+INFLECTIONS = ("s", "es", "d", "ed")
 # A person's pronouns say who is meant: "He was found dead" is not "They were found dead".
 PERSONS = {"he": "he", "him": "he", "his": "he", "himself": "he", "she": "she", "her": "she", "hers": "she",
            "herself": "she", "they": "they", "them": "they", "their": "they", "theirs": "they", "themselves": "they"}
@@ -42,13 +44,15 @@ def changed_persons(sentence: str, quotes: list[str]) -> bool:
     return bool(shown) and not persons(sentence) <= shown
 
 
-def changed_number(sentence: str, quotes: list[str]) -> bool:
-    """Whether the sentence writes in the singular a word its quotes write only in the plural, or
-    the reverse: "The transfer" is one of "the transfers", not all of them."""
+def changed_form(sentence: str, quotes: list[str]) -> bool:
+    """Whether the sentence writes a word of its quotes in another number or tense: "The transfer"
+    is one of "the transfers", not all of them, and what payments "included" is not what they
+    "include"."""
     written = {word.lower() for quote in quotes for word in WORD.findall(quote)}
     own = {word.lower() for word in WORD.findall(sentence)} - written - STOPWORDS
-    return any(len(word) > 3 and (f"{word}s" in written or f"{word}es" in written
-                                  or (word.endswith("s") and word[:-1] in written))
+    return any(len(word) > 3 and any(f"{word}{ending}" in written or (word.endswith(ending) and
+                                                                      word[:-len(ending)] in written)
+                                     for ending in INFLECTIONS)
                for word in own)
 
 
