@@ -29,6 +29,7 @@ ATTRIBUTION = re.compile(
     rf"(?: that)?,? |(?:according to|as (?:stated|mentioned|reported|noted) in|based on) ?(?:{_SOURCE})?, ?)",
     re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"'”’)]*$")
+LINE_BREAKS = re.compile(r"\s*\n\s*")
 CLOSING = "\"'”’)"
 ENDING_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}$")
 
@@ -95,14 +96,15 @@ class CitedSentence(BaseModel):
 
 
 def renumber(sentences: Sequence[Checked], passages: Sequence[Passage]) -> tuple[list[CitedSentence], list[Citation]]:
-    """Citations numbered 1, 2, ... in order of first use, each resolved to its passage."""
+    """Citations numbered 1, 2, ... in order of first use, each resolved to its passage. A sentence
+    that runs across a paragraph break of its quote is shown on one line; the quote stays verbatim."""
     by_number = {p.n: p for p in passages}
     numbers: dict[int, int] = {}
     for sentence in sentences:
         for n in sentence.citations:
             numbers.setdefault(n, len(numbers) + 1)
-    out = [CitedSentence(text=s.text, citations=[numbers[n] for n in s.citations], supported=s.supported,
-                         score=round(s.score, 4)) for s in sentences]
+    out = [CitedSentence(text=LINE_BREAKS.sub(" ", s.text), citations=[numbers[n] for n in s.citations],
+                         supported=s.supported, score=round(s.score, 4)) for s in sentences]
     return out, [cite(by_number[old], new) for old, new in numbers.items()]
 
 

@@ -1,4 +1,6 @@
-from service.citations import parse_cited_text, with_markers
+from service.citations import parse_cited_text, renumber, with_markers
+from service.verify import CheckedSentence
+from tests.unit.test_specifics import passages
 
 
 def test_markers_belong_to_the_sentence_they_follow_even_after_the_full_stop():
@@ -30,3 +32,12 @@ def test_a_lead_in_that_attributes_the_sentence_to_the_sources_is_dropped():
                               "The report was published in May [2].", valid={1, 2})
     assert [(d.text, d.citations) for d in drafts] == [
         ("Badr Hari was a kickboxer.", [1]), ("He retired.", [2]), ("The report was published in May.", [2])]
+
+
+def test_a_sentence_across_a_paragraph_break_is_shown_on_one_line_and_its_quote_stays_verbatim():
+    quote = "A court extended the detention, according to reports.\n\nTate was arrested on Dec. 29."
+    numbered = passages(("tate", [quote]))
+    [sentence], [citation] = renumber([CheckedSentence(text=quote, citations=[1], supported=True, score=1.0)],
+                                      numbered)
+    assert sentence.text == "A court extended the detention, according to reports. Tate was arrested on Dec. 29."
+    assert citation.quote == quote
