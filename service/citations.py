@@ -29,7 +29,6 @@ ATTRIBUTION = re.compile(
     rf"(?: that)?,? |(?:according to|as (?:stated|mentioned|reported|noted) in|based on) ?(?:{_SOURCE})?, ?)",
     re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"'”’)]*$")
-LINE_BREAKS = re.compile(r"\s*\n\s*")
 CLOSING = "\"'”’)"
 ENDING_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}$")
 
@@ -103,9 +102,17 @@ def renumber(sentences: Sequence[Checked], passages: Sequence[Passage]) -> tuple
     for sentence in sentences:
         for n in sentence.citations:
             numbers.setdefault(n, len(numbers) + 1)
-    out = [CitedSentence(text=LINE_BREAKS.sub(" ", s.text), citations=[numbers[n] for n in s.citations],
+    out = [CitedSentence(text=one_line(s.text), citations=[numbers[n] for n in s.citations],
                          supported=s.supported, score=round(s.score, 4)) for s in sentences]
     return out, [cite(by_number[old], new) for old, new in numbers.items()]
+
+
+def one_line(text: str) -> str:
+    """The text with each line break, and the blank space around it, as one space. Split, not
+    matched by a pattern: around a long run of spaces, a pattern would try every start in it."""
+    if "\n" not in text:
+        return text
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def cite(passage: Passage, n: int) -> Citation:
