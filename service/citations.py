@@ -30,7 +30,8 @@ ATTRIBUTION = re.compile(
     re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"'”’)]*$")
 CLOSING = "\"'”’)"
-ENDING_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}$")
+INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+OPENING_QUOTES = "\"'“‘("
 
 
 @dataclass
@@ -130,6 +131,7 @@ def with_markers(text: str, numbers: list[int]) -> str:
     end = SENTENCE_END.search(text)
     if end is None:
         return f"{text} {markers}."
-    if end.group()[-1] in CLOSING or ENDING_INITIALS.search(text):
+    last_word = text.rsplit(None, 1)[-1].lstrip(OPENING_QUOTES)
+    if end.group()[-1] in CLOSING or INITIALS.fullmatch(last_word):
         return f"{text} {markers}"
     return f"{text[:end.start()].rstrip()} {markers}{end.group()}"

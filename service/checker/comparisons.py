@@ -33,9 +33,9 @@ ORDER_CLAIM = re.compile(
     r"(?P<subject>[A-Z][\w'’.-]{0,40}+)\s+(?:was|is)\s+(?:born\s+(?P<when>first|earlier|before|later|after)\b|"
     r"(?:the\s+)?(?P<age>older|oldest|younger|youngest)\b)")
 EARLIER = frozenset({"first", "earlier", "before", "older", "oldest"})
-# "both ... are American rock bands": what follows the verb is what both are said to share
-SHARED_CLAIM = re.compile(r"\b(?:both|neither)\b.*?\b(?:are|were|is|was|have|had|share|shared|made|make)\b(?P<shared>.+)",
-                          re.IGNORECASE)
+# "both ... are American rock bands": what follows the verb after "both" is what both are said to share
+BOTH = re.compile(r"\b(?:both|neither)\b", re.IGNORECASE)
+SHARING_VERB = re.compile(r"\b(?:are|were|is|was|have|had|share|shared|made|make)\b", re.IGNORECASE)
 # A quote that says it of both at once ("Both men were ...", "the two bands", "each of them").
 OF_BOTH = re.compile(r"\b(?:both|two|each|neither)\b", re.IGNORECASE)
 # A capitalised word, the brackets right after it, and the first year in them.
@@ -92,11 +92,12 @@ def added_cause(sentence: str, quotes: list[str]) -> bool:
 def shared_by_one(sentence: str, quotes: list[str]) -> bool:
     """Whether the sentence says two things share something ("both ... are American") that only
     one of its quotes says, where no quote says it of both at once."""
-    claim = SHARED_CLAIM.search(sentence)
-    if not claim or any(OF_BOTH.search(quote) for quote in quotes):
+    both = BOTH.search(sentence)
+    verb = SHARING_VERB.search(sentence, both.end()) if both else None
+    if verb is None or any(OF_BOTH.search(quote) for quote in quotes):
         return False
     said = [_singular(content_word_sequence(quote)) for quote in quotes]
-    shared = _singular(content_word_sequence(claim.group("shared")))
+    shared = _singular(content_word_sequence(sentence[verb.end():]))
     return any(sum(word in words for words in said) < 2 for word in shared)
 
 
