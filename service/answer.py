@@ -277,8 +277,8 @@ def without_unfounded_verdict(question: str, sentence: CheckedSentence, passages
     names: the verdict answers the whole question ("Are Jane and First for Women both women's
     magazines?"), and a quote about Jane alone cannot carry it."""
     verdict = VERDICT.match(sentence.text)
-    quoted = " ".join(p.text for p in passages if p.n in sentence.citations)
-    if verdict is None or named(question, quoted, every=True):
+    if verdict is None or named(question, " ".join(p.text for p in passages if p.n in sentence.citations),
+                                every=True):
         return sentence
     rest = sentence.text[verdict.end():]
     return dataclasses.replace(sentence, text=rest[:1].upper() + rest[1:])
@@ -312,9 +312,9 @@ def named(question: str, text: str, every: bool = False) -> bool:
         return not every
     phrases = {" ".join(_name_words(name)).lower() for phrase in name_phrases(question.replace("-", " "))
                for name in phrase.split(" and ")}
-    phrase_words = {word for phrase in phrases for word in phrase.split()}
+    not_single_names = SHARED_NAME_WORDS | TITLES | {word for phrase in phrases for word in phrase.split()}
     phrases |= {word for word in names(question.replace("-", " "))
-                if len(word) >= NAMED_WORD and word not in SHARED_NAME_WORDS | TITLES | phrase_words}
+                if len(word) >= NAMED_WORD and word not in not_single_names}
     acronyms = {specific for specific in stated_specifics(" ".join(question_words))
                 if specific.isupper() and not ROMAN_NUMERAL.fullmatch(specific) and specific not in SHARED_ACRONYMS}
     if not phrases and not acronyms:
@@ -328,9 +328,10 @@ def named(question: str, text: str, every: bool = False) -> bool:
 
     def phrase_named(phrase: str) -> bool:
         words = phrase.split()
+        distinct = set(words)
         return (f" {phrase} " in whole
                 or any(len(word) >= NAMED_WORD and word not in SHARED_NAME_WORDS
-                       for run in runs for word in _names_alone(set(words), run))
+                       for run in runs for word in _names_alone(distinct, run))
                 or (len(words) >= MIN_INITIALS and "".join(word[0] for word in words).upper() in written))
 
     shown = [phrase_named(phrase) for phrase in phrases] + [acronym in written for acronym in acronyms]

@@ -16,7 +16,7 @@ from typing import Protocol
 from pydantic import BaseModel
 
 from service.context import Passage
-from service.text import sentence_spans
+from service.text import DOTTED_INITIALS, sentence_spans
 
 # A match may start only where a run of whitespace (or, below, of end marks) starts: a long run
 # not followed by what the pattern wants would otherwise be scanned again from each character.
@@ -28,9 +28,8 @@ ATTRIBUTION = re.compile(
     rf"^(?:{_SOURCE} (?:states?|says?|notes?|mentions?|reports?|explains?|indicates?|suggests?|confirms?|shows?)"
     rf"(?: that)?,? |(?:according to|as (?:stated|mentioned|reported|noted) in|based on) ?(?:{_SOURCE})?, ?)",
     re.IGNORECASE)
-SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"'”’)]*$")
 CLOSING = "\"'”’)"
-INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+SENTENCE_END = re.compile(rf"(?<![.!?])[.!?]+[{CLOSING}]*$")
 OPENING_QUOTES = "\"'“‘("
 
 
@@ -132,6 +131,6 @@ def with_markers(text: str, numbers: list[int]) -> str:
     if end is None:
         return f"{text} {markers}."
     last_word = text.rsplit(None, 1)[-1].lstrip(OPENING_QUOTES)
-    if end.group()[-1] in CLOSING or INITIALS.fullmatch(last_word):
+    if end.group()[-1] in CLOSING or DOTTED_INITIALS.fullmatch(last_word):
         return f"{text} {markers}"
     return f"{text[:end.start()].rstrip()} {markers}{end.group()}"

@@ -157,6 +157,8 @@ NAME = re.compile(rf"{_NAME_WORD}(?:{_NAME_JOIN}{_NAME_WORD})*")
 # ("AAAA...") would start a scan to the run's end. Possessive: no word gives back characters.
 _SHORT_NAME_WORD = r"[A-Z][\w'’.-]{0,40}+"
 NAME_PHRASE = re.compile(rf"{_SHORT_NAME_WORD}(?:{_NAME_JOIN}{_SHORT_NAME_WORD})+")
+# "U.S.": initials with full stops
+DOTTED_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 NAME_RUN = re.compile(rf"{_SHORT_NAME_WORD}(?:{_NAME_JOIN}{_SHORT_NAME_WORD})*")
 
 

@@ -89,13 +89,13 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
     Alibaba's, and the report of it the FT's)."""
     words = set(content_word_sequence(sentence))
     sentence_numbers = numbers(sentence)
-    kept = {kind: bool(pattern.search(sentence)) for kind, pattern in QUALIFIERS.items()}
+    bound_kept = bool(QUALIFIERS["bound"].search(sentence))
     attributions = {_cue(match) for match in QUALIFIERS["attribution"].finditer(sentence)}
     kept_strengths = {_strength(match.group()) for match in QUALIFIERS["hedge"].finditer(sentence)}
     dropped = []
     for quote in quotes:
         for kind, pattern in QUALIFIERS.items():
-            if kind == "bound" and kept[kind]:
+            if kind == "bound" and bound_kept:
                 continue
             for match in itertools.islice(pattern.finditer(quote), MATCHES_PER_KIND):
                 if kind == "hedge" and _strength(match.group()) in kept_strengths:
@@ -108,7 +108,7 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
                         or numbers(governed) & sentence_numbers):
                     dropped.append(Dropped(kind, match.group(), quote))
                     break
-        if not kept["attribution"] and not QUOTATION_MARK.search(sentence) and any(
+        if not attributions and not QUOTATION_MARK.search(sentence) and any(
                 len(words & set(content_word_sequence(speech))) >= 2 for speech in _speech(quote)):
             dropped.append(Dropped("attribution", "quotation marks", quote))
     return dropped

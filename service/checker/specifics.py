@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from service.text import NAME, NUMBER, NUMBER_WORDS, POSSESSIVE, STOPWORDS, WORD, name_forms, names, numbers
+from service.text import DOTTED_INITIALS, NAME, NUMBER, NUMBER_WORDS, POSSESSIVE, STOPWORDS, WORD, name_forms, names, numbers
 
 # Number words a sentence may use loosely ("one of the largest", "a second time", "half the
 # town") and scale words a quote may write as a suffix ("$1.8bn"): not specifics.
@@ -21,8 +21,6 @@ LOOSE_NUMBER_WORDS = frozenset({"one", "first", "second", "third", "half", "hund
 # "Johnson" does not meet "John", nor "market" "Mark".
 SHARED_PREFIX = 4
 NAME_ENDINGS = frozenset({"", "n", "an", "ian", "ians", "ans", "ns", "ese", "ish", "i", "is", "s", "es"})
-# "U.S." for "US": initials with full stops
-DOTTED_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
 # Endings that change a word's number ("transfers") or tense ("included")
