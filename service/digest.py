@@ -25,6 +25,7 @@ from pathlib import Path
 import jinja2
 from pydantic import BaseModel, Field
 
+from service.headlines import headline
 from service.models.embedder import Embedder
 from service.models.reranker import Reranker
 from service.records import Article, Filters
@@ -141,7 +142,7 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
     texts = store.texts
 
     def summarize(article: Article) -> DigestItem:
-        item = DigestItem(article_id=article.id, title=article.title, url=article.url, source=article.source,
+        item = DigestItem(article_id=article.id, title=headline(article.title, article.text), url=article.url, source=article.source,
                           published=article.published)
         key = SummaryCache.key(article, llm.model, style, words)
         cached = cache.get(key)

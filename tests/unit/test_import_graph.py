@@ -21,7 +21,7 @@ LAYERS = [
     ["service.checker"],
     ["service.verify"],
     ["service.answer", "service.summarize"],
-    ["service.digest", "service.sections"],
+    ["service.digest", "service.sections", "service.headlines"],
     ["service.runtime"],
     ["service.api", "service.app", "service.server", "service.cli", "service.__main__"],
 ]

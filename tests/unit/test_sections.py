@@ -1,5 +1,7 @@
 """A digest's sections over the hashing embedder (stories that share words are near)."""
 
+import numpy as np
+
 from service.models.embedder import HashingEmbedder
 from service.policy import SummaryPolicy
 from service.sections import DESKS, IN_BRIEF, sections
@@ -61,3 +63,21 @@ def test_a_sections_two_terms_that_are_one_name_read_as_that_name():
     embedder = HashingEmbedder()
     name = section_name(texts, [0], embedder.embed(texts[:1])[0], embedder)
     assert name == "Lordstown Motors"
+
+
+def test_a_story_alone_on_its_desk_joins_a_nearly_as_close_desk_that_holds_another():
+    from service.sections import with_lone_stories_moved
+
+    transport, war, politics, business = 0, 1, 2, 3
+    closeness = np.array([
+        [0.40, 0.00, 0.00, 0.00],  # transport
+        [0.35, 0.00, 0.00, 0.00],  # transport
+        [0.14, 0.16, 0.00, 0.00],  # a paint protest at an embassy: war, transport close behind
+        [0.00, 0.17, 0.22, 0.00],  # a congressional trip to Kyiv: politics, war close behind
+        [0.00, 0.00, 0.08, 0.20],  # a pizza chain's profits: business, nothing close behind
+    ])
+    desks = [transport, transport, war, politics, business]
+    # The trip joins the protest (the closest move) before the protest could join the transport desk.
+    assert with_lone_stories_moved(desks, closeness) == [transport, transport, war, war, business]
+    closeness[3, war] = 0.10  # no longer nearly as close: the protest joins transport instead
+    assert with_lone_stories_moved(desks, closeness) == [transport, transport, transport, politics, business]

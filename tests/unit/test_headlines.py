@@ -1,0 +1,67 @@
+"""A story without a title of its own is headed by its lead's main clause, never by a cut-off
+sentence, and never by one that drops what the lead attributes or hedges."""
+
+import pytest
+
+from service.headlines import MOST_CHARS, headline, lead_headline
+
+# Leads of the SummEdits news articles (Apache-2.0), the corpus of the example digest.
+OZY = ("The founder of the troubled digital start-up Ozy Media was arrested Thursday on fraud charges as part of a "
+       "scheme to prop up the financially struggling company, which hemorrhaged millions of dollars before it shut "
+       "down amid revelations of possibly deceptive business practices.")
+TATE = ("A Romanian court on Tuesday agreed to extend former kickboxer and social media influencer Andrew Tate's "
+        "detention on suspicion of human trafficking, rape, and forming an organized crime group for another 30 "
+        "days, according to reports.")
+GUILTY = ("An Australian pleaded guilty on Thursday, Feb. 23, 2023, to the manslaughter of an American Scott Johnson, "
+          "who fell to his death 35 years ago from a Sydney cliff top that was known as a gay meeting place.")
+BIRD_FLU = ("An 11-year-old girl from Cambodia has died from bird flu, health officials have said, the first person in "
+            "the country to die from the infection since 2014.")
+MILK = ("The labels of plant-based milk alternatives may soon include a voluntary statement conveying how their "
+        "nutrient compositions compare with dairy milk.")
+RUN_ON = ("Asian share markets followed Wall Street into the red on Wednesday as surprising strength in global surveys "
+          "of services stoked fears that central banks would have to lift interest rates yet further and keep them up "
+          "for longer.MSCI's broadest index of Asia-Pacific shares outside Japan fell 0.97%.")
+
+
+@pytest.mark.parametrize(("lead", "expected"), [
+    (OZY, "The founder of the troubled digital start-up Ozy Media was arrested on fraud charges"),
+    (TATE, "A Romanian court agreed to extend former kickboxer and social media influencer Andrew Tate's detention, "
+           "according to reports"),
+    (GUILTY, "An Australian pleaded guilty on Feb. 23, 2023, to the manslaughter of an American Scott Johnson"),
+    (BIRD_FLU, "An 11-year-old girl from Cambodia has died from bird flu, health officials have said"),
+    (MILK, "The labels of plant-based milk alternatives may soon include a voluntary statement"),
+    (RUN_ON, "Asian share markets followed Wall Street into the red"),
+    ("Edgar Ricardo de Oliveira also fled but surrendered to police Thursday morning",
+     "Edgar Ricardo de Oliveira also fled but surrendered to police"),
+    ("The Biden administration unveiled new details of its plan for chips in the U.S.",
+     "The Biden administration unveiled new details of its plan for chips in the U.S."),
+])
+def test_a_lead_becomes_its_main_clause_without_a_weekday(lead, expected):
+    assert lead_headline(lead) == expected
+
+
+def test_a_lead_whose_every_cut_drops_its_attribution_stays_whole():
+    lead = ("The bridge that links the two northern provinces across the river will be closed for repairs until the "
+            "end of the year, the regional transport minister told reporters in the capital.")
+    assert lead_headline(lead) == lead.rstrip(".")
+    kept_up_front = ("Officials said the bridge that links the two northern provinces across the river would be "
+                     "closed for repairs until the end of the year at the earliest.")
+    assert lead_headline(kept_up_front) == ("Officials said the bridge that links the two northern provinces across "
+                                            "the river would be closed")
+
+
+def test_a_cut_never_falls_inside_quotation_marks():
+    lead = ('The minister described the plan as "a reckless gamble with the savings of millions of ordinary families '
+            'across the whole country" in a speech to parliament in the capital.')
+    assert lead_headline(lead).count('"') % 2 == 0
+
+
+def test_headlines_fit_the_length_a_reader_scans():
+    for lead in (OZY, GUILTY, BIRD_FLU, MILK, RUN_ON):
+        assert len(lead_headline(lead)) <= MOST_CHARS
+
+
+def test_only_a_title_cut_from_the_lead_is_replaced():
+    text = f"{OZY}\n\nThe indictment accuses Watson of conspiring to commit securities fraud."
+    assert headline(OZY[:119].rsplit(" ", 1)[0] + "…", text).startswith("The founder of the troubled digital")
+    assert headline("Ozy Media founder arrested", text) == "Ozy Media founder arrested"
