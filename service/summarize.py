@@ -11,6 +11,7 @@ step over whole articles cost minutes per article and made more errors, not fewe
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -42,6 +43,11 @@ Style = Literal["headline", "brief", "bullets", "newsletter"]
 PROMPT_VERSION = "v3"
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
+# A sentence that opens by pointing back ("He died ...", "This comes after ...") leans on the one
+# before it in its article: shown after another, it points at the wrong man or at nothing.
+POINTS_BACK = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|this|these|those|that)\b", re.IGNORECASE)
+# "And now, Politico reports ...": a link to a sentence the summary does not show.
+OPENING_LINK = re.compile(r"^(?:and\s+now|and|but|also|meanwhile|however|now)\b,?\s+(?=\w)", re.IGNORECASE)
 
 
 class SummarizeRequest(BaseModel):
@@ -154,7 +160,8 @@ class Summarizer:
                   words: int | None = None, verify_mode: str = "remove") -> Summary:
         words = self.policy.words_for(style, words)
         usage, timings = Usage(), {"generate": 0.0, "verify": 0.0}
-        passages = select_salient(numbered_sentences(articles, chunks), self.embedder, self.policy)
+        numbered = numbered_sentences(articles, chunks)
+        passages = select_salient(numbered, self.embedder, self.policy)
         degraded: list[str] = []
         try:
             text = self._generate(passages, style, words, usage, timings)
@@ -183,8 +190,11 @@ class Summarizer:
         budget = round(words * self.policy.budget_slack)
         # A summary is never empty while its article has sentences: where every sentence written was
         # unsupported or repeated the title (a headline may be its quote), the best one stands alone.
-        kept = (within_budget(without_repeats(shown, title, self.policy.repeat_overlap), budget)
+        leads = {min(p.n for p in numbered if p.article.id == article.id) for article in articles
+                 if any(p.article.id == article.id for p in numbered)}
+        kept = (within_budget(read_alone(without_repeats(shown, title, self.policy.repeat_overlap), leads), budget)
                 or within_budget(shown or extractive_summary(passages), budget)[:1])
+        kept = [without_opening_link(sentence) for sentence in kept]
         out, citations = renumber(kept, passages)
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))
@@ -332,6 +342,30 @@ def without_repeats(sentences: list[CheckedSentence], title: str | None, overlap
         kept.append(sentence)
         seen.append(words)
     return kept or sentences[:1]
+
+
+def read_alone(sentences: list[CheckedSentence], leads: set[int]) -> list[CheckedSentence]:
+    """The sentences less those that point back to an article sentence the reader was not shown
+    just before: the sentence before its quote is shown earlier in the summary, or is its
+    article's first (the headline). At least one sentence stays."""
+    shown_before = set(leads)
+    kept = []
+    for sentence in sentences:
+        first = min(sentence.citations, default=0)
+        if POINTS_BACK.match(sentence.text) and first - 1 not in shown_before | set(sentence.citations):
+            continue
+        kept.append(sentence)
+        shown_before.update(sentence.citations)
+    return kept or sentences[:1]
+
+
+def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:
+    """'And now, Politico reports ...' as 'Politico reports ...': the link was to the sentence
+    before it in the article, not to the one before it in the summary."""
+    rest = OPENING_LINK.sub("", sentence.text, count=1)
+    if rest == sentence.text or len(rest.split()) < 4:
+        return sentence
+    return dataclasses.replace(sentence, text=rest[:1].upper() + rest[1:])
 
 
 def within_budget(sentences: list[CheckedSentence], most_words: int) -> list[CheckedSentence]:

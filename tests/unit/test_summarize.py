@@ -323,3 +323,31 @@ def test_an_archive_photos_caption_run_into_a_sentence_is_not_part_of_it():
     article = Article(id="a", title="t", text=text, content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
     assert [p.text for p in numbered_sentences([article], {})] == [
         "Watson, founder of Ozy Media, was arrested on Thursday.", "File your taxes early, officials said."]
+
+
+SHOOTING = ("Two gunmen killed seven people at a pool hall in Sinop on Tuesday. "
+            "Edgar Ricardo de Oliveira also fled but surrendered to police on Thursday. "
+            "The other gunman escaped into the woods near the city. "
+            "He died in a confrontation with police after he was found in a wooded area. "
+            "And now, police say they are searching for a third man who drove the car.")
+
+
+def test_a_sentence_pointing_back_to_one_the_summary_does_not_show_is_dropped(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    ingest(enumerate([Source(id="sinop", text=SHOOTING, source="Wire")]), runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+
+    def cite(*words):
+        return lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if any(w in text for w in words))
+
+    script.summary = cite("surrendered", "He died", "third man")
+    summary = summarize(runtime, ["sinop"])
+    # "He" would read as Edgar Ricardo de Oliveira, who surrendered: the man who died is the other.
+    assert [s.text for s in summary.sentences] == [
+        "Edgar Ricardo de Oliveira also fled but surrendered to police on Thursday.",
+        "Police say they are searching for a third man who drove the car."]
+    assert summary.citations[-1].quote.startswith("And now, police say")  # the quote stays verbatim
+    script.summary = cite("other gunman", "He died")
+    assert [s.text for s in summarize(runtime, ["sinop"]).sentences] == [
+        "The other gunman escaped into the woods near the city.",
+        "He died in a confrontation with police after he was found in a wooded area."]
