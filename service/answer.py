@@ -26,6 +26,7 @@ from service.generate import Message, condense, generate_answer
 from service.models.embedder import Embedder
 from service.models.llm import LLM, LLMError, Usage
 from service.models.reranker import Reranker
+from service.ordering import order_draft
 from service.policy import AnswerPolicy
 from service.records import Filters
 from service.retrieve import Retrieval, retrieve
@@ -217,15 +218,19 @@ class Answerer:
     def finish(self, prepared: Prepared, text: str) -> AskResponse:
         """Cite and verify the generated text, then renumber citations in order of use.
 
-        Passages above the relevance floor were found, so a refusal or an answer whose every
+        A question of which came first gets the order the passages' years give, as a draft of its
+        own beside the model's (`ordering`). Passages above the relevance floor were found, so a refusal or an answer whose every
         sentence fails the check does not make "not in the sources" true: where the best passage
         is clearly on the question, the answer is those passages themselves, and `fallback` says why.
         """
         model = self.llm.model
-        if text.strip().upper().startswith(REFUSAL) or not text.strip():
-            return self.quoted_or_not_found(prepared, "the model found no answer in the passages", model)
         passages = prepared.context.passages
-        drafts = parse_cited_text(text, {p.n for p in passages})
+        conclusion = order_draft(prepared.question, passages)
+        refused = text.strip().upper().startswith(REFUSAL) or not text.strip()
+        if refused and conclusion is None:
+            return self.quoted_or_not_found(prepared, "the model found no answer in the passages", model)
+        written = [] if refused else parse_cited_text(text, {p.n for p in passages})
+        drafts = [conclusion, *written] if conclusion else written
         started = time.perf_counter()
         checked = verify(drafts, passages, self.checker, self.policy.min_support)
         prepared.timings.verify = _ms(started)

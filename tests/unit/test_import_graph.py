@@ -20,7 +20,7 @@ LAYERS = [
     ["service.citations"],
     ["service.checker"],
     ["service.verify"],
-    ["service.answer", "service.summarize"],
+    ["service.answer", "service.summarize", "service.ordering"],
     ["service.digest", "service.sections", "service.headlines"],
     ["service.runtime"],
     ["service.api", "service.app", "service.server", "service.cli", "service.__main__"],

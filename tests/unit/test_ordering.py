@@ -1,0 +1,48 @@
+"""Which came first, decided from the years the passages give each option (HaluEval QA passages,
+MIT)."""
+
+from datetime import datetime, timezone
+
+from service.context import Passage
+from service.ordering import order_draft
+from service.records import Article
+from service.text import sentence_spans
+
+BANDS = ("Courtney Michelle Love (born Courtney Michelle Harrison; July 9, 1964) is an American singer. She rose to "
+         "prominence as the frontwoman of the alternative rock band Hole, which she formed in 1989. The Wolfhounds "
+         "are an indie pop/noise pop band formed in Romford, UK in 1985 by Dave Callahan, and originally active "
+         "until 1990.")
+DIRECTORS = ("Neil LaBute (born March 19, 1963) is an American playwright and film director. Bruce \"Lucky\" "
+             "Humberstone (November 18, 1901 – October 11, 1984) was a movie actor and a director.")
+
+
+def passages(text: str) -> list[Passage]:
+    article = Article(id="a", title="t", text=text, content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
+    return [Passage(n=i + 1, article=article, chunk_id="a#0", start=start, end=end, relevance=0.0)
+            for i, (start, end) in enumerate(sentence_spans(text))]
+
+
+def test_the_earlier_year_answers_which_came_first_citing_both_options():
+    draft = order_draft("Which band was founded first, Hole, the rock band that Courtney Love was a frontwoman of, "
+                        "or The Wolfhounds?", passages(BANDS))
+    assert draft.text == "The Wolfhounds was founded first, in 1985; Hole in 1989." and draft.citations == [2, 3]
+    draft = order_draft("Which band was founded last, Hole or The Wolfhounds?", passages(BANDS))
+    assert draft.text.startswith("Hole was founded last, in 1989")
+
+
+def test_ages_are_compared_by_the_year_after_each_name():
+    draft = order_draft("Who was born first Neil LaBute or H. Bruce Humberstone?", passages(DIRECTORS))
+    assert draft.text == "H. Bruce Humberstone was born first, in 1901; Neil LaBute in 1963."
+    assert order_draft("Who is younger Neil LaBute or H. Bruce Humberstone?", passages(DIRECTORS)).text == (
+        "Neil LaBute is younger, born in 1963; H. Bruce Humberstone in 1901.")
+
+
+def test_without_a_year_for_each_option_the_model_answers_alone():
+    magazines = passages("Arthur's Magazine (1844–1846) was an American literary periodical. First for Women is a "
+                         "woman's magazine published by Bauer Media Group in the USA.")
+    assert order_draft("Which magazine was started first Arthur's Magazine or First for Women?", magazines) is None
+    assert order_draft("Who founded Hole?", passages(BANDS)) is None
+    assert order_draft("Which band was founded first, Hole or Hole?", passages(BANDS)) is None
+    # "Hole" inside "Whole" is not the band
+    assert order_draft("Which band was founded first, Hole or The Wolfhounds?",
+                       passages("Whole Foods opened in 1980. The Wolfhounds formed in 1985.")) is None
