@@ -23,6 +23,7 @@ Stuart (19 August 1596 – 13 February 1662)"): the first year there is the year
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -38,6 +39,7 @@ BOTH = re.compile(r"\b(?:both|neither)\b", re.IGNORECASE)
 SHARING_VERB = re.compile(r"\b(?:are|were|is|was|have|had|share|shared|made|make)\b", re.IGNORECASE)
 # A quote that says it of both at once ("Both men were ...", "the two bands", "each of them").
 OF_BOTH = re.compile(r"\b(?:both|two|each|neither)\b", re.IGNORECASE)
+BOTHS_READ = 5  # each is read to the quote's end: a few, so a quote of many stays linear
 # A capitalised word, the brackets right after it, and the first year in them.
 LIFESPAN = re.compile(r"(?P<name>[A-Z][\w'’.-]{0,40}+)[\"”]?\s*\((?P<inside>[^()]{0,120}?)\b(?P<year>\d{4})\b")
 # "born in 1587–1659": a life's span, which a birth is not
@@ -94,11 +96,21 @@ def shared_by_one(sentence: str, quotes: list[str]) -> bool:
     one of its quotes says, where no quote says it of both at once."""
     both = BOTH.search(sentence)
     verb = SHARING_VERB.search(sentence, both.end()) if both else None
-    if verb is None or any(OF_BOTH.search(quote) for quote in quotes):
+    if verb is None:
+        return False
+    shared = _singular(content_word_sequence(sentence[verb.end():]))
+    if any(_says_of_both(quote, shared) for quote in quotes):
         return False
     said = [_singular(content_word_sequence(quote)) for quote in quotes]
-    shared = _singular(content_word_sequence(sentence[verb.end():]))
     return any(sum(word in words for words in said) < 2 for word in shared)
+
+
+def _says_of_both(quote: str, shared: set[str]) -> bool:
+    """Whether the quote says what is shared after its own "both" ("Both men were Soviet
+    mathematicians"), not of two other things ("... Lemma and Theorem, both of which are results
+    in topology")."""
+    return any(shared <= _singular(content_word_sequence(quote[match.end():]))
+               for match in itertools.islice(OF_BOTH.finditer(quote), BOTHS_READ))
 
 
 def _singular(stems: list[str]) -> set[str]:

@@ -97,6 +97,9 @@ def test_a_lifespan_given_as_a_birth_is_unsupported_however_lenient_the_judge():
 BANDS = ["The New Pornographers are a Canadian indie rock band formed in 1997 in Vancouver.",
          "Kings of Leon is an American rock band that formed in Nashville in 1999."]
 MATHEMATICIANS = ["Pavel Urysohn was a Soviet mathematician of Jewish origin, known for dimension theory."]
+# A "both" in the quote about something else: the two theorems, not the two men.
+THEOREMS = ["Pavel Urysohn was a Soviet mathematician of Jewish origin, known for Urysohn's Lemma and Urysohn's "
+            "Metrization Theorem, both of which are fundamental results in topology."]
 
 
 @pytest.mark.parametrize("sentence, quotes, by_one", [
@@ -104,6 +107,7 @@ MATHEMATICIANS = ["Pavel Urysohn was a Soviet mathematician of Jewish origin, kn
     ("Both The New Pornographers and Kings of Leon are rock bands.", BANDS, False),  # each quote says it
     ("Both were Soviet mathematicians of Jewish origin.", MATHEMATICIANS, True),  # one man's quote
     ("Both men were Soviet mathematicians.", ["Both men were Soviet mathematicians."], False),  # said of both
+    ("Both were Soviet mathematicians who made contributions to topology.", THEOREMS, True),
     ("Kings of Leon is an American rock band.", BANDS, False),  # nothing said to be shared
 ])
 def test_what_two_things_share_two_quotes_must_say(sentence, quotes, by_one):

@@ -60,6 +60,8 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "citations.with_markers initials": (lambda s: citations.with_markers(s, [1]), "A.", "x"),
     "citations.one_line spaces": (citations.one_line, " ", "\nx"),
     "comparisons.shared_by_one": (lambda s: comparisons.shared_by_one(s, ["x"]), "both ", ""),
+    "comparisons.shared_by_one, a quote of many 'both'": (
+        lambda s: comparisons.shared_by_one("Both were Soviet mathematicians.", [s]), "both ", "x"),
     "answer.VERDICT": (lambda s: answer.VERDICT.match("yes" + s), " ", ""),
     "text.NAME_RUN": (lambda s: list(text.NAME_RUN.finditer(s)), "A ", ""),
     "citations.SENTENCE_END closers": (citations.SENTENCE_END.search, "!)", "x"),
