@@ -31,7 +31,7 @@ from service.policy import AnswerPolicy
 from service.records import Filters
 from service.retrieve import Retrieval, retrieve
 from service.store import Store
-from service.text import NAME_RUN, POSSESSIVE, STOPWORDS, WORD, name_forms, name_phrases, names, sentence_spans
+from service.text import NAME_RUN, POSSESSIVE, STOPWORDS, TITLES, WORD, name_forms, name_phrases, names, sentence_spans
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,8 @@ indian canadian australian italian spanish dutch swedish mexican brazilian polis
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())
 SHARED_ACRONYMS = frozenset({"US", "USA", "UK", "EU", "UN", "USSR", "UAE", "TV"})
-# What a text writes before a name without making it another one ("President Obama" is Obama).
-TITLES = frozenset("""mr mrs ms miss dr sir dame lady lord president senator governor mayor minister prime chancellor
-secretary judge justice king queen prince princess pope captain coach professor prof rev bishop chairman chief ceo
-rep sen gov""".split())
+# A sentence that says which came first
+STATES_ORDER = re.compile(r"\b(?:first|earlier|before|older|younger|later|after)\b", re.IGNORECASE)
 # "Yes, ..." or "No: ..." opening an answer's sentence
 VERDICT = re.compile(r"(?:yes|no)\b[,:;.!]?\s+(?=\S)", re.IGNORECASE)
 # A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
@@ -219,25 +217,30 @@ class Answerer:
         """Cite and verify the generated text, then renumber citations in order of use.
 
         A question of which came first gets the order the passages' years give, as a draft of its
-        own beside the model's (`ordering`). Passages above the relevance floor were found, so a refusal or an answer whose every
-        sentence fails the check does not make "not in the sources" true: where the best passage
-        is clearly on the question, the answer is those passages themselves, and `fallback` says why.
+        own beside the model's (`ordering`). Passages above the relevance floor were found, so a
+        refusal or an answer whose every sentence fails the check does not make "not in the
+        sources" true: where the best passage is clearly on the question, the answer is those
+        passages themselves, and `fallback` says why.
         """
         model = self.llm.model
         passages = prepared.context.passages
         conclusion = order_draft(prepared.question, passages)
         refused = text.strip().upper().startswith(REFUSAL) or not text.strip()
+        declined = "the model found no answer in the passages"
         if refused and conclusion is None:
-            return self.quoted_or_not_found(prepared, "the model found no answer in the passages", model)
+            return self.quoted_or_not_found(prepared, declined, model)
         written = [] if refused else parse_cited_text(text, {p.n for p in passages})
         drafts = [conclusion, *written] if conclusion else written
         started = time.perf_counter()
         checked = verify(drafts, passages, self.checker, self.policy.min_support)
         prepared.timings.verify = _ms(started)
+        if conclusion and checked[0].supported:
+            # The years decided the order: a written sentence stating one is a repeat or a contradiction.
+            checked = checked[:1] + [s for s in checked[1:] if not STATES_ORDER.search(s.text)]
         kept = checked if prepared.request.verify == "flag" else [s for s in checked if s.supported]
         if not any(s.supported for s in kept):
             response = self.quoted_or_not_found(
-                prepared, "no sentence the model wrote was supported by its quotes", model)
+                prepared, declined if refused else "no sentence the model wrote was supported by its quotes", model)
             response.removed = len(checked)
             response.degraded = degradations(checked)
             return response

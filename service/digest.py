@@ -142,8 +142,8 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
     texts = store.texts
 
     def summarize(article: Article) -> DigestItem:
-        item = DigestItem(article_id=article.id, title=headline(article.title, article.text), url=article.url, source=article.source,
-                          published=article.published)
+        item = DigestItem(article_id=article.id, title=headline(article.title, article.text), url=article.url,
+                          source=article.source, published=article.published)
         key = SummaryCache.key(article, llm.model, style, words)
         cached = cache.get(key)
         if cached is not None:

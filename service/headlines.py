@@ -16,15 +16,22 @@ from __future__ import annotations
 import re
 
 from service.checker.qualifiers import QUALIFIERS, dropped_qualifiers
+from service.ingest.extract import lead_title
 from service.text import DOTTED_INITIALS, STOPWORDS, headline_sentence
 
 MOST_CHARS = 120
+# A lead no cut can shorten (each would drop what it attributes, hedges or depends on) is a
+# headline up to this long; past it, the article's own title stays.
+LONGEST_WHOLE_LEAD = 2 * MOST_CHARS
 FEWEST_WORDS = 6
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# "on Thursday morning" and "Thursday": gone. "on Thursday, Feb. 23, 2023,": the date stays.
-BARE_WEEKDAY = re.compile(rf"\s+(?:on\s+)?{_WEEKDAY}{_PART_OF_DAY}(?!,?\s+{_MONTH}\s+\d)\b")
+# "on Thursday morning", "arrested Thursday": gone. "on Thursday, Feb. 23, 2023,": the date stays.
+# "Cyber Monday", "Super Tuesday's vote", "early Sunday", "by Friday": they stay.
+WEEKDAY = re.compile(rf"(?P<before>\w*)(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}\b(?!['’])(?!,?\s+{_MONTH}\s+\d)")
+KEPT_AFTER = frozenset("""early late since by until till before after from next last this every cyber super good black
+easter ash palm holy blue giving""".split())
 WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
 # Where a clause begins, and where a phrase does: a headline is cut at the latest of the first kind
 # that fits, else at the latest of the second.
@@ -35,7 +42,10 @@ CLAUSE_START = re.compile(r",\s+(?:who|which|where|whose|while|with|as|but|after
 # social media influencer Andrew Tate's detention").
 PHRASE_START = re.compile(r"\s+(?:to|with|in|on|at|for|from|by|that|how|about|into|over|under|[a-z]+ing)\s")
 # Sentences run together without a space ("for longer.MSCI's broadest index"): the first is the lead.
-RUN_ON = re.compile(r"(?<=[a-z])[.!?](?=[A-Z])")
+# Not "Ph.D.": a word of three letters or more ends the sentence.
+RUN_ON = re.compile(r"(?<=[a-z]{3})[.!?](?=[A-Z])")
+# A cut may not take what the rest depends on: "... will strike at midnight unless a deal is reached".
+CONDITION = re.compile(r"\b(?:unless|if|except|provided|only|not|no|never|without)\b", re.IGNORECASE)
 # ", according to reports" and ", state media reported" close a lead and govern all of it: they
 # close its headline too.
 CLOSING_ATTRIBUTION = re.compile(r",\s+(?:according\s+to\s+[^,]{1,60}|[^,]{1,60}\s(?:said|says|reported|reports))$")
@@ -44,17 +54,24 @@ TRAILING_PUNCTUATION = " \t\n,;:.!?–—-"
 
 
 def headline(title: str, text: str) -> str:
-    """The title a digest shows: the article's own, or, where the title is its lead sentence cut at
+    """The title a story shows: the article's own, or, where the title is its lead sentence cut at
     a length (what ingestion gives an article without one), a headline made from the lead."""
-    lead = headline_sentence(text)
-    if not lead or not lead.startswith(title.removesuffix("…").rstrip()):
+    if not titled_by_lead(title, text):
         return title
-    return lead_headline(lead)
+    return lead_headline(headline_sentence(text)) or title
 
 
-def lead_headline(lead: str) -> str:
-    lead = RUN_ON.split(lead.strip(), maxsplit=1)[0]
-    shortened = WEEKDAY_BEFORE_DATE.sub("", BARE_WEEKDAY.sub("", lead))
+def titled_by_lead(title: str, text: str) -> bool:
+    """Whether the article came without a title, so that its headline is its lead's."""
+    lead = headline_sentence(text)
+    return bool(lead) and title == lead_title(lead)
+
+
+def lead_headline(lead: str) -> str | None:
+    """The lead's main clause, or None where no cut keeps what the lead says and the whole is too
+    long to head a story."""
+    lead = RUN_ON.split(" ".join(lead.split()), maxsplit=1)[0]
+    shortened = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, lead))
     shortened = shortened if DOTTED_INITIALS.search(shortened[-6:]) else shortened.rstrip(TRAILING_PUNCTUATION)
     if len(shortened) <= MOST_CHARS:
         return shortened
@@ -63,10 +80,15 @@ def lead_headline(lead: str) -> str:
     for boundary in (CLAUSE_START, PHRASE_START):
         for start in sorted((match.start() for match in boundary.finditer(body, 0, MOST_CHARS + 1)), reverse=True):
             kept = body[:start].rstrip(TRAILING_PUNCTUATION)
-            if _stands_alone(kept, kept + attribution, lead) and not _cuts_a_speaker(kept + attribution, body, start):
+            if (_stands_alone(kept, kept + attribution, lead) and not _cuts_a_speaker(kept + attribution, body, start)
+                    and not CONDITION.search(body, start)):
                 return kept + attribution
-    # No cut keeps what the lead attributes or hedges: the whole lead is the headline.
-    return shortened
+    return shortened if len(shortened) <= LONGEST_WHOLE_LEAD else None
+
+
+def _without_weekday(found: re.Match[str]) -> str:
+    kept = found.group("before").lower() in KEPT_AFTER and not found.group("on")
+    return found.group() if kept else found.group("before")
 
 
 def _cuts_a_speaker(head: str, body: str, start: int) -> bool:
@@ -79,7 +101,9 @@ def _cuts_a_speaker(head: str, body: str, start: int) -> bool:
 
 
 def _stands_alone(kept: str, head: str, lead: str) -> bool:
-    """`kept`: what the headline keeps of the lead's body, before its closing attribution."""
+    """Whether `kept` (the lead's body up to the cut) reads as a headline: a clause of a few words
+    that does not end on a function word or inside a quotation, and that with its closing
+    attribution (`head`) keeps every attribution and hedge of the lead that governs it."""
     words = kept.split()
     return (len(words) >= FEWEST_WORDS and (words[-1].lower() not in STOPWORDS or CLOSING_ATTRIBUTION.search(kept))
             and len(QUOTATION_MARKS.findall(kept)) % 2 == 0 and not dropped_qualifiers(head, [lead]))

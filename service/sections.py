@@ -53,8 +53,9 @@ DESK_NAMES = list(DESKS)
 DESK_FLOOR = 0.13
 # A story alone on its desk may move to a desk this much less close to it (cosine) that holds
 # another story. In the example digest a Kyiv trip sat 0.05 nearer "Politics" than "War and
-# conflict", and a paint protest 0.03 nearer "War and conflict" than the next desk with stories.
-SECOND_DESK_MARGIN = 0.05
+# conflict", a flight-paths story 0.03 nearer "Travel" than "Transport"; a pizza chain's profits,
+# 0.12 nearer "Business" than any other desk, stays alone.
+SECOND_DESK_MARGIN = 0.06
 IN_BRIEF = "In brief"
 MIN_SHARED_SECTIONS = 2  # desks with several stories each that make a digest's headings on their own
 NAME_TERMS = 2  # terms in a section's name
@@ -73,7 +74,7 @@ def sections(texts: list[str], embedder: Embedder, join_distance: float, most_se
         return []
     vectors = embedder.embed(texts)
     closeness = desk_closeness(vectors, embedder)
-    desks = [desk if row[desk] >= DESK_FLOOR else None for desk, row in zip(closeness.argmax(axis=1), closeness)]
+    desks = [int(desk) if row[desk] >= DESK_FLOOR else None for desk, row in zip(closeness.argmax(axis=1), closeness)]
     named = _named_sections(texts, vectors, desks, embedder, join_distance, most_sections)
     if len(named) > most_sections:
         named = _named_sections(texts, vectors, with_lone_stories_moved(desks, closeness), embedder,
@@ -121,7 +122,8 @@ def with_lone_stories_moved(desks: list[int | None], closeness: np.ndarray) -> l
     counts = Counter(desks)
     moves = sorted(((closeness[story, desk], story, desk) for story, own in enumerate(desks) if own is not None
                     for desk in range(closeness.shape[1])
-                    if desk != own and closeness[story, desk] >= max(DESK_FLOOR, closeness[story, own] - SECOND_DESK_MARGIN)),
+                    if desk != own and closeness[story, desk] >= max(DESK_FLOOR,
+                                                                      closeness[story, own] - SECOND_DESK_MARGIN)),
                    reverse=True)
     for _, story, desk in moves:
         own = desks[story]

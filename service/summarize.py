@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from service.checker import Checker
 from service.citations import Citation, CitedSentence, DraftSentence, parse_cited_text, renumber, with_markers
 from service.context import Passage, render_passages
+from service.headlines import headline, titled_by_lead
 from service.ingest.extract import ExtractionError
 from service.ingest.pipeline import Source, extract, ingest, to_article
 from service.models.embedder import Embedder
@@ -45,9 +46,14 @@ BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
 # A sentence that opens by pointing back ("He died ...", "This comes after ...") leans on the one
 # before it in its article: shown after another, it points at the wrong man or at nothing.
-POINTS_BACK = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|this|these|those|that)\b", re.IGNORECASE)
-# "And now, Politico reports ...": a link to a sentence the summary does not show.
-OPENING_LINK = re.compile(r"^(?:and\s+now|and|but|also|meanwhile|however|now)\b,?\s+(?=\w)", re.IGNORECASE)
+POINTS_BACK = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|these|those|"
+                         r"(?:this|that)(?!\s+(?:year|week|month|morning|afternoon|evening|weekend)\b))\b",
+                         re.IGNORECASE)
+# "And now, Politico reports ...", "But the company said ...": a link to a sentence the summary does
+# not show. Not "But for the rain", "Now that prices rose" or "However hard they tried".
+OPENING_LINK = re.compile(r"^(?:(?:and\s+now|also|meanwhile|however|now|still),\s+|(?:and|but)\s+"
+                          r"(?=(?:the|a|an|he|she|they|it|its|this|his|her|their|police|officials)\b))",
+                          re.IGNORECASE)
 
 
 class SummarizeRequest(BaseModel):
@@ -184,17 +190,19 @@ class Summarizer:
             title = title_line.text.rstrip(".") if kept_as_written else None
         timings["verify"] += _ms(started)
         if title is None and len(articles) == 1:
-            title = articles[0].title
+            title = headline(articles[0].title, articles[0].text)
         supported = sum(s.supported for s in checked)
         shown = checked if verify_mode == "flag" else [s for s in checked if s.supported]
         budget = round(words * self.policy.budget_slack)
         # A summary is never empty while its article has sentences: where every sentence written was
         # unsupported or repeated the title (a headline may be its quote), the best one stands alone.
+        # A story's first sentence is shown as its headline where the article came without a title.
         leads = {min(p.n for p in numbered if p.article.id == article.id) for article in articles
-                 if any(p.article.id == article.id for p in numbered)}
-        kept = (within_budget(read_alone(without_repeats(shown, title, self.policy.repeat_overlap), leads), budget)
+                 if titled_by_lead(article.title, article.text) and any(p.article.id == article.id for p in numbered)}
+        unlinked = [without_opening_link(sentence) for sentence in without_repeats(shown, title,
+                                                                                  self.policy.repeat_overlap)]
+        kept = (within_budget(read_alone(unlinked, leads), budget)
                 or within_budget(shown or extractive_summary(passages), budget)[:1])
-        kept = [without_opening_link(sentence) for sentence in kept]
         out, citations = renumber(kept, passages)
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))

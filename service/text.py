@@ -157,6 +157,10 @@ NAME = re.compile(rf"{_NAME_WORD}(?:{_NAME_JOIN}{_NAME_WORD})*")
 # ("AAAA...") would start a scan to the run's end. Possessive: no word gives back characters.
 _SHORT_NAME_WORD = r"[A-Z][\w'’.-]{0,40}+"
 NAME_PHRASE = re.compile(rf"{_SHORT_NAME_WORD}(?:{_NAME_JOIN}{_SHORT_NAME_WORD})+")
+# What a text writes before a name without making it another one ("President Obama" is Obama).
+TITLES = frozenset("""mr mrs ms miss dr sir dame lady lord president senator governor mayor minister prime chancellor
+secretary judge justice king queen prince princess pope captain coach professor prof rev bishop chairman chief ceo
+rep sen gov""".split())
 # "U.S.": initials with full stops
 DOTTED_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 NAME_RUN = re.compile(rf"{_SHORT_NAME_WORD}(?:{_NAME_JOIN}{_SHORT_NAME_WORD})*")

@@ -76,7 +76,7 @@ def from_text(body: str, fields: ArticleFields) -> Extracted:
         raise ExtractionError("the text is empty")
     if not _has_article_sentence([line for p in paragraphs for line in p.split("\n")]):
         raise ExtractionError("the text holds no article sentence (only boilerplate or fragments)")
-    title = fields.title or _shortened(headline_sentence(text) or re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0])
+    title = fields.title or lead_title(headline_sentence(text) or re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0])
     return Extracted(title=title, text=text, fields=fields)
 
 
@@ -147,7 +147,8 @@ def from_html(markup: str, fields: ArticleFields) -> Extracted:
     return from_text("\n\n".join(paragraphs), merged)
 
 
-def _shortened(sentence: str, limit: int = 120) -> str:
+def lead_title(sentence: str, limit: int = 120) -> str:
+    """The title of an article that came without one: its lead sentence, cut at `limit`."""
     sentence = sentence.strip()
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 

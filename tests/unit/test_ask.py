@@ -415,7 +415,7 @@ def test_an_article_names_what_a_question_asks_about(question, text, expected):
     assert named(question, text) == expected
 
 
-@pytest.mark.parametrize("model_says", ["one band", "refuses"])
+@pytest.mark.parametrize("model_says", ["one band", "the wrong order", "refuses"])
 def test_which_came_first_is_answered_from_the_years_of_each(settings, model_says):
     def reply(messages):  # a judge that passes what its quotes' years bear out, as the embedded one does
         prompt = messages[-1]["content"]
@@ -423,7 +423,8 @@ def test_which_came_first_is_answered_from_the_years_of_each(settings, model_say
             return "Yes"
         passages = dict(re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.MULTILINE))
         hole = next(n for n, text in passages.items() if "Hole" in text)
-        return f"Hole was formed in 1989 [{hole}]." if model_says == "one band" else "NOT IN SOURCES"
+        return {"one band": f"Hole was formed in 1989 [{hole}].", "the wrong order": f"Hole was founded first [{hole}].",
+                "refuses": "NOT IN SOURCES"}[model_says]
 
     runtime, _ = fake_runtime(settings, reply, checker_judge="llm")
     bands = ("Courtney Love rose to prominence as the frontwoman of the alternative rock band Hole, which she formed "
@@ -433,6 +434,7 @@ def test_which_came_first_is_answered_from_the_years_of_each(settings, model_say
     response = ask(runtime, AskRequest(question="Which band was founded first, Hole or The Wolfhounds?"))
     assert response.mode == "generate" and response.fallback is None
     assert response.sentences[0].text == "The Wolfhounds was founded first, in 1985; Hole in 1989."
+    assert [s.text for s in response.sentences[1:]] == (["Hole was formed in 1989."] if model_says == "one band" else [])
     assert {c.quote for c in response.citations} >= {
         "Courtney Love rose to prominence as the frontwoman of the alternative rock band Hole, which she formed in 1989.",
         "The Wolfhounds are an indie pop band formed in Romford, UK in 1985 by Dave Callahan."}

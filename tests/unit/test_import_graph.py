@@ -20,8 +20,9 @@ LAYERS = [
     ["service.citations"],
     ["service.checker"],
     ["service.verify"],
-    ["service.answer", "service.summarize", "service.ordering"],
-    ["service.digest", "service.sections", "service.headlines"],
+    ["service.headlines", "service.ordering"],
+    ["service.answer", "service.summarize"],
+    ["service.digest", "service.sections"],
     ["service.runtime"],
     ["service.api", "service.app", "service.server", "service.cli", "service.__main__"],
 ]

@@ -46,3 +46,26 @@ def test_without_a_year_for_each_option_the_model_answers_alone():
     # "Hole" inside "Whole" is not the band
     assert order_draft("Which band was founded first, Hole or The Wolfhounds?",
                        passages("Whole Foods opened in 1980. The Wolfhounds formed in 1985.")) is None
+
+
+def test_another_name_a_year_of_ending_or_a_third_option_decide_nothing():
+    # Howard Hughes is not Glenn Hughes; "the 1997 film" is no birth; Hole in the Black Hole of Calcutta
+    assert order_draft("Who is older Glenn Hughes or Ross Lynch?", passages(
+        "Howard Hughes (born December 24, 1905) was an aviator. Ross Shor Lynch (born December 29, 1995) is an "
+        "American singer.")) is None
+    assert order_draft("Who was born first, Ross Lynch or Neil LaBute?", passages(
+        "Ross Lynch (born December 29, 1995) is a singer. Neil LaBute directed the 1997 film In the Company of Men."
+    )) is None
+    assert order_draft("Which was founded first, Hole or The Wolfhounds?", passages(
+        "The Black Hole of Calcutta (1756) was a dungeon. The Wolfhounds are a band formed in Romford in 1985.")) is None
+    assert order_draft("Which band was founded first, Hole, The Wolfhounds or Nirvana?", passages(BANDS)) is None
+    # only beginnings are compared
+    assert order_draft("Which magazine was discontinued first, Arthur's Magazine or The Dial?", passages(
+        "Arthur's Magazine (1844–1846) was a periodical. The Dial (1840–1929) was a magazine.")) is None
+
+
+def test_a_work_is_dated_by_its_year_as_reference_texts_write_it():
+    films = passages('The Hunchback of Notre Dame is a 1996 American animated film. Saludos Amigos (Spanish for '
+                     '"Greetings, Friends") is a 1942 American live-action animated package film.')
+    assert order_draft("Which movie was released first, The Hunchback of Notre Dame or Saludos Amigos?",
+                       films).text == "Saludos Amigos was released first, in 1942; The Hunchback of Notre Dame in 1996."

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
-from service import answer, citations, context, prompts, text
+from service import answer, citations, context, headlines, ordering, prompts, summarize, text
 from service.checker import cascade, comparisons, signals
 from service.ingest import extract
 
@@ -59,6 +59,10 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "citations.SENTENCE_END": (citations.SENTENCE_END.search, "!", "x"),
     "citations.with_markers initials": (lambda s: citations.with_markers(s, [1]), "A.", "x"),
     "citations.one_line spaces": (citations.one_line, " ", "\nx"),
+    "ordering.order_draft 'or' and spaces": (
+        lambda s: ordering.order_draft(f"Which was founded first, a{s}?", []), " or   ", "x"),
+    "headlines.lead_headline weekdays": (headlines.lead_headline, "\u2003 on Monday", "x"),
+    "summarize.OPENING_LINK": (summarize.OPENING_LINK.match, "and ", "x"),
     "comparisons.shared_by_one": (lambda s: comparisons.shared_by_one(s, ["x"]), "both ", ""),
     "comparisons.shared_by_one, a quote of many 'both'": (
         lambda s: comparisons.shared_by_one("Both were Soviet mathematicians.", [s]), "both ", "x"),

@@ -351,3 +351,17 @@ def test_a_sentence_pointing_back_to_one_the_summary_does_not_show_is_dropped(se
     assert [s.text for s in summarize(runtime, ["sinop"]).sentences] == [
         "The other gunman escaped into the woods near the city.",
         "He died in a confrontation with police after he was found in a wooded area."]
+
+
+def test_a_story_without_a_title_is_headed_by_its_leads_main_clause_in_every_format(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    lead = ("The founder of the troubled digital start-up Ozy Media was arrested Thursday on fraud charges as part of a "
+            "scheme to prop up the financially struggling company, which hemorrhaged millions of dollars.")
+    ingest(enumerate([Source(id="ozy", text=f"{lead} The indictment accuses Watson of conspiring to commit fraud.",
+                             source="Wire")]), runtime.store, runtime.models.embedder, runtime.settings, "default")
+    digest = digest_of(runtime, [runtime.store.texts.get("default", "ozy")])
+    headline = "The founder of the troubled digital start-up Ozy Media was arrested on fraud charges"
+    assert digest.items[0].summary.title == headline
+    for kind in ("md", "html", "txt"):
+        shown = render(digest, kind)
+        assert headline in shown and "as part of a scheme to…" not in shown
