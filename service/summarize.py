@@ -44,9 +44,10 @@ Style = Literal["headline", "brief", "bullets", "newsletter"]
 PROMPT_VERSION = "v3"
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
-# A sentence that opens by pointing back ("He died ...", "This comes after ...") leans on the one
-# before it in its article: shown after another, it points at the wrong man or at nothing.
-POINTS_BACK = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|these|those|"
+# A sentence that opens by pointing back ("He died ...", "This comes after ...", "The move could
+# cut ...") leans on the one before it in its article: shown after another, it points at the wrong
+# man or at nothing.
+POINTS_BACK = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|these|those|the\s+move|"
                          r"(?:this|that)(?!\s+(?:year|week|month|morning|afternoon|evening|weekend)\b))\b",
                          re.IGNORECASE)
 # "And now, Politico reports ...", "But the company said ...": a link to a sentence the summary does
@@ -202,7 +203,7 @@ class Summarizer:
         unlinked = [without_opening_link(sentence) for sentence in without_repeats(shown, title,
                                                                                   self.policy.repeat_overlap)]
         kept = (within_budget(read_alone(unlinked, leads), budget)
-                or within_budget(shown or extractive_summary(passages), budget)[:1])
+                or [without_opening_link(s) for s in within_budget(shown or extractive_summary(passages), budget)[:1]])
         out, citations = renumber(kept, passages)
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))

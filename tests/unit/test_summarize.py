@@ -129,6 +129,17 @@ def test_a_summary_whose_every_sentence_is_unsupported_is_the_best_quote_not_emp
     assert len(summary.sentences) == 1 and summary.sentences[0].text in HARBOUR
 
 
+def test_the_quote_standing_in_for_an_unsupported_summary_loses_its_opening_link(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    text = "But the council approved the harbour plan after a long debate. Work starts in March."
+    ingest(enumerate([Source(id="council", title="Council vote", text=text)]), runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    script.summary = script.rewrite = lambda p: "The chairman resigned in a bribery scandal in Brussels [1]."
+    summary = summarize(runtime, ["council"], style="headline")
+    assert [s.text for s in summary.sentences] == ["The council approved the harbour plan after a long debate."]
+    assert summary.citations[0].quote.startswith("But the council")
+
+
 def test_several_articles_make_one_summary_citing_each(rt, script):
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items()
                                         if "strike on Friday" in text or "approved" in text)
