@@ -32,6 +32,9 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 WEEKDAY = re.compile(rf"(?P<before>\w*)(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}\b(?!['’])(?!,?\s+{_MONTH}\s+\d)")
 KEPT_AFTER = frozenset("""early late since by until till before after from next last this every cyber super good black
 easter ash palm holy blue giving""".split())
+# "this month", "yesterday": a headline read in a later week would be wrong.
+RELATIVE_TIME = re.compile(r",?\s+(?:(?:this|last|next)\s+(?:week|month|weekend)|yesterday|today|tonight)\b(?!['’])",
+                           re.IGNORECASE)
 WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
 # Where a clause begins, and where a phrase does: a headline is cut at the latest of the first kind
 # that fits, else at the latest of the second.
@@ -71,7 +74,7 @@ def lead_headline(lead: str) -> str | None:
     """The lead's main clause, or None where no cut keeps what the lead says and the whole is too
     long to head a story."""
     lead = RUN_ON.split(" ".join(lead.split()), maxsplit=1)[0]
-    shortened = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, lead))
+    shortened = RELATIVE_TIME.sub("", WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, lead)))
     shortened = shortened if DOTTED_INITIALS.search(shortened[-6:]) else shortened.rstrip(TRAILING_PUNCTUATION)
     if len(shortened) <= MOST_CHARS:
         return shortened

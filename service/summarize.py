@@ -300,7 +300,7 @@ def sentence_case(title: str, articles: Sequence[Article]) -> str:
 def select_salient(passages: list[Passage], embedder: Embedder, policy: SummaryPolicy) -> list[Passage]:
     """The most salient sentences of each article within an equal share of the policy's budget:
     close to the article's centroid, early, carrying key facts (a number, a named actor, a reason
-    or consequence), and not repeating the headline or a sentence already chosen."""
+    or consequence), and not repeating the article's own headline or a sentence already chosen."""
     budget = policy.select_chars
     if sum(p.end - p.start for p in passages) <= budget:
         return passages
@@ -316,7 +316,10 @@ def select_salient(passages: list[Passage], embedder: Embedder, policy: SummaryP
         centroid /= np.linalg.norm(centroid) or 1.0
         scores = {i: float(vectors[i] @ centroid) + policy.lead_bonus / (1 + rank)
                   + policy.fact_bonus * key_facts(passages[i].text) for rank, i in enumerate(indices)}
-        taken: list[np.ndarray] = [titles[article_id]] if passages[indices[0]].article.title else []
+        article = passages[indices[0]].article
+        # A headline made from the lead is cut from it: the lead is the story's first sentence, not a repeat.
+        own_title = article.title and not titled_by_lead(article.title, article.text)
+        taken: list[np.ndarray] = [titles[article_id]] if own_title else []
         used = 0
         for i in sorted(indices, key=lambda i: -scores[i]):
             length = passages[i].end - passages[i].start

@@ -89,3 +89,9 @@ def test_a_publishers_title_stays_even_where_the_lead_begins_with_it():
     text = "Man arrested in Paris after a chase through the city centre on Tuesday night. Police said he was armed."
     assert headline("Man arrested", text) == "Man arrested"
     assert headline("", text) == ""
+
+
+def test_a_headline_does_not_say_this_month_or_yesterday():
+    assert lead_headline("A train derailed in East Palestine, Ohio this month, leading to the release of toxic "
+                         "chemicals.") == "A train derailed in East Palestine, Ohio, leading to the release of toxic chemicals"
+    assert lead_headline("The minister resigned yesterday.") == "The minister resigned"

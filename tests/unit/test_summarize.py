@@ -376,3 +376,20 @@ def test_a_story_without_a_title_is_headed_by_its_leads_main_clause_in_every_for
     for kind in ("md", "html", "txt"):
         shown = render(digest, kind)
         assert headline in shown and "as part of a scheme to…" not in shown
+
+
+def test_a_lead_that_gave_the_story_its_headline_is_offered_as_its_first_sentence(rt):
+    from service.ingest.extract import lead_title
+
+    lead = ("Conservative Leader Pierre Poilievre has shut down his account on the social media app TikTok, following "
+            "the news the federal government is banning the app on government-issued phones.")
+    filler = ["Some residents brought umbrellas.", "Coffee was served in paper cups.",
+              "The room was warm and rather crowded.", "Chairs had been borrowed from the school.",
+              "A dog waited outside near the bicycles.", "Nobody remembered the previous agenda."]
+    text = " ".join([lead, *filler])
+    chosen = {}
+    for title in (lead_title(lead), lead):  # titled by ingestion from its lead; titled by its publisher
+        article = Article(id="p", title=title, text=text, content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
+        chosen[title] = [p.text for p in select_salient(numbered_sentences([article], {}), rt.models.embedder,
+                                                         replace(rt.summarizer().policy, select_chars=200))]
+    assert lead in chosen[lead_title(lead)] and lead not in chosen[lead]
