@@ -25,6 +25,7 @@ from pathlib import Path
 import jinja2
 from pydantic import BaseModel, Field
 
+from service.citations import with_markers
 from service.headlines import headline
 from service.models.embedder import Embedder
 from service.models.reranker import Reranker
@@ -32,7 +33,7 @@ from service.records import Article, Filters
 from service.retrieve import retrieve
 from service.store import Store
 from service.policy import SummaryPolicy
-from service.sections import sections
+from service.sections import IN_BRIEF, sections
 from service.summarize import PROMPT_VERSION, Style, Summarizer, Summary
 from service.text import markdown_escaped, markdown_url
 
@@ -182,7 +183,20 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
 def group_by_topic(items: list[DigestItem], embedder: Embedder, policy: SummaryPolicy) -> list[Topic]:
     found = sections([f"{item.title}. {item.summary.summary}" for item in items], embedder,
                      policy.section_join_distance, policy.most_sections)
+    for name, members in found:
+        if name == IN_BRIEF:  # brief: a story's first sentence, with the quotes it cites
+            for i in members:
+                items[i].summary = first_sentence(items[i].summary)
     return [Topic(name=name, items=[items[i] for i in members]) for name, members in found]
+
+
+def first_sentence(summary: Summary) -> Summary:
+    """The summary cut to its first sentence and the quotes that sentence cites (numbered from 1
+    already: citations are numbered in order of first use)."""
+    first = summary.sentences[0]
+    return summary.model_copy(update={
+        "sentences": [first], "citations": [c for c in summary.citations if c.n in first.citations],
+        "summary": with_markers(first.text, first.citations)})
 
 
 def web_url(url: str | None) -> str | None:

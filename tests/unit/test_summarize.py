@@ -393,3 +393,19 @@ def test_a_lead_that_gave_the_story_its_headline_is_offered_as_its_first_sentenc
         chosen[title] = [p.text for p in select_salient(numbered_sentences([article], {}), rt.models.embedder,
                                                          replace(rt.summarizer().policy, select_chars=200))]
     assert lead in chosen[lead_title(lead)] and lead not in chosen[lead]
+
+
+def test_a_story_in_brief_is_its_first_sentence_and_the_quotes_it_cites(rt):
+    from service.digest import IN_BRIEF, group_by_topic
+
+    digest = digest_of(rt, [rt.store.texts.get("default", i) for i in ("harbour", "rail", "flood")])
+    items = [item for topic in digest.topics for item in topic.items]
+    full = {item.article_id: item.summary for item in items}
+    assert len(full["harbour"].sentences) == 2
+    [brief] = group_by_topic(items, rt.models.embedder, replace(rt.summarizer().policy, most_sections=1))
+    assert brief.name == IN_BRIEF
+    for item in brief.items:
+        first = full[item.article_id].sentences[0]
+        assert [s.text for s in item.summary.sentences] == [first.text]
+        assert [c.n for c in item.summary.citations] == first.citations
+        assert item.summary.word_count == len(first.text.split())
