@@ -116,9 +116,10 @@ PROMOTION = re.compile(
 CAPTION = re.compile(r"^\W*FILE\b|^\W*\(?(?:(?:AP|Reuters|Getty) )?Photo\b|\bFile\)\W*$", re.IGNORECASE)
 HEADLINE_WORDS = 4  # fewer is a dateline ("CNN --") or a fragment
 HEADLINE_SCAN_CHARS = 3000  # the story starts within its opening, after any pleas and captions
-# A desk's tag or a dateline before the story ("FIRST ON FOX: ...", "NEW YORK - ..."), or a share
-# prompt run into it, or both.
-KICKER = re.compile(r"^(?:[A-Z][A-Z .,]{2,40}(?::|\s[-–—]{1,2})\s+|[Ss]end this page to someone via email\s+){1,2}")
+# A desk's tag or a dateline before the story ("FIRST ON FOX: ...", "NEW YORK - ...", "(Reuters) -"),
+# or a share prompt run into it, or both.
+KICKER = re.compile(r"^(?:[A-Z][A-Z .,]{2,40}(?::|\s[-–—]{1,2})\s+|\([A-Z][\w .]{1,30}\)\s*[-–—]{1,2}\s*|"
+                    r"[Ss]end this page to someone via email\s+){1,2}")
 # An archive photo's caption run into the story's sentence by the splitter, which reads its
 # closing "Calif." as an abbreviation: "FILE Carlos Watson participates in a panel ..., in Beverly
 # Hills, Calif. Watson, founder of Ozy Media, was arrested ...". The caption ends at its first full

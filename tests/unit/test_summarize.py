@@ -326,6 +326,9 @@ def test_a_desks_tag_before_the_story_is_not_part_of_its_sentence():
     promoted = Article(id="b", title="t", text="Sign up for our newsletter. " + text[36:], content_hash="0" * 64,
                        ingested_at=datetime.now(timezone.utc))
     assert numbered_sentences([promoted], {})[0].text == "Michael McCaul traveled to Kyiv on Tuesday."
+    wire = Article(id="c", title="t", text="(Reuters) -Belgium's intelligence service has been monitoring the hub.",
+                   content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
+    assert numbered_sentences([wire], {})[0].text == "Belgium's intelligence service has been monitoring the hub."
 
 
 def test_an_archive_photos_caption_run_into_a_sentence_is_not_part_of_it():
