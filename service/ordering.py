@@ -3,8 +3,9 @@ decided from the years the passages give each, as a sentence citing both.
 
 The embedded model, given "Hole, which she formed in 1989" and "The Wolfhounds ... formed in
 Romford, UK in 1985", states one band's year and stops, or names the wrong one: comparing two
-years it reads in two passages is the step it fails. The comparison is done here instead, and
-what it writes is a draft like any other: the checker judges it against the two quotes it cites.
+years it reads in two passages is the step it fails, and as a judge it fails it too (it scored
+these sentences below its threshold). The comparison is done here instead, and the sentence is
+checked by doing it again on the two quotes it cites alone (`answer.ordered_by_its_quotes`).
 
 Only beginnings are compared (born, founded, formed, released ...: a year of ending is another
 question), between exactly two named options. An option's year is one its passage ties to the

@@ -417,9 +417,12 @@ def test_an_article_names_what_a_question_asks_about(question, text, expected):
 
 @pytest.mark.parametrize("model_says", ["one band", "the wrong order", "refuses"])
 def test_which_came_first_is_answered_from_the_years_of_each(settings, model_says):
-    def reply(messages):  # a judge that passes what its quotes' years bear out, as the embedded one does
+    judged = []
+
+    def reply(messages):  # a lenient judge: the model's own sentences pass, the order is not its to decide
         prompt = messages[-1]["content"]
         if "<source>" in prompt:
+            judged.append(re.search(r'Claim: "(.*)"', prompt).group(1))
             return "Yes"
         passages = dict(re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.MULTILINE))
         hole = next(n for n, text in passages.items() if "Hole" in text)
@@ -438,3 +441,4 @@ def test_which_came_first_is_answered_from_the_years_of_each(settings, model_say
     assert {c.quote for c in response.citations} >= {
         "Courtney Love rose to prominence as the frontwoman of the alternative rock band Hole, which she formed in 1989.",
         "The Wolfhounds are an indie pop band formed in Romford, UK in 1985 by Dave Callahan."}
+    assert not any("1985" in claim for claim in judged)  # the years were compared by rule
