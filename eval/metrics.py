@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.metrics import balanced_accuracy_score, precision_recall_fscore_support, roc_auc_score
 
+from service.text import TITLES
+
 
 def classification(labels: Sequence[int], probabilities: Sequence[float], threshold: float = 0.5) -> dict:
     """Balanced accuracy, per-class precision/recall and ROC AUC; label 1 = supported."""
@@ -50,9 +52,11 @@ def contains_answer(answer: str, gold: str) -> bool:
     """Every word of the gold answer is a word of the answer: whole words, not substrings ("no"
     is not found in "known"), in any order ("US 60" is found in "U.S. Highway 60"). A person's
     middle name may be an initial or left out, as in "Sarah J. Maas" or "Walter Coy" for the gold
-    "Sarah Janet Maas" and "Walter Darwin Coy"."""
+    "Sarah Janet Maas" and "Walter Darwin Coy", and a title before a name too ("Sir", "Dr")."""
     tokens, wanted = answer_tokens(answer), answer_tokens(gold)
     words = set(tokens)
+    while len(wanted) > 2 and wanted[0] in TITLES:  # "Sir Francis Nethersole" is answered by "Francis Nethersole"
+        wanted = wanted[1:]
     if not wanted:
         return False
     if all(word in words for word in wanted):

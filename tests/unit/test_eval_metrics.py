@@ -45,6 +45,9 @@ def test_ranking_figures():
     ("The series is by American author Sarah J. Maas [1].", "Sarah Janet Maas", True),
     ("The series is by American author Sarah K. Maas [1].", "Sarah Janet Maas", False),
     ("Gunmen from Laredo starred Walter Coy [1].", "Walter Darwin Coy", True),
+    ("Francis Nethersole was born first, in 1587 [1].", "Sir Francis Nethersole", True),
+    ("Sir Walter Nethersole was born first [1].", "Sir Francis Nethersole", False),
+    ("Sir Francis Drake sailed [1].", "Sir Francis Nethersole", False),
     ("Walter Scott met Coy [1].", "Walter Darwin Coy", False),
 ])
 def test_correctness_is_judged_on_whole_words_and_stance(answer, gold, correct):
