@@ -139,8 +139,10 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
         spans = sentence_spans(article.text)
         story: list[tuple[int, int]] = []
         for start, end in spans:
-            if not story and (kicker := KICKER.match(article.text[start:end])):  # the tag opens the story only
-                start += kicker.end()
+            if not story and (kicker := KICKER.match(article.text[start:end] + " ")):  # the tag opens the story only
+                start += min(kicker.end(), end - start)
+            if start == end:  # a dateline on its own line ("CNN --")
+                continue
             if caption := FILE_CAPTION.match(article.text[start:end]):
                 start += caption.end()
             if not is_promotion(article.text[start:end]):

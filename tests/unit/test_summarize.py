@@ -329,6 +329,9 @@ def test_a_desks_tag_before_the_story_is_not_part_of_its_sentence():
     wire = Article(id="c", title="t", text="(Reuters) -Belgium's intelligence service has been monitoring the hub.",
                    content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
     assert numbered_sentences([wire], {})[0].text == "Belgium's intelligence service has been monitoring the hub."
+    own_line = Article(id="d", title="t", text="Sign up for our newsletter.\n\nCNN --\n\nFor years, flights from Israel "
+                       "took longer.", content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
+    assert [p.text for p in numbered_sentences([own_line], {})] == ["For years, flights from Israel took longer."]
 
 
 def test_an_archive_photos_caption_run_into_a_sentence_is_not_part_of_it():
