@@ -59,15 +59,18 @@ TRAILING_PUNCTUATION = " \t\n,;:.!?–—-"
 def headline(title: str, text: str) -> str:
     """The title a story shows: the article's own, or, where the title is its lead sentence cut at
     a length (what ingestion gives an article without one), a headline made from the lead."""
-    if not titled_by_lead(title, text):
-        return title
-    return lead_headline(headline_sentence(text)) or title
+    lead = _lead_it_is_titled_by(title, text)
+    return (lead_headline(lead) or title) if lead else title
 
 
 def titled_by_lead(title: str, text: str) -> bool:
     """Whether the article came without a title, so that its headline is its lead's."""
+    return _lead_it_is_titled_by(title, text) is not None
+
+
+def _lead_it_is_titled_by(title: str, text: str) -> str | None:
     lead = headline_sentence(text)
-    return bool(lead) and title == lead_title(lead)
+    return lead if lead and title == lead_title(lead) else None
 
 
 def lead_headline(lead: str) -> str | None:

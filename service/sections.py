@@ -76,9 +76,8 @@ def sections(texts: list[str], embedder: Embedder, join_distance: float, most_se
     closeness = desk_closeness(vectors, embedder)
     desks = [int(desk) if row[desk] >= DESK_FLOOR else None for desk, row in zip(closeness.argmax(axis=1), closeness)]
     named = _named_sections(texts, vectors, desks, embedder, join_distance, most_sections)
-    if len(named) > most_sections:
-        named = _named_sections(texts, vectors, with_lone_stories_moved(desks, closeness), embedder,
-                                join_distance, most_sections)
+    if len(named) > most_sections and (moved := with_lone_stories_moved(desks, closeness)) != desks:
+        named = _named_sections(texts, vectors, moved, embedder, join_distance, most_sections)
     if len(named) <= most_sections:
         return named
     shared = [section for section in named if len(section[1]) > 1]

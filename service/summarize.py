@@ -200,8 +200,10 @@ class Summarizer:
         # A summary is never empty while its article has sentences: where every sentence written was
         # unsupported or repeated the title (a headline may be its quote), the best one stands alone.
         # A story's first sentence is shown as its headline where the article came without a title.
-        leads = {min(p.n for p in numbered if p.article.id == article.id) for article in articles
-                 if titled_by_lead(article.title, article.text) and any(p.article.id == article.id for p in numbered)}
+        firsts: dict[str, int] = {}
+        for passage in numbered:
+            firsts.setdefault(passage.article.id, passage.n)
+        leads = {firsts[a.id] for a in articles if a.id in firsts and titled_by_lead(a.title, a.text)}
         unlinked = [without_opening_link(sentence) for sentence in without_repeats(shown, title,
                                                                                   self.policy.repeat_overlap)]
         kept = (within_budget(read_alone(unlinked, leads), budget)
