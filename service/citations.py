@@ -28,6 +28,9 @@ ATTRIBUTION = re.compile(
     rf"^(?:{_SOURCE} (?:states?|says?|notes?|mentions?|reports?|explains?|indicates?|suggests?|confirms?|shows?)"
     rf"(?: that)?,? |(?:according to|as (?:stated|mentioned|reported|noted) in|based on) ?(?:{_SOURCE})?, ?)",
     re.IGNORECASE)
+# "U. S." is "U.S."; "U.S. [1]." leaves "U.S.." once its marker is taken out.
+SPACED_INITIAL = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
+INITIALS_END = re.compile(r"\b(?:[A-Z]\.){2,}\Z")
 CLOSING = "\"'”’)"
 SENTENCE_END = re.compile(rf"(?<![.!?])[.!?]+[{CLOSING}]*$")
 OPENING_QUOTES = "\"'“‘("
@@ -60,12 +63,15 @@ class Citation(BaseModel):
 def parse_cited_text(text: str, valid: Collection[int]) -> list[DraftSentence]:
     clean_parts: list[str] = []
     markers: list[tuple[int, list[int]]] = []  # (position in clean text, numbers)
+    text = SPACED_INITIAL.sub(r"\1.", text)
     cursor = length = 0
     for match in MARKER.finditer(text):
         clean_parts.append(text[cursor:match.start()])
         length += match.start() - cursor
         markers.append((length, [int(n) for n in re.findall(r"\d+", match.group(1))]))
         cursor = match.end()
+        if text.startswith(".", cursor) and INITIALS_END.search(text, max(0, match.start() - 20), match.start()):
+            cursor += 1  # "in the U.S. [1]." ends once
     clean_parts.append(text[cursor:])
     clean = "".join(clean_parts)
     spans = sentence_spans(clean)

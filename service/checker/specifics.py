@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from service.text import DOTTED_INITIALS, NAME, NUMBER, NUMBER_WORDS, POSSESSIVE, STOPWORDS, WORD, name_forms, names, numbers
+from service.text import (DOTTED_INITIALS, NAME, NUMBER, NUMBER_WORDS, POSSESSIVE, STOPWORDS, TITLES, WORD, name_form,
+                          name_forms, names, numbers, sentence_spans)
 
 # Number words a sentence may use loosely ("one of the largest", "a second time", "half the
 # town") and scale words a quote may write as a suffix ("$1.8bn"): not specifics.
@@ -60,14 +61,27 @@ def uncovered_specifics(sentence: str, quotes: list[str]) -> set[str]:
 
 
 def stated_specifics(sentence: str) -> set[str]:
-    """The names (capitalised words that do not open the sentence, lower-cased), the acronyms (as
-    written: "WHO" is not the word "who") and the figures (as digits) a sentence states."""
+    """The names (capitalised words that do not open the sentence, or that open it as the first
+    word of a name: "Carlos Watson"; lower-cased), the acronyms (as written: "WHO" is not the word
+    "who") and the figures (as digits) a sentence states."""
     figures = {n.replace(",", "").rstrip(".") for n in NUMBER.findall(sentence)}
     figures |= {NUMBER_WORDS[w.lower()] for w in WORD.findall(sentence)
                 if w.lower() in NUMBER_WORDS and w.lower() not in LOOSE_NUMBER_WORDS}
     acronyms = {word for word in map(name_form_as_written, WORD.findall(sentence))
                 if len(word) >= 2 and word.isupper() and word.isalpha()}
-    return (names(sentence) - {a.lower() for a in acronyms}) | acronyms | figures
+    return (names(sentence) - {a.lower() for a in acronyms}) | _opening_names(sentence) | acronyms | figures
+
+
+def _opening_names(text: str) -> set[str]:
+    """First words of names that open a sentence ("Carlos" of "Carlos Watson was arrested"): any
+    sentence opens with a capital, so only one that another capitalised word follows."""
+    found = set()
+    for start, end in sentence_spans(text):
+        words = WORD.findall(text[start:end])
+        if (len(words) >= 2 and words[0][:1].isupper() and words[1][:1].isupper()
+                and words[0].lower() not in STOPWORDS and words[0].lower() not in TITLES):
+            found.add(name_form(words[0]))
+    return found
 
 
 def unshown(specifics: set[str], quotes: list[str]) -> set[str]:

@@ -14,6 +14,13 @@ def test_numbers_that_name_no_passage_are_dropped():
     assert [(d.text, d.citations) for d in drafts] == [("Rates rose.", []), ("Shares fell.", [1])]
 
 
+def test_initials_are_written_once_and_without_spaces():
+    drafts = parse_cited_text("It spurs chips in the U.S. [1]. It spurs chips in the U. S. [2] The plan is big [1].",
+                              valid={1, 2})
+    assert [(d.text, d.citations) for d in drafts] == [
+        ("It spurs chips in the U.S.", [1]), ("It spurs chips in the U.S.", [2]), ("The plan is big.", [1])]
+
+
 def test_text_without_words_is_no_sentence():
     assert parse_cited_text("[1]", valid={1}) == []
     assert parse_cited_text("  ", valid={1}) == []

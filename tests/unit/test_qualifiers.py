@@ -64,6 +64,13 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
     # a qualifier that governs other words of its quote does not bind this sentence
     ("The minister was appointed in 2019.", MINISTER, set()),
     ("The plan would fail, the minister said.", MINISTER, set()),
+    # a long speaker after "according to" still governs what precedes it
+    ("All House of Commons devices will have to do away with the app as of March 3.",
+     "All House of Commons devices will have to do away with the app as of March 3, according to a spokesperson "
+     "for the Speaker's Office.", {"attribution"}),
+    ("All House of Commons devices will have to do away with the app as of March 3, a spokesperson said.",
+     "All House of Commons devices will have to do away with the app as of March 3, according to a spokesperson "
+     "for the Speaker's Office.", set()),
     # what a report found is the report's
     ("Binance transferred nearly $1.8 billion to hedge funds last year.",
      "A report by Forbes found that Binance transferred nearly $1.8 billion to hedge funds last year.",

@@ -21,6 +21,11 @@ MINE = "Inner Mongolia is a key region for mining coal and other minerals in Chi
     # a name the quote does not give: resolved from elsewhere, or invented
     ("Domino's boss Don Meij admitted the company failed to get the balance right.", [DOMINOS], {"meij"}),
     ("The mine in Inner Mongolia collapsed on Wednesday.", [MINE], {"wednesday"}),
+    # a first name that opens the sentence is a name too; a title or a lone opening word is not
+    ("Carlos Watson, founder of Ozy Media, was arrested.", ["Watson, founder of Ozy Media, was arrested."],
+     {"carlos"}),
+    ("Mr Watson, founder of Ozy Media, was arrested.", ["Watson, founder of Ozy Media, was arrested."], set()),
+    ("Police arrested Watson.", ["Watson was arrested."], set()),
     ("Inner Mongolia has 40 mines.", [MINE], {"40"}),
     ("Three miners died in Inner Mongolia.", [MINE, "Two miners died."], {"3"}),
     # the same name or figure in another form is shown
