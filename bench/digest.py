@@ -6,7 +6,7 @@
    run (1.0 means linear).
 2. The embedded model: a digest of `--embedded` articles, as articles per minute, and as a
    ratio to generating the same summaries' first drafts with llama-cpp-python directly
-   (the rest is selection, checking, rewriting and rendering).
+   (the rest is selection, checking and rendering).
 
     .venv/bin/python bench/digest.py [--embedded 3]
 """

@@ -2,9 +2,10 @@
 
 Each distinct `document` of the file is ingested and summarised (brief style, `verify=flag`
 so nothing is hidden), and the checker's verdicts are counted: the share of generated
-sentences it found unsupported as first written, and after the one rewrite the service
-allows. The service removes what is still unsupported, so the second figure is also the
-share of sentences a reader would have lost. Beside them: the share of sentences that drop an
+sentences it found unsupported as first written, and the share that no quote of theirs could
+stand in for (a quote it cites that shares enough of its words, which the service shows in its
+place). The service removes those, so the second figure is the share of sentences a reader
+would have lost. Beside them: the share of sentences that drop an
 attribution or a hedge of the quotes they cite ("the FT reported", "may", "up to"), as the model
 first wrote them and as shown, by the rule the service enforces (so the second is small by
 construction: the review file, 30 kept sentences drawn at random with their quotes, is for a
@@ -35,7 +36,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
         seed: int = 11) -> dict:
     documents = list(dict.fromkeys(row["document"] for row in load_jsonl(data)))
     documents = documents[:limit] if limit else documents
-    generated = rewritten = unsupported = dropping = dropped_as_written = shown = verbatim = 0
+    generated = quoted = unsupported = dropping = dropped_as_written = shown = verbatim = 0
     worst: list[tuple[float, str, str]] = []
     kept: list[dict] = []
     shown_records: list[dict] = []
@@ -52,7 +53,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
             summary = summarizer.summarize([article], {article.id: texts.chunks_of(TENANT, article)}, style,
                                            verify_mode="flag")
             generated += summary.generated
-            rewritten += summary.rewritten
+            quoted += summary.quoted
             dropped_as_written += summary.dropped_qualifiers
             unsupported += sum(not s.supported for s in summary.sentences)
             worst += [(s.score, article.id, s.text) for s in summary.sentences if not s.supported]
@@ -69,13 +70,13 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, style
                     kept.append(record)
     seconds = time.perf_counter() - started
     figures = {"dataset": data.name, "documents": len(documents), "style": style, "sentences": generated,
-               "unsupported_as_written": (unsupported + rewritten) / generated if generated else 0.0,
-               "unsupported_after_rewrite": unsupported / generated if generated else 0.0,
+               "unsupported_as_written": (unsupported + quoted) / generated if generated else 0.0,
+               "unsupported_removed": unsupported / generated if generated else 0.0,
                "sentences_shown": shown,
                "shown_verbatim_quotes": verbatim / shown if shown else 0.0,
                "drops_attribution_or_hedge_as_written": dropped_as_written / generated if generated else 0.0,
                "drops_attribution_or_hedge": dropping / shown if shown else 0.0,
-               "rewritten": rewritten, "seconds_per_document": seconds / max(len(documents), 1)}
+               "quoted": quoted, "seconds_per_document": seconds / max(len(documents), 1)}
     worst.sort()
     name = f"summaries-{data.stem}" + ("" if limit is None else f"-n{limit}")
     review = write_review(out, name, kept, seed)
@@ -89,11 +90,11 @@ Command: `sourced eval summaries --data {data}{'' if limit is None else f' --lim
 {len(documents)} documents summarised ({style} style, embedded model); {generated} sentences generated.
 
 - unsupported as first written: **{figures['unsupported_as_written']:.1%}**
-- unsupported after one rewrite (removed by the service): **{figures['unsupported_after_rewrite']:.1%}**
-- {rewritten} sentences rewritten into supported ones; {figures['seconds_per_document']:.1f} s per document
+- unsupported with no quote to stand in (removed by the service): **{figures['unsupported_removed']:.1%}**
+- {quoted} unsupported sentences shown as the quote they cite instead; {figures['seconds_per_document']:.1f} s per document
 - sentences that drop an attribution or a hedge of the quotes they cite: **{figures['drops_attribution_or_hedge_as_written']:.1%}**
   of the generated sentences as first written; **{figures['drops_attribution_or_hedge']:.1%}** of the {shown} shown
-  after the service rewrote them or put their quote in their place. Judged by the rule the service
+  after the service put their quote in their place. Judged by the rule the service
   itself enforces: the review file `{review.name}` ({min(REVIEW_SENTENCES, len(kept))} kept sentences drawn at random,
   with their quotes) is for a person to judge.
 - of the {shown} shown, **{figures['shown_verbatim_quotes']:.1%}** are a quote word for word: copied by the

@@ -246,7 +246,7 @@ def summarize_command(article_ids: tuple[str, ...], style: str, words: int | Non
     for citation in summary.citations:
         click.echo(f"[{citation.n}] \"{citation.quote}\" ({citation.article_id}, "
                    f"characters {citation.start}-{citation.end})")
-    click.echo(f"\nfaithfulness {summary.faithfulness:.2f}; {summary.removed} removed, {summary.rewritten} rewritten",
+    click.echo(f"\nfaithfulness {summary.faithfulness:.2f}; {summary.removed} removed, {summary.quoted} shown as their quote",
                err=True)
 
 
@@ -452,8 +452,8 @@ def eval_summaries(data: Path, limit: int | None, as_json: bool, out: Path) -> N
 
     def describe(figures: dict) -> str:
         return (f"{figures['dataset']}: {figures['documents']} documents, {figures['sentences']} sentences\n"
-                f"  unsupported as written {figures['unsupported_as_written']:.1%}, after one rewrite "
-                f"{figures['unsupported_after_rewrite']:.1%} ({figures['seconds_per_document']:.1f} s/document)")
+                f"  unsupported as written {figures['unsupported_as_written']:.1%}, removed (no quote to stand in) "
+                f"{figures['unsupported_removed']:.1%} ({figures['seconds_per_document']:.1f} s/document)")
 
     _evaluate(lambda models: summaries.run(_runtime(models), data, out, limit), judge=True, as_json=as_json,
               describe=describe)

@@ -229,7 +229,9 @@ def coverage(digest: Digest) -> str:
         f"published {day(start)} to {day(end)}" if start and end else
         f"published from {day(start)}" if start else f"published until {day(end)}")
     undated = sum(item.published is None for item in digest.items)
-    return " · ".join(part for part in (span, f"{undated} undated" if undated else "") if part)
+    # Undated, a story's "on Thursday" or "later this year" would read as this issue's.
+    note = f"{undated} undated: the days they name date from their articles, not from this issue" if undated else ""
+    return " · ".join(part for part in (span, note) if part)
 
 
 def render(digest: Digest, fmt: str) -> str:

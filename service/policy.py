@@ -63,9 +63,10 @@ class SummaryPolicy:
     # Default word budgets per style: a headline line, a paragraph, a few bullets, a newsletter item.
     default_words: dict[str, int] = field(
         default_factory=lambda: {"headline": 14, "brief": 60, "bullets": 80, "newsletter": 110})
-    # Source sentences given to the model (about 500 tokens): the embedded 1.5B model reads
-    # ~40 tokens/s and invents more on long inputs.
-    select_chars: int = 2000
+    # Source sentences given to the model (about 380 tokens, some seven sentences: five times a
+    # brief's 60 words): the embedded 1.5B model reads ~40 tokens/s, so each 100 tokens offered
+    # cost a digest 2.5 s a story, and it invents more on long inputs.
+    select_chars: int = 1500
     # News puts the main facts first: the lead sentence's salience gets +0.3, the next +0.15, ...
     lead_bonus: float = 0.3
     # The checker's probability a summary sentence needs to be kept: the answers' bar. At the
@@ -90,9 +91,9 @@ class SummaryPolicy:
     # Output tokens for a summary of N words: about two tokens a word, plus the citation markers.
     tokens_per_word: int = 2
     token_overhead: int = 60
-    # A rewrite of one unsupported sentence: one sentence out, from the four closest sources.
-    rewrite_max_tokens: int = 80
-    rewrite_sources: int = 4
+    # An unsupported sentence gives way to a quote it cites that shares at least this share of its
+    # content words; one that shares less was not about that quote, and is dropped.
+    quote_overlap: float = 0.34
     # Digest sections: stories join when their average cosine distance is below this (unrelated
     # news is ~0.8 apart), and a digest has at most this many sections: the example digest's 26
     # stories fill nine desks with two or more stories each besides "In brief".

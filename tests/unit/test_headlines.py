@@ -4,6 +4,7 @@ sentence, and never by one that drops what the lead attributes or hedges."""
 import pytest
 
 from service.headlines import MOST_CHARS, headline, lead_headline
+from service.text import headline_sentence
 
 # Leads of the SummEdits news articles (Apache-2.0), the corpus of the example digest.
 OZY = ("The founder of the troubled digital start-up Ozy Media was arrested Thursday on fraud charges as part of a "
@@ -95,3 +96,26 @@ def test_a_headline_does_not_say_this_month_or_yesterday():
     assert lead_headline("A train derailed in East Palestine, Ohio this month, leading to the release of toxic "
                          "chemicals.") == "A train derailed in East Palestine, Ohio, leading to the release of toxic chemicals"
     assert lead_headline("The minister resigned yesterday.") == "The minister resigned"
+
+
+@pytest.mark.parametrize(("text", "lead"), [
+    # the story's own first sentence
+    ("An open pit mine collapsed in China on Wednesday. Rescuers brought out three people.",
+     "An open pit mine collapsed in China on Wednesday."),
+    # not one that goes on from a sentence before it
+    ("Edgar Ricardo de Oliveira also fled but surrendered to police Thursday morning\n\n"
+     "Police have killed a gunman who slaughtered seven after losing two games of pool.",
+     "Police have killed a gunman who slaughtered seven after losing two games of pool."),
+    ("Another government entity is making a move to keep TikTok off its devices. This time, it's the "
+     "European Commission. The BBC reports that the EC has ordered its staff to remove TikTok.",
+     "The BBC reports that the EC has ordered its staff to remove TikTok."),
+    ("For years, flights east took longer on some airlines. The reason? Israeli airlines were banned from Omani "
+     "airspace.", "For years, flights east took longer on some airlines."),
+    # nor a photo's caption
+    ("Steve Johnson, right, and his wife Rosemarie arrive at the Supreme Court in Sydney. An Australian pleaded "
+     "guilty to the manslaughter of Scott Johnson.", "An Australian pleaded guilty to the manslaughter of Scott Johnson."),
+    # where every sentence goes on from another, the first
+    ("He also said so in Sydney today. They also agreed with him.", "He also said so in Sydney today."),
+])
+def test_the_lead_a_headline_is_made_from_is_a_sentence_that_stands_alone(text, lead):
+    assert headline_sentence(text) == lead

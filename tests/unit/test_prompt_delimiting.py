@@ -53,15 +53,13 @@ class Script:
     def __call__(self, messages):
         prompt = messages[-1]["content"]
         kind = ("condense" if "Standalone question" in prompt else "judge" if "Claim:" in prompt
-                else "rewrite" if "says more than" in prompt else "summarize" if "<sentences>" in prompt
+                else "summarize" if "<sentences>" in prompt
                 else "answer")
         self.prompts.setdefault(kind, []).append(messages)
         if kind == "condense":
             return "When did the town council meet?"
         if kind == "judge":
             return "No"
-        if kind == "rewrite":
-            return "The town council met on Tuesday [1]."
         # "Yes, ... first": a conclusion, which the checker gives to the judge
         return "Yes, the town council met first on Tuesday [1]."
 
@@ -84,7 +82,7 @@ def prompts(tmp_path_factory) -> dict[str, list[list[dict]]]:
     return script.prompts
 
 
-@pytest.mark.parametrize("kind", ["condense", "answer", "judge", "summarize", "rewrite"])
+@pytest.mark.parametrize("kind", ["condense", "answer", "judge", "summarize"])
 def test_data_cannot_open_or_close_a_block_or_a_chat_turn(prompts, kind):
     assert prompts.get(kind), f"no {kind} prompt was built"
     for messages in prompts[kind]:
@@ -99,7 +97,7 @@ def test_data_cannot_open_or_close_a_block_or_a_chat_turn(prompts, kind):
                     assert len(re.findall(rf"^{tag}$", content, flags=re.MULTILINE)) == delimits, content
 
 
-@pytest.mark.parametrize("kind", ["condense", "answer", "judge", "summarize", "rewrite"])
+@pytest.mark.parametrize("kind", ["condense", "answer", "judge", "summarize"])
 def test_only_the_service_numbers_passages(prompts, kind):
     for messages in prompts[kind]:
         content = messages[-1]["content"]
@@ -108,7 +106,7 @@ def test_only_the_service_numbers_passages(prompts, kind):
         assert "(7) (2, 3)" in content  # the fake markers stay readable as plain text
 
 
-@pytest.mark.parametrize("kind", ["condense", "answer", "judge", "summarize", "rewrite"])
+@pytest.mark.parametrize("kind", ["condense", "answer", "judge", "summarize"])
 def test_data_cannot_start_a_line_of_a_block(prompts, kind):
     """Each line of a block opens with the service's own markup: a number, a title, a bullet, a role."""
     for messages in prompts[kind]:
