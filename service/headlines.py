@@ -17,7 +17,7 @@ import re
 
 from service.checker.qualifiers import QUALIFIERS, dropped_qualifiers
 from service.ingest.extract import lead_title
-from service.text import DOTTED_INITIALS, STOPWORDS, headline_sentence
+from service.text import DOTTED_INITIALS, RUN_ON, STOPWORDS, headline_sentence
 
 MOST_CHARS = 120
 # A lead no cut can shorten (each would drop what it attributes, hedges or depends on) is a
@@ -44,9 +44,6 @@ CLAUSE_START = re.compile(r",\s+(?:who|which|where|whose|while|with|as|but|after
 # Not "and", "or" or "of": they join the words of a name or a noun phrase ("former kickboxer and
 # social media influencer Andrew Tate's detention").
 PHRASE_START = re.compile(r"\s+(?:to|with|in|on|at|for|from|by|that|how|about|into|over|under|[a-z]+ing)\s")
-# Sentences run together without a space ("for longer.MSCI's broadest index"): the first is the lead.
-# Not "Ph.D.": a word of three letters or more ends the sentence.
-RUN_ON = re.compile(r"(?<=[a-z]{3})[.!?](?=[A-Z])")
 # A cut may not take what the rest depends on: "... will strike at midnight unless a deal is reached".
 CONDITION = re.compile(r"\b(?:unless|if|except|provided|only|not|no|never|without)\b", re.IGNORECASE)
 # ", according to reports" and ", state media reported" close a lead and govern all of it: they

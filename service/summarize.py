@@ -35,8 +35,8 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import (FILE_CAPTION, KICKER, POINTS_BACK, WORD, content_words, headline_sentence, is_promotion,
-                          names, numbers, sentence_spans)
+from service.text import (FILE_CAPTION, KICKER, POINTS_BACK, RUN_ON, WORD, content_words, headline_sentence,
+                          is_promotion, names, numbers, sentence_spans)
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
     passages = []
     for article in articles:
         article_chunks = chunks.get(article.id, [])
-        spans = sentence_spans(article.text)
+        spans = [part for span in sentence_spans(article.text) for part in run_on_parts(article.text, *span)]
         story: list[tuple[int, int]] = []
         for start, end in spans:
             if not story and (kicker := KICKER.match(article.text[start:end] + " ")):  # the tag opens the story only
@@ -149,6 +149,14 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
             passages.append(Passage(n=len(passages) + 1, article=article, chunk_id=chunk_id, start=start, end=end,
                                     relevance=0.0))
     return passages
+
+
+def run_on_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences a span runs together without a space ("... for longer.MSCI's broadest index
+    ..."): shown as one, a summary's sentence ran to 146 words."""
+    cuts = [match.end() for match in RUN_ON.finditer(text, start, end)]
+    bounds = [start, *cuts, end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 class Summarizer:
@@ -195,14 +203,18 @@ class Summarizer:
         shown = checked if verify_mode == "flag" else [s for s in checked if s.supported]
         budget = round(words * self.policy.budget_slack)
         # A summary is never empty while its article has sentences: where every sentence written was
-        # unsupported or repeated the title (a headline may be its quote), the best one stands alone.
+        # unsupported, repeated the title (a headline may be its quote) or points back to one not
+        # shown, the best salient sentence that does not stands alone, else the best one written.
         # A story's lead is shown as its headline where the article came without a title.
         lead_of = {a.id: headline_sentence(a.text) for a in articles if titled_by_lead(a.title, a.text)}
         leads = {p.n for p in numbered if p.article.id in lead_of and p.text.strip() == lead_of[p.article.id]}
-        unlinked = [without_opening_link(sentence) for sentence in without_repeats(shown, title,
-                                                                                  self.policy.repeat_overlap)]
+        overlap = self.policy.repeat_overlap
+        unlinked = [without_opening_link(sentence) for sentence in without_repeats(shown, title, overlap)]
+        standing = [s for s in without_repeats(extractive_summary(passages), title, overlap)
+                    if not POINTS_BACK.match(s.text)]
         kept = (within_budget(read_alone(unlinked, leads), budget)
-                or [without_opening_link(s) for s in within_budget(shown or extractive_summary(passages), budget)[:1]])
+                or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
+                                                                   budget)[:1]])
         out, citations = renumber(kept, passages)
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))
@@ -342,7 +354,7 @@ def without_repeats(sentences: list[CheckedSentence], title: str | None, overlap
 def read_alone(sentences: list[CheckedSentence], leads: set[int]) -> list[CheckedSentence]:
     """The sentences less those that point back to an article sentence the reader was not shown
     just before: the sentence before its quote is shown earlier in the summary, or is its
-    article's lead (the headline). At least one sentence stays."""
+    article's lead (the headline)."""
     shown_before = set(leads)
     kept = []
     for sentence in sentences:
@@ -351,7 +363,7 @@ def read_alone(sentences: list[CheckedSentence], leads: set[int]) -> list[Checke
             continue
         kept.append(sentence)
         shown_before.update(sentence.citations)
-    return kept or sentences[:1]
+    return kept
 
 
 def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:

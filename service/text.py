@@ -131,6 +131,12 @@ def is_promotion(sentence: str) -> bool:
     return bool(PROMOTION.search(sentence))
 
 
+# Sentences run together without a space ("for longer.MSCI's broadest index", 'not cooling
+# yet."The flow of data'): the splitter reads them as one. Not "Ph.D.": a word of three letters or
+# more ends the sentence.
+RUN_ON = re.compile(r"(?<=[a-z]{3})[.!?](?=[\"“]?[A-Z])")
+
+
 # A sentence that opens by pointing back ("He died ...", "This comes after ...", "The move could
 # cut ...", "The two Romanian women ...") leans on the one before it in its article: shown after
 # another, it points at the wrong man or at nothing.

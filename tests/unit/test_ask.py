@@ -436,7 +436,7 @@ def test_which_came_first_is_answered_from_the_years_of_each(settings, model_say
            runtime.settings, "default")
     response = ask(runtime, AskRequest(question="Which band was founded first, Hole or The Wolfhounds?"))
     assert response.mode == "generate" and response.fallback is None
-    assert response.sentences[0].text == "The Wolfhounds was founded first, in 1985; Hole in 1989."
+    assert response.sentences[0].text == "The Wolfhounds was founded in 1985 and Hole in 1989, so The Wolfhounds was founded first."
     assert [s.text for s in response.sentences[1:]] == (["Hole was formed in 1989."] if model_says == "one band" else [])
     assert {c.quote for c in response.citations} >= {
         "Courtney Love rose to prominence as the frontwoman of the alternative rock band Hole, which she formed in 1989.",

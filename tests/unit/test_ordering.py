@@ -25,16 +25,17 @@ def passages(text: str) -> list[Passage]:
 def test_the_earlier_year_answers_which_came_first_citing_both_options():
     draft = order_draft("Which band was founded first, Hole, the rock band that Courtney Love was a frontwoman of, "
                         "or The Wolfhounds?", passages(BANDS))
-    assert draft.text == "The Wolfhounds was founded first, in 1985; Hole in 1989." and draft.citations == [2, 3]
+    assert draft.text == "The Wolfhounds was founded in 1985 and Hole in 1989, so The Wolfhounds was founded first." and draft.citations == [2, 3]
     draft = order_draft("Which band was founded last, Hole or The Wolfhounds?", passages(BANDS))
-    assert draft.text.startswith("Hole was founded last, in 1989")
+    assert draft.text.startswith("Hole was founded in 1989 and The Wolfhounds in 1985, so Hole was founded last")
 
 
 def test_ages_are_compared_by_the_year_after_each_name():
     draft = order_draft("Who was born first Neil LaBute or H. Bruce Humberstone?", passages(DIRECTORS))
-    assert draft.text == "H. Bruce Humberstone was born first, in 1901; Neil LaBute in 1963."
+    assert draft.text == ("H. Bruce Humberstone was born in 1901 and Neil LaBute in 1963, so H. Bruce Humberstone was "
+                          "born first.")
     assert order_draft("Who is younger Neil LaBute or H. Bruce Humberstone?", passages(DIRECTORS)).text == (
-        "Neil LaBute is younger, born in 1963; H. Bruce Humberstone in 1901.")
+        "Neil LaBute was born in 1963 and H. Bruce Humberstone in 1901, so Neil LaBute is younger.")
 
 
 def test_without_a_year_for_each_option_the_model_answers_alone():
@@ -68,4 +69,5 @@ def test_a_work_is_dated_by_its_year_as_reference_texts_write_it():
     films = passages('The Hunchback of Notre Dame is a 1996 American animated film. Saludos Amigos (Spanish for '
                      '"Greetings, Friends") is a 1942 American live-action animated package film.')
     assert order_draft("Which movie was released first, The Hunchback of Notre Dame or Saludos Amigos?",
-                       films).text == "Saludos Amigos was released first, in 1942; The Hunchback of Notre Dame in 1996."
+                       films).text == ("Saludos Amigos was released in 1942 and The Hunchback of Notre Dame in 1996, "
+                                       "so Saludos Amigos was released first.")

@@ -371,6 +371,24 @@ def test_a_sentence_pointing_back_to_one_the_summary_does_not_show_is_dropped(se
         "He died in a confrontation with police after he was found in a wooded area."]
 
 
+def test_a_summary_whose_every_sentence_points_back_is_a_sentence_that_stands_alone(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    ingest(enumerate([Source(id="sinop", title="Pool hall shooting", text=SHOOTING, source="Wire")]), runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "He died" in text)
+    assert [s.text for s in summarize(runtime, ["sinop"]).sentences] == [
+        "Two gunmen killed seven people at a pool hall in Sinop on Tuesday."]
+
+
+def test_sentences_run_together_without_a_space_are_offered_apart():
+    text = ("Asian shares fell on Wednesday for longer.MSCI's broadest index fell 0.97% as the data showed strength "
+            "yet.\"The flow of surprises has continued,\" a strategist said. A Ph.D. student agreed.")
+    article = Article(id="m", title="Markets", text=text, content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
+    assert [p.text for p in numbered_sentences([article], {})] == [
+        "Asian shares fell on Wednesday for longer.", "MSCI's broadest index fell 0.97% as the data showed strength yet.",
+        "\"The flow of surprises has continued,\" a strategist said.", "A Ph.D. student agreed."]
+
+
 def test_a_story_without_a_title_is_headed_by_its_leads_main_clause_in_every_format(settings, script):
     runtime, _ = fake_runtime(settings, script, checker_judge="none")
     lead = ("The founder of the troubled digital start-up Ozy Media was arrested Thursday on fraud charges as part of a "
