@@ -58,7 +58,7 @@ def main() -> None:
     print("written:", ", ".join(str(path) for path in written.values()))
     shown = [{"article": item.article_id, "title": item.title, "sentence": sentence.text,
               "quotes": [next(c.quote for c in item.summary.citations if c.n == n) for n in sentence.citations]}
-             for item in digest.items for sentence in item.summary.sentences]
+             for item in digest.reports for sentence in item.summary.sentences]
     print("review:", write_review(args.review_out, "digest-example", shown, REVIEW_SEED))
 
 

@@ -323,8 +323,8 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
         models.close()
     written = write_digest(digest, out)
     keep_latest(digest, settings.data_dir, tenant)
-    cached = sum(item.cached for item in digest.items)
-    click.echo(f"{len(digest.items)} articles in {len(digest.topics)} sections ({cached} from cache), "
+    cached = sum(item.cached for item in digest.reports)
+    click.echo(f"{len(digest.reports)} articles in {len(digest.topics)} sections ({cached} from cache), "
                f"{len(digest.failed)} failed: {', '.join(str(path) for path in written.values())}")
     for item in digest.failed:
         click.echo(f"  failed {item.article_id}: {item.error}", err=True)

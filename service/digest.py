@@ -57,6 +57,8 @@ class DigestItem(BaseModel):
     summary: Summary | None = None
     cached: bool = False
     error: str | None = None
+    also: list[DigestItem] = Field(default_factory=list, description="Other articles reporting the same story, each "
+                                   "by its first sentence, its quotes numbered after the story's own.")
 
 
 class Topic(BaseModel):
@@ -78,7 +80,13 @@ class Digest(BaseModel):
 
     @property
     def items(self) -> list[DigestItem]:
+        """The stories, one for each set of articles that report the same one."""
         return [item for topic in self.topics for item in topic.items]
+
+    @property
+    def reports(self) -> list[DigestItem]:
+        """Every article's item, the stories' and those reporting a story again."""
+        return [report for item in self.items for report in (item, *item.also)]
 
 
 def select_articles(selection: Selection, store: Store, embedder: Embedder, reranker: Reranker,
@@ -176,8 +184,38 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
                   checker=summarizer.checker.description,
                   published_from=published_from or (dates[0] if dates else None),
                   published_to=published_to or (dates[-1] if dates else None),
-                  topics=group_by_topic(done, summarizer.embedder, summarizer.policy),
+                  topics=group_by_topic(merge_same_stories(done, summarizer.embedder, summarizer.policy),
+                                        summarizer.embedder, summarizer.policy),
                   failed=failed)
+
+
+def merge_same_stories(items: list[DigestItem], embedder: Embedder, policy: SummaryPolicy) -> list[DigestItem]:
+    """The items, each story once: an article whose headline and summary embed as close as
+    `same_story_similarity` to a fuller one's reports the same story, and is shown under it by
+    its first sentence. An editor sends one story with two sources, not the same story twice."""
+    if len(items) < 2:
+        return items
+    vectors = embedder.embed([f"{item.title}. {item.summary.summary}" for item in items])
+    leads: list[int] = []
+    for i in sorted(range(len(items)), key=lambda i: -items[i].summary.word_count):
+        lead = next((j for j in leads if float(vectors[i] @ vectors[j]) >= policy.same_story_similarity), None)
+        if lead is None:
+            leads.append(i)
+            continue
+        story = items[lead]
+        numbered = len(story.summary.citations) + sum(len(other.summary.citations) for other in story.also)
+        story.also.append(items[i].model_copy(update={"summary": numbered_after(first_sentence(items[i].summary),
+                                                                                numbered)}))
+    return [items[i] for i in sorted(leads)]
+
+
+def numbered_after(summary: Summary, offset: int) -> Summary:
+    """The summary with its citations numbered from `offset` + 1: shown under another story, its
+    quotes follow that story's."""
+    sentences = [s.model_copy(update={"citations": [n + offset for n in s.citations]}) for s in summary.sentences]
+    return summary.model_copy(update={
+        "sentences": sentences, "citations": [c.model_copy(update={"n": c.n + offset}) for c in summary.citations],
+        "summary": " ".join(with_markers(s.text, s.citations) for s in sentences)})
 
 
 def group_by_topic(items: list[DigestItem], embedder: Embedder, policy: SummaryPolicy) -> list[Topic]:
@@ -206,7 +244,8 @@ def web_url(url: str | None) -> str | None:
 
 
 def citations_of(item: DigestItem) -> dict[int, dict]:
-    return {c.n: c.model_dump(mode="json") for c in item.summary.citations}
+    """The quotes a story's sentences cite, and those of its other reports."""
+    return {c.n: c.model_dump(mode="json") for report in (item, *item.also) for c in report.summary.citations}
 
 
 def markdown_text(value: object) -> object:
@@ -221,6 +260,13 @@ def day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "date unknown"
 
 
+def stories(digest: Digest) -> str:
+    """'26 stories', or '25 stories from 26 articles' where two report one story."""
+    count, articles = len(digest.items), len(digest.reports)
+    said = f"{count} {'story' if count == 1 else 'stories'}"
+    return said if articles == count else f"{said} from {articles} articles"
+
+
 def coverage(digest: Digest) -> str:
     """The publication dates a digest covers, and how many of its stories have none."""
     start, end = digest.published_from, digest.published_to
@@ -228,7 +274,7 @@ def coverage(digest: Digest) -> str:
         f"published {day(start)}" if start == end else
         f"published {day(start)} to {day(end)}" if start and end else
         f"published from {day(start)}" if start else f"published until {day(end)}")
-    undated = sum(item.published is None for item in digest.items)
+    undated = sum(item.published is None for item in digest.reports)
     # Undated, a story's "on Thursday" or "later this year" would read as this issue's.
     note = f"{undated} undated: the days they name date from their articles, not from this issue" if undated else ""
     return " · ".join(part for part in (span, note) if part)
@@ -247,7 +293,8 @@ def render(digest: Digest, fmt: str) -> str:
     environment.filters["markdown_url"] = markdown_url
     environment.filters["day"] = day
     template = environment.get_template(f"digest.{fmt}.j2")
-    return template.render(digest=digest, citations_of=citations_of, coverage=coverage, TAGLINE=TAGLINE)
+    return template.render(digest=digest, citations_of=citations_of, stories=stories, coverage=coverage,
+                           TAGLINE=TAGLINE)
 
 
 def email(digest: Digest) -> bytes:

@@ -223,6 +223,27 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     assert "https://example.org/h" in plain and "<" not in plain
 
 
+def test_two_reports_of_one_story_are_one_story_with_both_sources(rt, script):
+    second = Source(id="harbour-again", title="Port board backs harbour expansion", source="Quay Times",
+                    url="https://example.org/q",
+                    text="The port authority has approved the expansion of the harbour, its chairman said on Monday.")
+    ingest([(0, second)], rt.store, rt.models.embedder, rt.settings, "default")
+    ids = ("harbour", "rail", "flood", "harbour-again")
+    digest = digest_of(rt, [rt.store.texts.get("default", i) for i in ids])
+    assert sorted(item.article_id for item in digest.items) == ["flood", "harbour", "rail"]
+    harbour = next(item for item in digest.items if item.article_id == "harbour")
+    [again] = harbour.also
+    assert again.article_id == "harbour-again" and len(again.summary.sentences) == 1
+    own = len(harbour.summary.citations)  # the other report's quotes are numbered after the story's
+    assert [c.n for c in again.summary.citations] == [own + 1] and again.summary.sentences[0].citations == [own + 1]
+    html = render(digest, "html")
+    assert "Also reported by Quay Times · date unknown" in html and 'href="https://example.org/q"' in html
+    assert f"[{own + 1}] “The port authority has approved the expansion of the harbour" in html
+    assert "3 stories from 4 articles · 4 undated" in html
+    for kind in ("md", "txt"):
+        assert "Also reported by Quay Times" in render(digest, kind)
+
+
 def test_digest_selection_by_source_and_topic(rt):
     assert {a.id for a in select(rt, Selection(source="Port News"))} == {"harbour", "flood"}
     assert [a.id for a in select(rt, Selection(topic="rail workers strike pay"))] == ["rail"]
