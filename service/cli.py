@@ -246,8 +246,8 @@ def summarize_command(article_ids: tuple[str, ...], style: str, words: int | Non
     for citation in summary.citations:
         click.echo(f"[{citation.n}] \"{citation.quote}\" ({citation.article_id}, "
                    f"characters {citation.start}-{citation.end})")
-    click.echo(f"\nfaithfulness {summary.faithfulness:.2f}; {summary.removed} removed, {summary.quoted} shown as their quote",
-               err=True)
+    click.echo(f"\nfaithfulness {summary.faithfulness:.2f}; {summary.removed} removed, "
+               f"{summary.quoted} shown as their quote", err=True)
 
 
 @main.command("digest")

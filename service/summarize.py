@@ -46,6 +46,8 @@ Style = Literal["headline", "brief", "bullets", "newsletter"]
 PROMPT_VERSION = "v3"
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
+# A lead that adds this many content words to the headline cut from it says more than the headline.
+LEAD_ADDS_WORDS = 3
 # "And now, Politico reports ...", "But the company said ...": a link to a sentence the summary does
 # not show. Not "But for the rain", "Now that prices rose" or "However hard they tried".
 OPENING_LINK = re.compile(r"^(?:(?:and\s+now|also|meanwhile|however|now|still),\s+|(?:and|but)\s+"
@@ -212,7 +214,7 @@ class Summarizer:
         unlinked = [without_opening_link(sentence) for sentence in without_repeats(shown, title, overlap)]
         standing = [s for s in without_repeats(extractive_summary(passages), title, overlap)
                     if not POINTS_BACK.match(s.text)]
-        kept = (within_budget(read_alone(unlinked, leads), budget)
+        kept = (within_budget(opened_by_lead(read_alone(unlinked, leads), passages, leads, title), budget)
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
         out, citations = renumber(kept, passages)
@@ -364,6 +366,19 @@ def read_alone(sentences: list[CheckedSentence], leads: set[int]) -> list[Checke
         kept.append(sentence)
         shown_before.update(sentence.citations)
     return kept
+
+
+def opened_by_lead(sentences: list[CheckedSentence], passages: Sequence[Passage], leads: set[int],
+                   title: str | None) -> list[CheckedSentence]:
+    """The sentences, opened by the story's lead where its headline was cut from it and no
+    sentence cites it: the lead says who reported what the rest states ("A report by Forbes found
+    that Binance transferred ..."), and all the headline promises. Not where the headline is all
+    of it but a day or two (the summary would repeat it)."""
+    lead = next((p for p in passages if p.n in leads), None)
+    if (lead is None or not sentences or any(lead.n in s.citations for s in sentences)
+            or len(content_words(lead.text) - content_words(title or "")) < LEAD_ADDS_WORDS):
+        return sentences
+    return [*extractive_summary([lead]), *sentences]
 
 
 def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:

@@ -441,6 +441,24 @@ def test_a_lead_that_gave_the_story_its_headline_is_offered_as_its_first_sentenc
     assert lead in chosen[lead_title(lead)] and lead not in chosen[lead]
 
 
+def test_a_story_headed_by_its_cut_lead_opens_with_the_lead_that_says_who_reported_it(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    lead = ("A report by Forbes found that Binance transferred nearly $1.8 billion worth of stablecoin collateral "
+            "to hedge funds last year.")
+    rest = ("The assets were shifted from the peg wallet to the exchange's cold wallet. "
+            "Other beneficiaries include Tron founder Justin Sun, who received $138 million.")
+    ingest(enumerate([Source(id="binance", text=f"{lead} {rest}", source="Wire")]), runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if text != lead)
+    summary = summarize(runtime, ["binance"])
+    assert summary.title == ("A report by Forbes found that Binance transferred nearly $1.8 billion worth of "
+                             "stablecoin collateral")
+    assert [s.text for s in summary.sentences][:2] == [lead, "The assets were shifted from the peg wallet to the "
+                                                              "exchange's cold wallet."]
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items())
+    assert [s.text for s in summarize(runtime, ["binance"]).sentences].count(lead) == 1
+
+
 def test_a_story_in_brief_is_its_first_sentence_and_the_quotes_it_cites(rt):
     from service.digest import IN_BRIEF, group_by_topic
 
