@@ -1,6 +1,6 @@
 """The newsletter digest: select articles -> summarise each (cached) -> group by topic -> render.
 
-Each article's summary is cached under (content hash, prompt version, model, style, words),
+Each article's summary is cached under (content hash, prompt version, rules, model, style, words),
 written atomically as soon as it is done, so a run killed halfway, or re-run with one new
 article, summarises only what is missing. One article failing is recorded in the digest
 and does not stop the others. The embedded model runs one summary at a time (it holds one
@@ -38,6 +38,9 @@ from service.summarize import PROMPT_VERSION, Style, Summarizer, Summary
 from service.text import markdown_escaped, markdown_url
 
 TEMPLATES = Path(__file__).with_name("templates")
+# Raised when what a summary keeps changes without its prompts changing, so that cached summaries
+# made by the old rules are made again (2: unsupported sentences quoted, not rewritten; leads).
+SUMMARY_RULES = "2"
 log = logging.getLogger(__name__)
 
 
@@ -116,7 +119,7 @@ class SummaryCache:
 
     @staticmethod
     def key(article: Article, model: str, style: str, words: int | None) -> str:
-        parts = (article.content_hash, PROMPT_VERSION, model, style, str(words))
+        parts = (article.content_hash, PROMPT_VERSION, SUMMARY_RULES, model, style, str(words))
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
     def get(self, key: str) -> Summary | None:
@@ -202,19 +205,27 @@ def merge_same_stories(items: list[DigestItem], embedder: Embedder, policy: Summ
         if lead is None:
             leads.append(i)
             continue
-        story = items[lead]
-        numbered = len(story.summary.citations) + sum(len(other.summary.citations) for other in story.also)
-        story.also.append(items[i].model_copy(update={"summary": numbered_after(first_sentence(items[i].summary),
-                                                                                numbered)}))
+        items[lead].also.append(items[i].model_copy(update={"summary": first_sentence(items[i].summary)}))
+    for i in leads:
+        number_reports(items[i])
     return [items[i] for i in sorted(leads)]
+
+
+def number_reports(item: DigestItem) -> None:
+    """The quotes of a story's other reports numbered after the story's own, in order."""
+    offset = len(item.summary.citations)
+    for other in item.also:
+        other.summary = numbered_after(other.summary, offset)
+        offset += len(other.summary.citations)
 
 
 def numbered_after(summary: Summary, offset: int) -> Summary:
     """The summary with its citations numbered from `offset` + 1: shown under another story, its
     quotes follow that story's."""
-    sentences = [s.model_copy(update={"citations": [n + offset for n in s.citations]}) for s in summary.sentences]
+    shift = offset - min((c.n for c in summary.citations), default=1) + 1
+    sentences = [s.model_copy(update={"citations": [n + shift for n in s.citations]}) for s in summary.sentences]
     return summary.model_copy(update={
-        "sentences": sentences, "citations": [c.model_copy(update={"n": c.n + offset}) for c in summary.citations],
+        "sentences": sentences, "citations": [c.model_copy(update={"n": c.n + shift}) for c in summary.citations],
         "summary": " ".join(with_markers(s.text, s.citations) for s in sentences)})
 
 
@@ -225,6 +236,7 @@ def group_by_topic(items: list[DigestItem], embedder: Embedder, policy: SummaryP
         if name == IN_BRIEF:  # brief: a story's first sentence, with the quotes it cites
             for i in members:
                 items[i].summary = first_sentence(items[i].summary)
+                number_reports(items[i])
     return [Topic(name=name, items=[items[i] for i in members]) for name, members in found]
 
 

@@ -17,7 +17,7 @@ import re
 
 from service.checker.qualifiers import QUALIFIERS, dropped_qualifiers
 from service.ingest.extract import lead_title
-from service.text import DOTTED_INITIALS, RUN_ON, STOPWORDS, headline_sentence
+from service.text import DOTTED_INITIALS, RUN_ON, STOPWORDS, headline_sentence, opening_sentences
 
 MOST_CHARS = 120
 # A lead no cut can shorten (each would drop what it attributes, hedges or depends on) is a
@@ -66,8 +66,11 @@ def titled_by_lead(title: str, text: str) -> bool:
 
 
 def _lead_it_is_titled_by(title: str, text: str) -> str | None:
-    lead = headline_sentence(text)
-    return lead if lead and title == lead_title(lead) else None
+    """The lead, where the title is an opening sentence cut at a length: the one ingestion chose,
+    or another that an earlier version of it chose (a stored title outlives the rule)."""
+    if not any(title == lead_title(sentence) for sentence in opening_sentences(text)):
+        return None
+    return headline_sentence(text)
 
 
 def lead_headline(lead: str) -> str | None:

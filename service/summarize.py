@@ -89,7 +89,7 @@ class Summary(BaseModel):
     faithfulness: float = Field(description="Share of generated sentences supported, or shown as the quote they "
                                 "rest on.")
     removed: int = Field(description="Unsupported sentences dropped (no quote of theirs could stand in).")
-    quoted: int = Field(description="Unsupported sentences shown as the quote they rest on instead.")
+    quoted: int = Field(default=0, description="Unsupported sentences shown as the quote they rest on instead.")
     dropped_qualifiers: int = Field(default=0, description="Generated sentences that, as first written, dropped an "
                                     "attribution or a hedge of the quotes they cite (where the checker found them "
                                     "supported otherwise, the quote itself stands in their place).")
@@ -206,15 +206,17 @@ class Summarizer:
         budget = round(words * self.policy.budget_slack)
         # A summary is never empty while its article has sentences: where every sentence written was
         # unsupported, repeated the title (a headline may be its quote) or points back to one not
-        # shown, the best salient sentence that does not stands alone, else the best one written.
+        # shown, the earliest salient sentence that does not stands alone, else the first written.
         # A story's lead is shown as its headline where the article came without a title.
-        lead_of = {a.id: headline_sentence(a.text) for a in articles if titled_by_lead(a.title, a.text)}
-        leads = {p.n for p in numbered if p.article.id in lead_of and p.text.strip() == lead_of[p.article.id]}
+        leads = lead_passages(articles, numbered)
         overlap = self.policy.repeat_overlap
         unlinked = [without_opening_link(sentence) for sentence in without_repeats(shown, title, overlap)]
-        standing = [s for s in without_repeats(extractive_summary(passages), title, overlap)
+        # A lead the headline was cut from says more than the headline: it may stand alone.
+        standing = [s for s in without_repeats(extractive_summary(passages), None if leads else title, overlap)
                     if not POINTS_BACK.match(s.text)]
-        kept = (within_budget(opened_by_lead(read_alone(unlinked, leads), passages, leads, title), budget)
+        alone = read_alone(unlinked, leads)
+        kept = (within_budget(alone if style == "headline" else opened_by_lead(alone, passages, leads, title, budget),
+                              budget)
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
         out, citations = renumber(kept, passages)
@@ -255,9 +257,9 @@ def quotes_in_place(checked: list[CheckedSentence], passages: Sequence[Passage],
     for sentence in checked:
         words = content_words(sentence.text)
         shared = {n: len(words & content_words(by_number[n].text)) for n in sentence.citations if n in by_number}
-        best = max(shared, key=shared.__getitem__, default=None)
-        if (sentence.supported or best is None or shared[best] < overlap * len(words)
-                or unattributed_speech(by_number[best].text)):
+        best = next((n for n in sorted(shared, key=lambda n: -shared[n])
+                     if shared[n] >= overlap * len(words) and not unattributed_speech(by_number[n].text)), None)
+        if sentence.supported or not words or best is None:
             result.append(sentence)
             continue
         result.append(CheckedSentence(text=by_number[best].text, citations=[best], supported=True, score=1.0,
@@ -368,15 +370,28 @@ def read_alone(sentences: list[CheckedSentence], leads: set[int]) -> list[Checke
     return kept
 
 
+def lead_passages(articles: Sequence[Article], numbered: Sequence[Passage]) -> set[int]:
+    """The numbers of the passages that lead stories headed by their lead (articles that came
+    without a title): the passage where the lead starts."""
+    leads = set()
+    for article in articles:
+        lead = headline_sentence(article.text) if titled_by_lead(article.title, article.text) else None
+        at = article.text.find(lead) if lead else -1
+        leads |= {p.n for p in numbered if p.article.id == article.id and p.start <= at < p.end}
+    return leads
+
+
 def opened_by_lead(sentences: list[CheckedSentence], passages: Sequence[Passage], leads: set[int],
-                   title: str | None) -> list[CheckedSentence]:
+                   title: str | None, budget: int) -> list[CheckedSentence]:
     """The sentences, opened by the story's lead where its headline was cut from it and no
     sentence cites it: the lead says who reported what the rest states ("A report by Forbes found
     that Binance transferred ..."), and all the headline promises. Not where the headline is all
-    of it but a day or two (the summary would repeat it)."""
+    of it but a day or two (the summary would repeat it), nor where the lead and the first
+    sentence together overrun the budget (the lead would push out what the model wrote)."""
     lead = next((p for p in passages if p.n in leads), None)
     if (lead is None or not sentences or any(lead.n in s.citations for s in sentences)
-            or len(content_words(lead.text) - content_words(title or "")) < LEAD_ADDS_WORDS):
+            or len(content_words(lead.text) - content_words(title or "")) < LEAD_ADDS_WORDS
+            or len(lead.text.split()) + len(sentences[0].text.split()) > budget):
         return sentences
     return [*extractive_summary([lead]), *sentences]
 

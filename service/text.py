@@ -140,25 +140,32 @@ RUN_ON = re.compile(r"(?<=[a-z]{3})[.!?](?=[\"“]?[A-Z])")
 # A sentence that opens by pointing back ("He died ...", "This comes after ...", "The move could
 # cut ...", "The two Romanian women ...") leans on the one before it in its article: shown after
 # another, it points at the wrong man or at nothing.
-POINTS_BACK = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|these|those|both|the\s+(?:move|two|three|four)|"
+POINTS_BACK = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|these|those|both(?!\s+\S+\s+and\b)|"
+                         r"the\s+(?:move|two|three|four)(?!-)|"
                          r"(?:this|that)(?!\s+(?:year|week|month|morning|afternoon|evening|weekend)\b))\b",
                          re.IGNORECASE)
 # A sentence that goes on from one before it ("Edgar Ricardo de Oliveira also fled ...", "Another
 # government entity is making a move ...", "The reason?") or a photo's caption ("Steve Johnson,
 # right, and his wife arrive ...") is no story's lead.
-LEANS_ON_ANOTHER = re.compile(r"^\W*(?:another|but|and|however|meanwhile)\b|^(?:\S+\s+){1,5}?also\b|\?\W*$|"
+LEANS_ON_ANOTHER = re.compile(r"^\W*(?:another|but|and|however|meanwhile)\b|^(?:\S+\s+){1,5}?also\b|"
                               r",\s+(?:left|right|cent(?:er|re)|(?:second|third)\s+(?:from\s+)?(?:left|right)),",
                               re.IGNORECASE)
 
 
+def opening_sentences(text: str) -> list[str]:
+    """The story's opening sentences that could lead it: not a plea to subscribe, not a caption,
+    their desk's tag removed."""
+    return [KICKER.sub("", sentence).strip() for sentence in sentences(text[:HEADLINE_SCAN_CHARS])
+            if not (PROMOTION.search(sentence) and not KICKER.match(sentence)) and not CAPTION.search(sentence)
+            and len(sentence.split()) >= HEADLINE_WORDS]
+
+
 def headline_sentence(text: str) -> str | None:
-    """The first sentence that reads as the story's: not a plea to subscribe, not a caption, not one
-    that goes on from another, its desk's tag removed; failing that, the first of the others."""
-    found = [KICKER.sub("", sentence).strip() for sentence in sentences(text[:HEADLINE_SCAN_CHARS])
-             if not (PROMOTION.search(sentence) and not KICKER.match(sentence)) and not CAPTION.search(sentence)
-             and len(sentence.split()) >= HEADLINE_WORDS]
-    return next((s for s in found if not POINTS_BACK.match(s) and not LEANS_ON_ANOTHER.search(s)),
-                found[0] if found else None)
+    """The first opening sentence that reads as the story's lead: not one that goes on from
+    another; failing that, the first of the others."""
+    found = opening_sentences(text)
+    return next((s for s in found if not POINTS_BACK.match(s) and not LEANS_ON_ANOTHER.search(s)
+                 and not s.rstrip("\"'”’) ").endswith("?")), found[0] if found else None)
 
 
 def names(text: str) -> set[str]:

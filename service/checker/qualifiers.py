@@ -56,8 +56,9 @@ HEDGE_REACH = 2
 # up to the next comma, nothing but an adjunct of time, place or manner (", the FT reported on
 # Thursday."), or a speaker: a few words, or only names (", says Courtney Meares-Whitty, head of
 # ...", ", according to the Post."). "The minister, appointed in 2019, said the plan would fail"
-# is not one: what follows "said" is a clause. What follows "according to" never is: ", according to
-# a spokesperson for the Speaker's Office." governs what precedes it, however long the speaker.
+# is not one: what follows "said" is a clause. What follows "according to" is a speaker, however long
+# (", according to a spokesperson for the Speaker's Office."), which may carry a claim of its own
+# (", according to data released on Tuesday showing wages grew"): it governs both sides.
 TRAILING = re.compile(r",\s*[^,]{0,80}$")
 ADJUNCT = re.compile(r"^\W*(?:$|(?:on|in|at|last|this|earlier|later|today|yesterday|when|while|during|after|before|"
                      r"via|through|to|from|by|with|late|early)\b)", re.IGNORECASE)
@@ -184,8 +185,11 @@ def _governed(quote: str, match: re.Match[str], kind: Kind) -> str:
     # hopes--next year" the clause it interrupts, on both sides.
     if PARENTHESIS.match(after):
         return DASH.sub(" ", before + after)
-    if TRAILING.search(before + match.group()) and (_speaker_or_adjunct(after) or _cue(match) == "according to"):
-        return before
+    if TRAILING.search(before + match.group()):
+        if _speaker_or_adjunct(after):
+            return before
+        if _cue(match) == "according to":  # "..., according to data released Tuesday showing wages rose"
+            return DASH.sub(" ", f"{before} {after}")
     return DASH.sub(" ", after)
 
 

@@ -72,6 +72,11 @@ def stated_specifics(sentence: str) -> set[str]:
     return (names(sentence) - {a.lower() for a in acronyms}) | _opening_names(sentence) | acronyms | figures
 
 
+# Words that open a sentence before a name without being one ("Many Ukrainians", "Former President").
+NOT_FIRST_NAMES = frozenset("""many several some most few last next former top senior junior other all each every both
+such new old young local""".split())
+
+
 def _opening_names(text: str) -> set[str]:
     """First words of names that open a sentence ("Carlos" of "Carlos Watson was arrested"): any
     sentence opens with a capital, so only one that another capitalised word follows."""
@@ -79,7 +84,7 @@ def _opening_names(text: str) -> set[str]:
     for start, end in sentence_spans(text):
         words = WORD.findall(text[start:end])
         if (len(words) >= 2 and words[0][:1].isupper() and words[1][:1].isupper()
-                and words[0].lower() not in STOPWORDS and words[0].lower() not in TITLES):
+                and words[0].lower() not in STOPWORDS | TITLES | NOT_FIRST_NAMES | NUMBER_WORDS.keys()):
             found.add(name_form(words[0]))
     return found
 

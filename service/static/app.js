@@ -448,11 +448,15 @@
         parts.push(el("h3", {}, topic.name));
         for (const item of topic.items) {
           const summary = item.summary;
+          const others = item.also || [];
           parts.push(el("article", {},
             el("h4", {}, link(summary.title || item.title, item.url)),
-            el("p", { class: "meta" }, `${item.source || "outlet unknown"} · ${item.published || "date unknown"} · ${summary.word_count} words`),
+            el("p", { class: "meta" }, `${item.source || "outlet unknown"} · ${item.published || "date unknown"}`),
             citedText(summary.sentences, summary.citations),
-            sourcesList(summary.citations)));
+            ...others.flatMap((other) => [
+              el("p", { class: "meta" }, `Also reported by ${other.source || "an outlet unknown"} · ${other.published || "date unknown"}:`),
+              citedText(other.summary.sentences, other.summary.citations)]),
+            sourcesList([summary, ...others.map((other) => other.summary)].flatMap((s) => s.citations))));
         }
       }
       if (digest.failed.length) {

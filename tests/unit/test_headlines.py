@@ -114,8 +114,22 @@ def test_a_headline_does_not_say_this_month_or_yesterday():
     # nor a photo's caption
     ("Steve Johnson, right, and his wife Rosemarie arrive at the Supreme Court in Sydney. An Australian pleaded "
      "guilty to the manslaughter of Scott Johnson.", "An Australian pleaded guilty to the manslaughter of Scott Johnson."),
+    # words that open a lead without pointing back
+    ("The three-day summit ended in Paris on Sunday. It will meet again in May.",
+     "The three-day summit ended in Paris on Sunday."),
+    ("Both Apple and Google fell sharply on Monday. Investors sold.", "Both Apple and Google fell sharply on Monday."),
     # where every sentence goes on from another, the first
     ("He also said so in Sydney today. They also agreed with him.", "He also said so in Sydney today."),
 ])
 def test_the_lead_a_headline_is_made_from_is_a_sentence_that_stands_alone(text, lead):
     assert headline_sentence(text) == lead
+
+
+def test_a_title_an_earlier_version_cut_from_another_opening_sentence_still_marks_the_article_untitled():
+    from service.ingest.extract import lead_title
+
+    old_lead = "Edgar Ricardo de Oliveira also fled but surrendered to police Thursday morning"
+    text = f"{old_lead}\n\nPolice have killed a gunman who slaughtered seven after losing two games of pool in Brazil."
+    assert headline(lead_title(old_lead), text) == ("Police have killed a gunman who slaughtered seven after losing "
+                                                    "two games of pool in Brazil")
+    assert headline("Gunman killed", text) == "Gunman killed"  # a publisher's title stays

@@ -25,9 +25,12 @@ def passages(text: str) -> list[Passage]:
 def test_the_earlier_year_answers_which_came_first_citing_both_options():
     draft = order_draft("Which band was founded first, Hole, the rock band that Courtney Love was a frontwoman of, "
                         "or The Wolfhounds?", passages(BANDS))
-    assert draft.text == "The Wolfhounds was founded in 1985 and Hole in 1989, so The Wolfhounds was founded first." and draft.citations == [2, 3]
+    assert draft.text == "The Wolfhounds was founded in 1985 and Hole in 1989, so The Wolfhounds was founded first."
+    assert draft.citations == [2, 3]
     draft = order_draft("Which band was founded last, Hole or The Wolfhounds?", passages(BANDS))
     assert draft.text.startswith("Hole was founded in 1989 and The Wolfhounds in 1985, so Hole was founded last")
+    draft = order_draft("Which bands were founded first, Hole or The Wolfhounds?", passages(BANDS))
+    assert draft.text == "The Wolfhounds were founded in 1985 and Hole in 1989, so The Wolfhounds were founded first."
 
 
 def test_ages_are_compared_by_the_year_after_each_name():

@@ -71,6 +71,9 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
     ("All House of Commons devices will have to do away with the app as of March 3, a spokesperson said.",
      "All House of Commons devices will have to do away with the app as of March 3, according to a spokesperson "
      "for the Speaker's Office.", set()),
+    # ... and what follows a long speaker's name may carry a claim of its own
+    ("Wages grew faster than prices.", "Inflation eased in March, according to government data released on "
+     "Tuesday showing wages grew faster than prices.", {"attribution"}),
     # what a report found is the report's
     ("Binance transferred nearly $1.8 billion to hedge funds last year.",
      "A report by Forbes found that Binance transferred nearly $1.8 billion to hedge funds last year.",

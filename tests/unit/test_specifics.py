@@ -26,6 +26,8 @@ MINE = "Inner Mongolia is a key region for mining coal and other minerals in Chi
      {"carlos"}),
     ("Mr Watson, founder of Ozy Media, was arrested.", ["Watson, founder of Ozy Media, was arrested."], set()),
     ("Police arrested Watson.", ["Watson was arrested."], set()),
+    ("Many Ukrainians fled the city.", ["Thousands of Ukrainians fled the city."], set()),
+    ("Three Britons were arrested.", ["3 Britons were arrested."], set()),
     ("Inner Mongolia has 40 mines.", [MINE], {"40"}),
     ("Three miners died in Inner Mongolia.", [MINE, "Two miners died."], {"3"}),
     # the same name or figure in another form is shown

@@ -224,6 +224,8 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
 
 
 def test_two_reports_of_one_story_are_one_story_with_both_sources(rt, script):
+    from service.digest import group_by_topic
+
     second = Source(id="harbour-again", title="Port board backs harbour expansion", source="Quay Times",
                     url="https://example.org/q",
                     text="The port authority has approved the expansion of the harbour, its chairman said on Monday.")
@@ -242,6 +244,9 @@ def test_two_reports_of_one_story_are_one_story_with_both_sources(rt, script):
     assert "3 stories from 4 articles · 4 undated" in html
     for kind in ("md", "txt"):
         assert "Also reported by Quay Times" in render(digest, kind)
+    [brief] = group_by_topic(digest.items, rt.models.embedder, replace(rt.summarizer().policy, most_sections=1))
+    harbour = next(item for item in brief.items if item.article_id == "harbour")
+    assert len(harbour.summary.citations) == 1 and harbour.also[0].summary.sentences[0].citations == [2]
 
 
 def test_digest_selection_by_source_and_topic(rt):
@@ -457,6 +462,10 @@ def test_a_story_headed_by_its_cut_lead_opens_with_the_lead_that_says_who_report
                                                               "exchange's cold wallet."]
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items())
     assert [s.text for s in summarize(runtime, ["binance"]).sentences].count(lead) == 1
+    # a headline-style summary is one short line: the lead would push out what the model wrote
+    script.summary = lambda p: next(f"{text} [{n}]" for n, text in numbered(p).items() if "cold wallet" in text)
+    assert [s.text for s in summarize(runtime, ["binance"], style="headline").sentences] == [
+        "The assets were shifted from the peg wallet to the exchange's cold wallet."]
 
 
 def test_a_story_in_brief_is_its_first_sentence_and_the_quotes_it_cites(rt):
