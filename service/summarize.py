@@ -211,9 +211,10 @@ class Summarizer:
         leads = lead_passages(articles, numbered)
         overlap = self.policy.repeat_overlap
         unlinked = [without_opening_link(sentence) for sentence in without_repeats(shown, title, overlap)]
-        # A lead the headline was cut from says more than the headline: it may stand alone.
-        standing = [s for s in without_repeats(extractive_summary(passages), None if leads else title, overlap)
-                    if not POINTS_BACK.match(s.text)]
+        # A lead the headline was cut from may stand alone where it says more than the headline.
+        standing = [s for s in extractive_summary(passages) if not POINTS_BACK.match(s.text)
+                    and (says_more_than(s.text, title) if s.citations[0] in leads
+                         else without_repeats([s], title, overlap, keep_one=False))]
         alone = read_alone(unlinked, leads)
         kept = (within_budget(alone if style == "headline" else opened_by_lead(alone, passages, leads, title, budget),
                               budget)
@@ -341,9 +342,11 @@ def key_facts(sentence: str) -> int:
     return bool(numbers(sentence)) + bool(names(sentence)) + bool(CAUSE.search(sentence))
 
 
-def without_repeats(sentences: list[CheckedSentence], title: str | None, overlap: float) -> list[CheckedSentence]:
+def without_repeats(sentences: list[CheckedSentence], title: str | None, overlap: float, keep_one: bool = True
+                    ) -> list[CheckedSentence]:
     """The sentences less those that repeat the headline or an earlier sentence (most of their
-    content words are already there); a summary that only restates its headline keeps that one."""
+    content words are already there); a summary that only restates its headline keeps that one
+    unless `keep_one` is False."""
     seen = [content_words(title)] if title else []
     kept = []
     for sentence in sentences:
@@ -352,7 +355,12 @@ def without_repeats(sentences: list[CheckedSentence], title: str | None, overlap
             continue
         kept.append(sentence)
         seen.append(words)
-    return kept or sentences[:1]
+    return kept or (sentences[:1] if keep_one else [])
+
+
+def says_more_than(lead: str, title: str | None) -> bool:
+    """Whether a lead says more than the headline cut from it: a day or two more is not more."""
+    return len(content_words(lead) - content_words(title or "")) >= LEAD_ADDS_WORDS
 
 
 def read_alone(sentences: list[CheckedSentence], leads: set[int]) -> list[CheckedSentence]:
@@ -390,7 +398,7 @@ def opened_by_lead(sentences: list[CheckedSentence], passages: Sequence[Passage]
     sentence together overrun the budget (the lead would push out what the model wrote)."""
     lead = next((p for p in passages if p.n in leads), None)
     if (lead is None or not sentences or any(lead.n in s.citations for s in sentences)
-            or len(content_words(lead.text) - content_words(title or "")) < LEAD_ADDS_WORDS
+            or not says_more_than(lead.text, title)
             or len(lead.text.split()) + len(sentences[0].text.split()) > budget):
         return sentences
     return [*extractive_summary([lead]), *sentences]

@@ -146,9 +146,12 @@ POINTS_BACK = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|these|those|b
                          re.IGNORECASE)
 # A sentence that goes on from one before it ("Edgar Ricardo de Oliveira also fled ...", "Another
 # government entity is making a move ...", "The reason?") or a photo's caption ("Steve Johnson,
-# right, and his wife arrive ...") is no story's lead.
+# right, and his wife arrive ...", "Lordstown Motors gave rides in prototypes ... on June 21, 2021
+# as part of ...": a date with its year but not its weekday, as news agencies' captions give it,
+# where their stories write "on Thursday, Feb. 23, 2023") is no story's lead.
 LEANS_ON_ANOTHER = re.compile(r"^\W*(?:another|but|and|however|meanwhile)\b|^(?:\S+\s+){1,5}?also\b|"
-                              r",\s+(?:left|right|cent(?:er|re)|(?:second|third)\s+(?:from\s+)?(?:left|right)),",
+                              r",\s+(?:left|right|cent(?:er|re)|(?:second|third)\s+(?:from\s+)?(?:left|right)),|"
+                              r"\bon\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}\b",
                               re.IGNORECASE)
 
 

@@ -118,6 +118,12 @@ def test_a_headline_does_not_say_this_month_or_yesterday():
     ("The three-day summit ended in Paris on Sunday. It will meet again in May.",
      "The three-day summit ended in Paris on Sunday."),
     ("Both Apple and Google fell sharply on Monday. Investors sold.", "Both Apple and Google fell sharply on Monday."),
+    # nor a news agency's caption, dated without its weekday
+    ("Lordstown Motors gave rides in prototypes of its pickup truck on June 21, 2021 as part of an event.\n\n"
+     "Lordstown Motors said Thursday it will suspend production of the pickup.",
+     "Lordstown Motors said Thursday it will suspend production of the pickup."),
+    ("An Australian pleaded guilty on Thursday, Feb. 23, 2023, to manslaughter. He was arrested in 2020.",
+     "An Australian pleaded guilty on Thursday, Feb. 23, 2023, to manslaughter."),
     # where every sentence goes on from another, the first
     ("He also said so in Sydney today. They also agreed with him.", "He also said so in Sydney today."),
 ])

@@ -406,6 +406,20 @@ def test_a_summary_whose_every_sentence_points_back_is_a_sentence_that_stands_al
         "Two gunmen killed seven people at a pool hall in Sinop on Tuesday."]
 
 
+def test_a_summary_that_would_only_repeat_its_headline_says_the_next_thing(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    text = ("For years, journey times flying east from Israel depended on who you were flying with. "
+            "Israeli airlines were banned from the airspace of Oman and Saudi Arabia. "
+            "The move could cut flight times to Asia by up to three hours, a commentator said.")
+    ingest(enumerate([Source(id="flights", text=text, source="Wire")]), runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "The move" in text)
+    summary = summarize(runtime, ["flights"])
+    assert summary.title == "For years, journey times flying east from Israel depended on who you were flying with"
+    assert [s.text for s in summary.sentences] == [
+        "Israeli airlines were banned from the airspace of Oman and Saudi Arabia."]
+
+
 def test_sentences_run_together_without_a_space_are_offered_apart():
     text = ("Asian shares fell on Wednesday for longer.MSCI's broadest index fell 0.97% as the data showed strength "
             "yet.\"The flow of surprises has continued,\" a strategist said. A Ph.D. student agreed.")
