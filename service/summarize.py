@@ -248,16 +248,18 @@ class Summarizer:
 
 def quotes_in_place(checked: list[CheckedSentence], passages: Sequence[Passage], overlap: float
                     ) -> tuple[list[CheckedSentence], int]:
-    """Each unsupported sentence gives way to the quote it cites that shares most of its content
-    words, where that quote shares at least `overlap` of them and says whose words it gives: the
-    source's own sentence says what the model meant to, as it says it. A second try by the model
-    cost a generation and a check for each (a third of the digest's time) and was still only as
-    good as the checker. Returns the sentences and how many a quote stands in for."""
+    """Each unsupported sentence gives way to the quote it cites (or, citing none, the sentence
+    offered) that shares most of its content words, where that quote shares at least `overlap` of
+    them and says whose words it gives: the source's own sentence says what the model meant to,
+    as it says it. A second try by the model cost a generation and a check for each (a third of
+    the digest's time) and was still only as good as the checker. The embedded model leaves most
+    of its unsupported sentences uncited. Returns the sentences and how many a quote stands in for."""
     by_number = {p.n: p for p in passages}
     result, quoted = [], 0
     for sentence in checked:
         words = content_words(sentence.text)
-        shared = {n: len(words & content_words(by_number[n].text)) for n in sentence.citations if n in by_number}
+        candidates = [n for n in sentence.citations if n in by_number] or list(by_number)
+        shared = {n: len(words & content_words(by_number[n].text)) for n in candidates}
         best = next((n for n in sorted(shared, key=lambda n: -shared[n])
                      if shared[n] >= overlap * len(words) and not unattributed_speech(by_number[n].text)), None)
         if sentence.supported or not words or best is None:

@@ -119,6 +119,9 @@ def test_an_unsupported_sentence_gives_way_to_the_quote_it_rests_on_or_is_droppe
     assert dropped.removed == 1 and dropped.quoted == 0 and dropped.faithfulness == 0.5
     assert "Brussels" not in dropped.summary
     assert script.calls == ["summary", "summary"]  # no second try by the model
+    script.summary = lambda p: cite_first_words(p, 1) + " Work on the quay starts in March and costs 40 billion euros."
+    uncited = summarize(rt, ["harbour"])  # the sentence offered that shares most of its words stands in
+    assert uncited.quoted == 1 and uncited.sentences[-1].text == quote
 
 
 def test_a_summary_whose_every_sentence_is_unsupported_is_the_best_quote_not_empty(rt, script):
