@@ -244,8 +244,9 @@ class Answerer:
             response.removed = len(checked)
             response.degraded = degradations(checked)
             return response
-        kept = [without_unfounded_verdict(prepared.question, sentence, passages) for sentence in kept]
-        response = respond(prepared, kept, removed=len(checked) - len(kept), mode="generate", model=model)
+        removed = len(checked) - len(kept)
+        kept = said_once([without_unfounded_verdict(prepared.question, sentence, passages) for sentence in kept])
+        response = respond(prepared, kept, removed=removed, mode="generate", model=model)
         if not names_what_was_asked(prepared, response):
             return self.quoted_or_not_found(
                 prepared, "the sentences the model wrote rest on articles that do not name what the question asks "
@@ -396,6 +397,18 @@ def not_found(prepared: Prepared, model: str | None = None) -> AskResponse:
     return AskResponse(question=prepared.question, answer=NOT_IN_SOURCES, found=False, sentences=[], citations=[],
                        removed=0, mode=prepared.request.mode, model=model, timings=prepared.timings,
                        usage=prepared.usage)
+
+
+def said_once(sentences: list[CheckedSentence]) -> list[CheckedSentence]:
+    """The sentences less any that repeats an earlier one word for word: two written sentences that
+    drop a qualifier of one quote both give way to that quote."""
+    seen: set[str] = set()
+    kept = []
+    for sentence in sentences:
+        if sentence.text not in seen:
+            seen.add(sentence.text)
+            kept.append(sentence)
+    return kept
 
 
 def respond(prepared: Prepared, sentences: list[CheckedSentence], *, removed: int, mode: str, model: str | None,

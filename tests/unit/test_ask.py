@@ -105,6 +105,17 @@ def test_unsupported_sentences_are_removed_or_flagged(rt, script):
     assert "resigned" in flagged.answer
 
 
+def test_two_sentences_that_give_way_to_one_quote_show_it_once(rt, script):
+    # each drops the chairman's attribution, so the quote stands in for each
+    script.answer = lambda p: ("The port authority approved the harbour expansion on Monday "
+                               f"[{number_of(p, 'approved')}]. The port authority approved the harbour expansion "
+                               f"[{number_of(p, 'approved')}].")
+    response = ask(rt, AskRequest(question="When was the harbour expansion approved?"))
+    assert [s.text for s in response.sentences] == [
+        "The port authority approved the harbour expansion on Monday, its chairman said."]
+    assert response.removed == 0
+
+
 def test_a_sentence_must_reach_the_answer_support_threshold_to_be_kept(rt, script):
     script.answer = lambda p: f"Work on the new quay starts in March [{number_of(p, 'March')}]."
     question = "When does work on the new quay start?"
