@@ -265,7 +265,10 @@ def markdown_text(value: object) -> object:
     return markdown_escaped(value) if isinstance(value, str) else value
 
 
-TAGLINE = "Every sentence cites the source sentences it rests on and was checked against them."
+# A headline is the article's own title or cut from its lead, not a checked sentence: the tagline
+# claims no more than the summaries' sentences bear.
+TAGLINE = ("Every summary sentence cites the source sentences it rests on and was checked against them; each headline "
+           "is the title of its article, or cut from the first sentence of it.")
 
 
 def day(value: date | None) -> str:

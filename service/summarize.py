@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 
 from service.checker import Checker
 from service.checker.qualifiers import unattributed_speech
-from service.citations import Citation, CitedSentence, DraftSentence, parse_cited_text, renumber, with_markers
+from service.citations import Citation, CitedSentence, DraftSentence, cite, parse_cited_text, renumber, with_markers
 from service.context import Passage, render_passages
 from service.headlines import headline, titled_by_lead
 from service.ingest.extract import ExtractionError
@@ -79,6 +79,9 @@ class SummarizeRequest(BaseModel):
 
 class Summary(BaseModel):
     title: str | None = Field(description="The newsletter item's title (checked), else the article's title.")
+    headline_source: Citation | None = Field(
+        default=None, description="The article's sentence the title was cut from (an article that came without "
+        "one), where no summary sentence cites it: what a reader checks the title against.")
     summary: str
     style: Style
     words: int = Field(description="The word budget asked for.")
@@ -199,7 +202,8 @@ class Summarizer:
             kept_as_written = verdict.supported and verdict.text == as_sentence.text  # not its quote instead
             title = title_line.text.rstrip(".") if kept_as_written else None
         timings["verify"] += _ms(started)
-        if title is None and len(articles) == 1:
+        cut_from_lead = title is None and len(articles) == 1
+        if cut_from_lead:
             title = headline(articles[0].title, articles[0].text)
         supported = sum(s.supported for s in checked)
         shown = checked if verify_mode == "flag" else [s for s in checked if s.supported]
@@ -221,9 +225,12 @@ class Summarizer:
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
         out, citations = renumber(kept, passages)
+        lead = next((p for p in numbered if p.n in leads), None) if cut_from_lead else None
+        shown_lead = lead is not None and any(lead.n in s.citations for s in kept)
+        headline_source = cite(lead, 0) if lead is not None and not shown_lead else None
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))
-        return Summary(title=title, summary=rendered, style=style, words=words, sentences=out, citations=citations,
+        return Summary(title=title, headline_source=headline_source, summary=rendered, style=style, words=words, sentences=out, citations=citations,
                        article_ids=[a.id for a in articles], generated=len(drafts),
                        faithfulness=round(supported / len(checked), 4) if checked else 1.0,
                        removed=0 if verify_mode == "flag" else len(checked) - supported,

@@ -442,7 +442,7 @@
       const when = new Date(digest.generated_at).toLocaleString();
       const parts = [
         el("h2", {}, digest.title),
-        el("p", { class: "meta" }, `Made ${when}; written by ${digest.model}, checked by ${digest.checker}. Every sentence cites the source sentences it rests on and was checked against them.`),
+        el("p", { class: "meta" }, `Made ${when}; written by ${digest.model}, checked by ${digest.checker}. Every summary sentence cites the source sentences it rests on and was checked against them; each headline is the title of its article, or cut from the first sentence of it.`),
       ];
       for (const topic of digest.topics) {
         parts.push(el("h3", {}, topic.name));
@@ -456,7 +456,8 @@
             ...others.flatMap((other) => [
               el("p", { class: "meta" }, `Also reported by ${other.source || "an outlet unknown"} · ${other.published || "date unknown"}:`),
               citedText(other.summary.sentences, other.summary.citations)]),
-            sourcesList([summary, ...others.map((other) => other.summary)].flatMap((s) => s.citations))));
+            sourcesList([summary, ...others.map((other) => other.summary)].flatMap((s) => s.citations)),
+            ...(summary.headline_source ? [el("p", { class: "meta" }, "Headline cut from: ", el("q", {}, summary.headline_source.quote))] : [])));
         }
       }
       if (digest.failed.length) {

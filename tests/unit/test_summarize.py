@@ -481,8 +481,16 @@ def test_a_story_headed_by_its_cut_lead_opens_with_the_lead_that_says_who_report
     assert [s.text for s in summarize(runtime, ["binance"]).sentences].count(lead) == 1
     # a headline-style summary is one short line: the lead would push out what the model wrote
     script.summary = lambda p: next(f"{text} [{n}]" for n, text in numbered(p).items() if "cold wallet" in text)
-    assert [s.text for s in summarize(runtime, ["binance"], style="headline").sentences] == [
+    headline_style = summarize(runtime, ["binance"], style="headline")
+    assert [s.text for s in headline_style.sentences] == [
         "The assets were shifted from the peg wallet to the exchange's cold wallet."]
+    # the headline's own sentence, which no sentence shown cites, is there to check it against
+    assert headline_style.headline_source.quote == lead and summary.headline_source is None
+    digest = digest_of(runtime, [runtime.store.texts.get("default", "binance")])
+    digest.items[0].summary = headline_style
+    for kind in ("md", "html", "txt"):
+        assert "Headline cut from: " in render(digest, kind) and "stablecoin collateral to hedge funds" in render(
+            digest, kind)
 
 
 def test_a_story_in_brief_is_its_first_sentence_and_the_quotes_it_cites(rt):
