@@ -193,21 +193,30 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
 
 
 def merge_same_stories(items: list[DigestItem], embedder: Embedder, policy: SummaryPolicy) -> list[DigestItem]:
-    """The items, each story once: an article whose headline and summary embed as close as
-    `same_story_similarity` to a fuller one's reports the same story, and is shown under it by
-    its first sentence. An editor sends one story with two sources, not the same story twice."""
+    """The items, each story once: articles whose headline and summary embed as close as
+    `same_story_similarity` report the same story, shown as one led by the report whose summary
+    says most of what the others' headlines say, the others under it by their first sentence. An
+    editor sends one story with two sources, not the same story twice, and leads with the report
+    that tells it (not one about the background)."""
     if len(items) < 2:
         return items
-    vectors = embedder.embed([f"{item.title}. {item.summary.summary}" for item in items])
-    leads: list[int] = []
-    for i in sorted(range(len(items)), key=lambda i: -items[i].summary.word_count):
-        lead = next((j for j in leads if float(vectors[i] @ vectors[j]) >= policy.same_story_similarity), None)
-        if lead is None:
-            leads.append(i)
-            continue
-        items[lead].also.append(items[i].model_copy(update={"summary": first_sentence(items[i].summary)}))
-    for i in leads:
-        number_reports(items[i])
+    texts = [f"{item.title}. {item.summary.summary}" for item in items]
+    vectors = embedder.embed(texts + [item.summary.summary for item in items] + [item.title for item in items])
+    stories, summaries, titles = vectors[:len(items)], vectors[len(items):2 * len(items)], vectors[2 * len(items):]
+    groups: list[list[int]] = []
+    for i in range(len(items)):
+        group = next((g for g in groups if float(stories[i] @ stories[g[0]]) >= policy.same_story_similarity), None)
+        if group is None:
+            groups.append([i])
+        else:
+            group.append(i)
+    leads = []
+    for group in groups:
+        lead = max(group, key=lambda i: sum(float(summaries[i] @ titles[j]) for j in group if j != i))
+        items[lead].also.extend(items[j].model_copy(update={"summary": first_sentence(items[j].summary)})
+                                for j in group if j != lead)
+        number_reports(items[lead])
+        leads.append(lead)
     return [items[i] for i in sorted(leads)]
 
 

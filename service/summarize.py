@@ -194,7 +194,12 @@ class Summarizer:
         checked = (verify(drafts, passages, self.checker, min_support, self.policy.max_new_words) if drafts
                    else extractive_summary(passages))
         dropping = sum(s.dropped_qualifier for s in checked)
-        checked, quoted = quotes_in_place(checked, passages, self.policy.quote_overlap)
+        budget = round(words * self.policy.budget_slack)
+        # A headline-style summary is one line: where the model's is unsupported, the story's lead
+        # stands (below), not the quote it cited, which may be a detail ("Crews had restored power
+        # to all but 1,200 homes" for a storm that cut power to 42,000).
+        checked, quoted = (quotes_in_place(checked, passages, self.policy.quote_overlap, budget)
+                           if style != "headline" else (checked, 0))
         title = None
         if title_line is not None:
             as_sentence = DraftSentence(sentence_case(title_line.text, articles), title_line.citations)
@@ -207,7 +212,6 @@ class Summarizer:
             title = headline(articles[0].title, articles[0].text)
         supported = sum(s.supported for s in checked)
         shown = checked if verify_mode == "flag" else [s for s in checked if s.supported]
-        budget = round(words * self.policy.budget_slack)
         # A summary is never empty while its article has sentences: where every sentence written was
         # unsupported, repeated the title (a headline may be its quote) or points back to one not
         # shown, the earliest salient sentence that does not stands alone, else the first written.
@@ -253,12 +257,13 @@ class Summarizer:
         return completion.text
 
 
-def quotes_in_place(checked: list[CheckedSentence], passages: Sequence[Passage], overlap: float
+def quotes_in_place(checked: list[CheckedSentence], passages: Sequence[Passage], overlap: float, most_words: int
                     ) -> tuple[list[CheckedSentence], int]:
     """Each unsupported sentence gives way to the quote it cites (or, citing none, the sentence
     offered) that shares most of its content words, where that quote shares at least `overlap` of
-    them and says whose words it gives: the source's own sentence says what the model meant to,
-    as it says it. A second try by the model cost a generation and a check for each (a third of
+    them, says whose words it gives, and fits the summary's `most_words`: the source's own sentence
+    says what the model meant to, as it says it (a longer one would be the whole of a headline-style
+    summary, or run past a brief). A second try by the model cost a generation and a check for each (a third of
     the digest's time) and was still only as good as the checker. The embedded model leaves most
     of its unsupported sentences uncited. Returns the sentences and how many a quote stands in for."""
     by_number = {p.n: p for p in passages}
@@ -268,7 +273,8 @@ def quotes_in_place(checked: list[CheckedSentence], passages: Sequence[Passage],
         candidates = [n for n in sentence.citations if n in by_number] or list(by_number)
         shared = {n: len(words & content_words(by_number[n].text)) for n in candidates}
         best = next((n for n in sorted(shared, key=lambda n: -shared[n])
-                     if shared[n] >= overlap * len(words) and not unattributed_speech(by_number[n].text)), None)
+                     if shared[n] >= overlap * len(words) and len(by_number[n].text.split()) <= most_words
+                     and not unattributed_speech(by_number[n].text)), None)
         if sentence.supported or not words or best is None:
             result.append(sentence)
             continue

@@ -6,12 +6,16 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from email import policy as email_policy
 
+import numpy as np
 import pytest
 
+from service.citations import Citation, CitedSentence
 from service.digest import TAGLINE, Selection, SummaryCache, build_digest, email, render, select_articles
 from service.errors import PROBLEM_JSON
+from service.models.llm import Usage
+from service.policy import SummaryPolicy
 from service.records import Article
-from service.summarize import GENERATOR_FAILED, numbered_sentences, select_salient, without_repeats
+from service.summarize import GENERATOR_FAILED, Summary, numbered_sentences, select_salient, without_repeats
 from service.verify import CheckedSentence
 from service.ingest.pipeline import Source, ingest
 from tests.conftest import client_of, fake_runtime
@@ -122,6 +126,24 @@ def test_an_unsupported_sentence_gives_way_to_the_quote_it_rests_on_or_is_droppe
     script.summary = lambda p: cite_first_words(p, 1) + " Work on the quay starts in March and costs 40 billion euros."
     uncited = summarize(rt, ["harbour"])  # the sentence offered that shares most of its words stands in
     assert uncited.quoted == 1 and uncited.sentences[-1].text == quote
+
+
+def test_a_quote_stands_in_only_where_it_fits_the_summary(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    lead = "Storms cut power to 42,000 homes on Saturday, the operator said."
+    crews = ("Crews working through the night in heavy rain had restored power to all but 1,200 of the homes by "
+             "Sunday evening, the operator said.")
+    ingest(enumerate([Source(id="storm", title="Storms in Carrow", text=f"{lead} {crews}")]), runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    script.summary = lambda p: f"Crews restored power to 9,000 homes by Sunday [{number_of_text(p, 'Crews')}]."
+    assert [s.text for s in summarize(runtime, ["storm"]).sentences] == [crews]  # a brief's 75 words: it fits
+    assert [s.text for s in summarize(runtime, ["storm"], words=16).sentences] == [lead]  # 20: it does not
+    headline = summarize(runtime, ["storm"], style="headline")  # one line: the lead, not a detail
+    assert [s.text for s in headline.sentences] == [lead] and headline.quoted == 0
+
+
+def number_of_text(prompt: str, phrase: str) -> int:
+    return next(n for n, text in numbered(prompt).items() if phrase in text)
 
 
 def test_a_summary_whose_every_sentence_is_unsupported_is_the_best_quote_not_empty(rt, script):
@@ -235,21 +257,48 @@ def test_two_reports_of_one_story_are_one_story_with_both_sources(rt, script):
     ingest([(0, second)], rt.store, rt.models.embedder, rt.settings, "default")
     ids = ("harbour", "rail", "flood", "harbour-again")
     digest = digest_of(rt, [rt.store.texts.get("default", i) for i in ids])
-    assert sorted(item.article_id for item in digest.items) == ["flood", "harbour", "rail"]
-    harbour = next(item for item in digest.items if item.article_id == "harbour")
-    [again] = harbour.also
-    assert again.article_id == "harbour-again" and len(again.summary.sentences) == 1
-    own = len(harbour.summary.citations)  # the other report's quotes are numbered after the story's
+    [story] = [item for item in digest.items if item.article_id.startswith("harbour")]
+    assert len(digest.items) == 3 and {story.article_id, *(other.article_id for other in story.also)} == {
+        "harbour", "harbour-again"}
+    [again] = story.also
+    assert len(again.summary.sentences) == 1
+    own = len(story.summary.citations)  # the other report's quotes are numbered after the story's
     assert [c.n for c in again.summary.citations] == [own + 1] and again.summary.sentences[0].citations == [own + 1]
     html = render(digest, "html")
-    assert "Also reported by Quay Times · date unknown" in html and 'href="https://example.org/q"' in html
-    assert f"[{own + 1}] “The port authority has approved the expansion of the harbour" in html
+    assert f"Also reported by {again.source} · date unknown" in html
+    assert f"[{own + 1}] “{again.summary.citations[0].quote}”" in html
     assert "3 stories from 4 articles · 4 undated" in html
     for kind in ("md", "txt"):
-        assert "Also reported by Quay Times" in render(digest, kind)
+        assert f"Also reported by {again.source}" in render(digest, kind)
     [brief] = group_by_topic(digest.items, rt.models.embedder, replace(rt.summarizer().policy, most_sections=1))
-    harbour = next(item for item in brief.items if item.article_id == "harbour")
-    assert len(harbour.summary.citations) == 1 and harbour.also[0].summary.sentences[0].citations == [2]
+    [story] = [item for item in brief.items if item.article_id.startswith("harbour")]
+    assert len(story.summary.citations) == 1 and story.also[0].summary.sentences[0].citations == [2]
+
+
+def test_the_report_that_tells_the_shared_story_leads_it():
+    from service.digest import DigestItem, merge_same_stories
+
+    class Vectors:
+        """Texts as vectors by the words they share with the ban: the background shares fewer."""
+        def embed(self, texts):
+            words = ["commission", "ban", "tiktok", "devices"]
+            rows = [[float(w in t.lower()) for w in words] + [1.0] for t in texts]
+            return np.array([np.array(r) / np.linalg.norm(r) for r in rows])
+
+    def item(article_id, title, text):
+        sentence = CitedSentence(text=text, citations=[1], supported=True, score=1.0)
+        summary = Summary(title=title, summary=f"{text} [1]", style="brief", words=60, sentences=[sentence],
+                          citations=[Citation(n=1, article_id=article_id, title=title, url=None, chunk_id="c",
+                                              start=0, end=len(text), quote=text)],
+                          article_ids=[article_id], generated=1, faithfulness=1.0, removed=0, model="m",
+                          prompt_version="v", timings={}, usage=Usage())
+        return DigestItem(article_id=article_id, title=title, url=None, source=None, published=None, summary=summary)
+
+    background = item("politico", "The Commission bans TikTok",  # the longer summary: not what decides
+                      "The U.S. banned the app in December on all federal government phones and computers.")
+    news = item("bbc", "EC orders staff to remove TikTok", "The Commission will ban TikTok from its devices.")
+    [story] = merge_same_stories([background, news], Vectors(), replace(SummaryPolicy(), same_story_similarity=0.5))
+    assert story.article_id == "bbc" and [other.article_id for other in story.also] == ["politico"]
 
 
 def test_digest_selection_by_source_and_topic(rt):
