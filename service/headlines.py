@@ -17,7 +17,7 @@ import re
 
 from service.checker.qualifiers import QUALIFIERS, dropped_qualifiers
 from service.ingest.extract import lead_title
-from service.text import DOTTED_INITIALS, RUN_ON, STOPWORDS, headline_sentence, opening_sentences
+from service.text import DOTTED_INITIALS, RUN_ON, STOPWORDS, lead_among, opening_sentences
 
 MOST_CHARS = 120
 # A lead no cut can shorten (each would drop what it attributes, hedges or depends on) is a
@@ -56,21 +56,21 @@ TRAILING_PUNCTUATION = " \t\n,;:.!?–—-"
 def headline(title: str, text: str) -> str:
     """The title a story shows: the article's own, or, where the title is its lead sentence cut at
     a length (what ingestion gives an article without one), a headline made from the lead."""
-    lead = _lead_it_is_titled_by(title, text)
+    lead = titling_lead(title, text)
     return (lead_headline(lead) or title) if lead else title
 
 
 def titled_by_lead(title: str, text: str) -> bool:
     """Whether the article came without a title, so that its headline is its lead's."""
-    return _lead_it_is_titled_by(title, text) is not None
+    return titling_lead(title, text) is not None
 
 
-def _lead_it_is_titled_by(title: str, text: str) -> str | None:
-    """The lead, where the title is an opening sentence cut at a length: the one ingestion chose,
-    or another that an earlier version of it chose (a stored title outlives the rule)."""
-    if not any(title == lead_title(sentence) for sentence in opening_sentences(text)):
-        return None
-    return headline_sentence(text)
+def titling_lead(title: str, text: str) -> str | None:
+    """The lead a story is headed by, where its title is an opening sentence cut at a length (the
+    article came without one): the one ingestion chose, or another that an earlier version of it
+    chose (a stored title outlives the rule). None for an article with a title of its own."""
+    found = opening_sentences(text)
+    return lead_among(found) if any(title == lead_title(sentence) for sentence in found) else None
 
 
 def lead_headline(lead: str) -> str | None:

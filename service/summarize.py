@@ -25,7 +25,7 @@ from service.checker import Checker
 from service.checker.qualifiers import unattributed_speech
 from service.citations import Citation, CitedSentence, DraftSentence, cite, parse_cited_text, renumber, with_markers
 from service.context import Passage, render_passages
-from service.headlines import headline, titled_by_lead
+from service.headlines import headline, titled_by_lead, titling_lead
 from service.ingest.extract import ExtractionError
 from service.ingest.pipeline import Source, extract, ingest, to_article
 from service.models.embedder import Embedder
@@ -35,8 +35,8 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import (FILE_CAPTION, KICKER, POINTS_BACK, RUN_ON, WORD, content_words, headline_sentence,
-                          is_promotion, names, numbers, sentence_spans)
+from service.text import (FILE_CAPTION, KICKER, POINTS_BACK, RUN_ON, WORD, content_words, is_promotion, names,
+                          numbers, sentence_spans)
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -207,8 +207,8 @@ class Summarizer:
             kept_as_written = verdict.supported and verdict.text == as_sentence.text  # not its quote instead
             title = title_line.text.rstrip(".") if kept_as_written else None
         timings["verify"] += _ms(started)
-        cut_from_lead = title is None and len(articles) == 1
-        if cut_from_lead:
+        titled_by_article = title is None and len(articles) == 1  # its own title, or one cut from its lead
+        if titled_by_article:
             title = headline(articles[0].title, articles[0].text)
         supported = sum(s.supported for s in checked)
         shown = checked if verify_mode == "flag" else [s for s in checked if s.supported]
@@ -229,13 +229,13 @@ class Summarizer:
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
         out, citations = renumber(kept, passages)
-        lead = next((p for p in numbered if p.n in leads), None) if cut_from_lead else None
+        lead = next((p for p in numbered if p.n in leads), None) if titled_by_article else None
         shown_lead = lead is not None and any(lead.n in s.citations for s in kept)
         headline_source = cite(lead, 0) if lead is not None and not shown_lead else None
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))
-        return Summary(title=title, headline_source=headline_source, summary=rendered, style=style, words=words, sentences=out, citations=citations,
-                       article_ids=[a.id for a in articles], generated=len(drafts),
+        return Summary(title=title, headline_source=headline_source, summary=rendered, style=style, words=words,
+                       sentences=out, citations=citations, article_ids=[a.id for a in articles], generated=len(drafts),
                        faithfulness=round(supported / len(checked), 4) if checked else 1.0,
                        removed=0 if verify_mode == "flag" else len(checked) - supported,
                        quoted=quoted, dropped_qualifiers=dropping, degraded=degraded + degradations(checked),
@@ -398,7 +398,7 @@ def lead_passages(articles: Sequence[Article], numbered: Sequence[Passage]) -> s
     without a title): the passage where the lead starts."""
     leads = set()
     for article in articles:
-        lead = headline_sentence(article.text) if titled_by_lead(article.title, article.text) else None
+        lead = titling_lead(article.title, article.text)
         at = article.text.find(lead) if lead else -1
         leads |= {p.n for p in numbered if p.article.id == article.id and p.start <= at < p.end}
     return leads

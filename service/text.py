@@ -164,9 +164,13 @@ def opening_sentences(text: str) -> list[str]:
 
 
 def headline_sentence(text: str) -> str | None:
-    """The first opening sentence that reads as the story's lead: not one that goes on from
-    another; failing that, the first of the others."""
-    found = opening_sentences(text)
+    """The first opening sentence that reads as the story's lead (see `lead_among`)."""
+    return lead_among(opening_sentences(text))
+
+
+def lead_among(found: list[str]) -> str | None:
+    """The first of a story's opening sentences that reads as its lead: not one that goes on from
+    another; failing that, the first of them."""
     return next((s for s in found if not POINTS_BACK.match(s) and not LEANS_ON_ANOTHER.search(s)
                  and not s.rstrip("\"'”’) ").endswith("?")), found[0] if found else None)
 
