@@ -13,13 +13,14 @@ from urllib.parse import quote
 import blingfire
 
 PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
-# "...in the 19th century.First for Women is..." : pages and datasets glue sentences without
-# a space, where blingfire sees one sentence. A full stop between a lower-case word and a
-# capitalised one still ends a sentence (abbreviations like "U.S.Army" stay whole), and so does
-# one before an initial ("...and actor.H. Bruce Humberstone") after three lower-case letters, so
-# that degrees ("Ph.D.", "Pharm.D.") stay whole.
-GLUED_END = re.compile(r"(?<=[a-z0-9)\"”’])[.!?](?=[A-Z][a-z])|"
-                       r"(?<=[a-z]{3})(?<!Pharm)(?<!Litt)(?<!Theol)[.!?](?=[A-Z]\.\s?[A-Z])")
+# "...in the 19th century.First for Women is...", "for longer.MSCI's broadest index", 'not cooling
+# yet."The flow of data', "...and actor.H. Bruce Humberstone": pages and datasets run sentences
+# together without a space, where blingfire sees one sentence. A full stop after a word of three
+# lower-case letters or more ends one before any capital; after a shorter word or a digit, only
+# before a capitalised word, so that abbreviations ("U.S.Army") and degrees ("Ph.D.", "Pharm.D.")
+# stay whole.
+RUN_ON = re.compile(r"(?<=[a-z]{3})(?<!Pharm)(?<!Litt)(?<!Theol)[.!?](?=[\"“]?[A-Z])")
+GLUED_END = re.compile(r"(?<=[a-z0-9)\"”’])[.!?](?=[A-Z][a-z])|" + RUN_ON.pattern)
 
 WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 POSSESSIVE = re.compile(r"['’]s?$")
@@ -127,14 +128,28 @@ KICKER = re.compile(r"^(?:[A-Z][A-Z .,]{2,40}(?::|\s[-–—]{1,2})\s+|\([A-Z][\
 FILE_CAPTION = re.compile(r"\W*FILE\b.{0,400}?[.!?]\s+(?=[A-Z])", re.DOTALL)
 
 
+# A picture's caption in the story's text ("A still from CCTV footage shows the moment ...", "Image
+# shows the body of ...", "The harrowing security footage shows how ..."): it describes a picture
+# the reader is not shown.
+DEPICTION = re.compile(r"^\W*(?:(?:a|an|the|this|these)\s+)?(?:[\w-]+\s+){0,4}?(?:stills?|footage|images?|pictures?|"
+                       r"photos?|photographs?|videos?|screenshots?|screengrabs?)\s+(?:[\w-]+\s+){0,4}?"
+                       r"(?:shows?|showed|depicts?|captures?)\b", re.IGNORECASE)
+# A sentence ends with a full stop, a question or exclamation mark or an ellipsis (then any closing
+# marks); a paragraph without one is a caption or a subheading ("Police shot Ezequias Souza Ribeiro
+# dead on Wednesday after he went on the run").
+SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]]*$")
+
+
+def is_caption(text: str, start: int, end: int) -> bool:
+    """Whether the sentence at text[start:end] is a picture's caption or a subheading: it describes
+    a picture, or it is a whole line of its own and does not end as a sentence does."""
+    whole_line = text[end:].lstrip(" \t")[:1] in ("", "\n") and text[:start].rstrip(" \t")[-1:] in ("", "\n")
+    sentence = text[start:end]
+    return bool(DEPICTION.match(sentence)) or (whole_line and not SENTENCE_END.search(sentence))
+
+
 def is_promotion(sentence: str) -> bool:
     return bool(PROMOTION.search(sentence))
-
-
-# Sentences run together without a space ("for longer.MSCI's broadest index", 'not cooling
-# yet."The flow of data'): the splitter reads them as one. Not "Ph.D.": a word of three letters or
-# more ends the sentence.
-RUN_ON = re.compile(r"(?<=[a-z]{3})[.!?](?=[\"“]?[A-Z])")
 
 
 # A sentence that opens by pointing back ("He died ...", "This comes after ...", "The move could
@@ -173,6 +188,39 @@ def lead_among(found: list[str]) -> str | None:
     another; failing that, the first of them."""
     return next((s for s in found if not POINTS_BACK.match(s) and not LEANS_ON_ANOTHER.search(s)
                  and not s.rstrip("\"'”’) ").endswith("?")), found[0] if found else None)
+
+
+# Words that date a sentence by the day it ran: in a digest of undated stories, and in a headline
+# read in a later week, "this month" or "on Thursday" would read as the reader's.
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "on Thursday morning", "arrested Thursday": gone. "on Thursday, Feb. 23, 2023,": the date stays.
+# "Cyber Monday", "Super Tuesday's vote", "early Sunday", "by Friday": they stay.
+WEEKDAY = re.compile(rf"(?P<before>\w*)(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}\b(?!['’])(?!,?\s+{_MONTH}\s+\d)")
+KEPT_AFTER = frozenset("""early late since by until till before after from next last this every cyber super good black
+easter ash palm holy blue giving""".split())
+_RELATIVE = r"(?:(?:earlier|later)\s+)?(?:this|last|next)\s+(?:week|month|year|weekend)"
+# "..., Ohio this month,", "to the UK later this year", "yesterday"; not "this year's budget".
+RELATIVE_TIME = re.compile(rf",?\s+(?:{_RELATIVE}|yesterday|today|tonight)\b(?!['’])", re.IGNORECASE)
+OPENING_RELATIVE_TIME = re.compile(rf"^{_RELATIVE}\b(?!['’]),?\s+(?=\w)", re.IGNORECASE)
+# "The telescope just peered into ...": "just" as "a moment ago".
+JUST_NOW = re.compile(r"\s+just(?=\s+[a-z]+ed\b)")
+WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
+
+
+def timeless(sentence: str) -> str:
+    """The sentence without the words that date it by the day it ran ("on Thursday", "this month",
+    "last year", "just"): what it says is unchanged, but not when, which only its article's date
+    could tell."""
+    without = JUST_NOW.sub("", RELATIVE_TIME.sub("", WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, sentence))))
+    opening = OPENING_RELATIVE_TIME.sub("", without)
+    return opening[:1].upper() + opening[1:] if opening != without else without
+
+
+def _without_weekday(found: re.Match[str]) -> str:
+    kept = found.group("before").lower() in KEPT_AFTER and not found.group("on")
+    return found.group() if kept else found.group("before")
 
 
 def names(text: str) -> set[str]:

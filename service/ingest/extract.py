@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from service.records import ArticleFields
-from service.text import headline_sentence
+from service.text import SENTENCE_END, headline_sentence
 
 
 class ExtractionError(ValueError):
@@ -37,7 +37,6 @@ FURNITURE = re.compile(
     r"|cookie|text size|disclaimer|^\W*tags\W*$|related (articles|stories)|read more|all rights reserved",
     re.IGNORECASE,
 )
-SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]]*$")
 MIN_ARTICLE_WORDS = 5
 
 
@@ -57,7 +56,9 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     if sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t") > max(8, len(text) // 100):
         raise ExtractionError("the text is mostly control characters (binary data?)")
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    # "( PMI )": tokenised text, as datasets keep it, spaces the inside of its brackets.
+    lines = [re.sub(r"\( | \)", lambda m: m.group().strip(), re.sub(r"[ \t\u00a0]+", " ", line)).strip()
+             for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 

@@ -34,7 +34,7 @@ HARI_WENT_HOME = ". Hari went home."
 CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "answer.FINISHED_END": (answer.FINISHED_END.search, ".\" [1] ", "x"),
     "extract.FURNITURE 'download the ... app'": (extract.FURNITURE.search, "download the ", ""),
-    "extract.SENTENCE_END": (extract.SENTENCE_END.search, ".)", "x"),
+    "text.SENTENCE_END": (text.SENTENCE_END.search, ".)", "x"),
     "text.PROMOTION": (text.PROMOTION.search, "get ", ""),
     "text.CAPTION": (text.CAPTION.search, "x File)! ", "x"),  # not at the start: every "File)" is a near-match
     "text.KICKER": (text.KICKER.match, "A ", ""),
@@ -42,6 +42,11 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "text.PARAGRAPH": (lambda s: list(text.PARAGRAPH.finditer(s)), "a\n", "\n"),
     "text.GLUED_END": (lambda s: list(text.GLUED_END.finditer(s)), "a.B.", ""),
     "text.GLUED_END initials": (lambda s: list(text.GLUED_END.finditer(s)), "abc.A. ", ""),
+    "text.is_caption pictures": (lambda s: text.is_caption(s, 0, len(s)), "the still ", "x"),
+    "text.is_caption sentence ends": (lambda s: text.is_caption(s, 0, len(s)), ".\"", "x"),
+    "text.timeless relative days": (text.timeless, " later this ", "x"),
+    "text.timeless just": (text.timeless, " just ", "x"),
+    "headlines.lead_headline phrases": (headlines.lead_headline, "a to b in ", "x"),
     "text.WORD": (text.WORD.findall, "a'-", " "),
     "text.POSSESSIVE": (text.POSSESSIVE.search, "'s", "x"),
     "text.NUMBER": (text.NUMBER.findall, "1,2.", ""),
