@@ -35,8 +35,8 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import (FILE_CAPTION, KICKER, POINTS_BACK, RUN_ON, WORD, content_words, is_promotion, names,
-                          numbers, sentence_spans)
+from service.text import (FILE_CAPTION, KICKER, POINTS_BACK, WORD, content_words, is_caption, is_promotion, names,
+                          numbers, sentence_spans, timeless)
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -133,14 +133,20 @@ def load_articles(request: SummarizeRequest, store: Store, embedder: Embedder, s
 def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk]]) -> list[Passage]:
     """The articles' sentences a summary may draw on: a plea to sign up for a newsletter is the
     site's, not the story's (unless the article is nothing else), and so are a desk's tag before the
-    story ("FIRST ON FOX: ", "NEW YORK - ") and an archive photo's caption run into a sentence, which
-    a sentence copying its quote would repeat."""
+    story ("FIRST ON FOX: ", "NEW YORK - "), an archive photo's caption run into a sentence, which
+    a sentence copying its quote would repeat, and a picture's caption or a subheading (other than
+    the lead a headline is cut from): shown as a summary's sentences, two captions of CCTV stills
+    stood under a headline about the gunman's death."""
     passages = []
     for article in articles:
         article_chunks = chunks.get(article.id, [])
-        spans = [part for span in sentence_spans(article.text) for part in run_on_parts(article.text, *span)]
+        spans = sentence_spans(article.text)
+        lead = titling_lead(article.title, article.text)
+        lead_at = article.text.find(lead) if lead else -1
         story: list[tuple[int, int]] = []
         for start, end in spans:
+            if is_caption(article.text, start, end) and not start <= lead_at < end:
+                continue
             if not story and (kicker := KICKER.match(article.text[start:end] + " ")):  # the tag opens the story only
                 start += min(kicker.end(), end - start)
             if start == end:  # a dateline on its own line ("CNN --")
@@ -154,14 +160,6 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
             passages.append(Passage(n=len(passages) + 1, article=article, chunk_id=chunk_id, start=start, end=end,
                                     relevance=0.0))
     return passages
-
-
-def run_on_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The sentences a span runs together without a space ("... for longer.MSCI's broadest index
-    ..."): shown as one, a summary's sentence ran to 146 words."""
-    cuts = [match.end() for match in RUN_ON.finditer(text, start, end)]
-    bounds = [start, *cuts, end]
-    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 class Summarizer:
@@ -228,7 +226,7 @@ class Summarizer:
                               budget)
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
-        out, citations = renumber(kept, passages)
+        out, citations = renumber(undated_timeless(kept, passages), passages)
         lead = next((p for p in numbered if p.n in leads), None) if titled_by_article else None
         shown_lead = lead is not None and any(lead.n in s.citations for s in kept)
         headline_source = cite(lead, 0) if lead is not None and not shown_lead else None
@@ -417,6 +415,15 @@ def opened_by_lead(sentences: list[CheckedSentence], passages: Sequence[Passage]
             or len(lead.text.split()) + len(sentences[0].text.split()) > budget):
         return sentences
     return [*extractive_summary([lead]), *sentences]
+
+
+def undated_timeless(sentences: list[CheckedSentence], passages: Sequence[Passage]) -> list[CheckedSentence]:
+    """The sentences, those resting only on undated articles without the words that date them by
+    the day they ran ("this month", "last year", "on Thursday"): under a digest's date they read
+    as that week's. Dropping when a thing happened leaves what the quotes support supported."""
+    undated = {p.n for p in passages if p.article.published is None}
+    return [dataclasses.replace(s, text=timeless(s.text)) if s.citations and set(s.citations) <= undated else s
+            for s in sentences]
 
 
 def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:
