@@ -17,35 +17,35 @@ import re
 
 from service.checker.qualifiers import QUALIFIERS, dropped_qualifiers
 from service.ingest.extract import lead_title
-from service.text import DOTTED_INITIALS, RUN_ON, STOPWORDS, lead_among, opening_sentences
+from service.text import DOTTED_INITIALS, RUN_ON, STOPWORDS, lead_among, opening_sentences, timeless
 
 MOST_CHARS = 120
+# A lead no clause boundary shortens heads its story whole up to this long (about 30 words), rather
+# than lose what completes it.
+LONG_LEAD = 180
 # A lead no cut can shorten (each would drop what it attributes, hedges or depends on) is a
 # headline up to this long; past it, the article's own title stays.
 LONGEST_WHOLE_LEAD = 2 * MOST_CHARS
 FEWEST_WORDS = 6
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# "on Thursday morning", "arrested Thursday": gone. "on Thursday, Feb. 23, 2023,": the date stays.
-# "Cyber Monday", "Super Tuesday's vote", "early Sunday", "by Friday": they stay.
-WEEKDAY = re.compile(rf"(?P<before>\w*)(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}\b(?!['’])(?!,?\s+{_MONTH}\s+\d)")
-KEPT_AFTER = frozenset("""early late since by until till before after from next last this every cyber super good black
-easter ash palm holy blue giving""".split())
-# "this month", "yesterday": a headline read in a later week would be wrong.
-RELATIVE_TIME = re.compile(r",?\s+(?:(?:this|last|next)\s+(?:week|month|weekend)|yesterday|today|tonight)\b(?!['’])",
-                           re.IGNORECASE)
-WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
 # Where a clause begins, and where a phrase does: a headline is cut at the latest of the first kind
 # that fits, else at the latest of the second.
 CLAUSE_START = re.compile(r",\s+(?:who|which|where|whose|while|with|as|but|after|before|amid|following|the|"
-                          r"[a-z]+ing)\b|\s+(?:as part of|as|while|when|after|before|because|amid|following)\s|"
+                          r"along with|as well as|including|[a-z]+ing)\b|\s+(?:as part of|as|while|when|after|before|because|amid|following)\s|"
                           r"\s+[-–—]+\s|;\s")
+# Where, when, with whom: a phrase its clause stands without ("... traveled to Kyiv [with a
+# congressional delegation]").
+ADJUNCT_START = re.compile(r"\s+(?:in|on|at|from|by|over|under|during|with)\s")
+# What often completes its clause ("transferred $1.8 billion [to hedge funds]", "a voluntary
+# statement [conveying how ...]"): cut there, a headline read as a fragment, so a lead not much
+# longer than a headline stays whole rather than be cut there.
+COMPLEMENT_START = re.compile(r"\s+(?:to|for|that|how|about|into|[a-z]+ing)\s")
 # Not "and", "or" or "of": they join the words of a name or a noun phrase ("former kickboxer and
 # social media influencer Andrew Tate's detention").
-PHRASE_START = re.compile(r"\s+(?:to|with|in|on|at|for|from|by|that|how|about|into|over|under|[a-z]+ing)\s")
-# A cut may not take what the rest depends on: "... will strike at midnight unless a deal is reached".
+# A cut may not take what the rest depends on: "... will strike at midnight unless a deal is reached";
+# but a condition inside a phrase that adds to the clause ("..., along with their personal phones if
+# they have official apps installed") governs that phrase, and goes with it.
 CONDITION = re.compile(r"\b(?:unless|if|except|provided|only|not|no|never|without)\b", re.IGNORECASE)
+ADDITION = re.compile(r",\s+(?:along with|as well as|including)\b")
 # ", according to reports" and ", state media reported" close a lead and govern all of it: they
 # close its headline too.
 CLOSING_ATTRIBUTION = re.compile(r",\s+(?:according\s+to\s+[^,]{1,60}|[^,]{1,60}\s(?:said|says|reported|reports))$")
@@ -77,24 +77,25 @@ def lead_headline(lead: str) -> str | None:
     """The lead's main clause, or None where no cut keeps what the lead says and the whole is too
     long to head a story."""
     lead = RUN_ON.split(" ".join(lead.split()), maxsplit=1)[0]
-    shortened = RELATIVE_TIME.sub("", WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, lead)))
+    shortened = timeless(lead)
     shortened = shortened if DOTTED_INITIALS.search(shortened[-6:]) else shortened.rstrip(TRAILING_PUNCTUATION)
     if len(shortened) <= MOST_CHARS:
         return shortened
     closing = CLOSING_ATTRIBUTION.search(shortened)
     body, attribution = (shortened[:closing.start()], closing.group()) if closing else (shortened, "")
-    for boundary in (CLAUSE_START, PHRASE_START):
-        for start in sorted((match.start() for match in boundary.finditer(body, 0, MOST_CHARS + 1)), reverse=True):
+    for boundary in (CLAUSE_START, None, ADJUNCT_START, COMPLEMENT_START):
+        if boundary is None:
+            if len(shortened) <= LONG_LEAD:
+                return shortened
+            continue
+        # A boundary's words may run past the length; where it starts may not.
+        starts = [match.start() for match in boundary.finditer(body) if match.start() <= MOST_CHARS]
+        for start in reversed(starts):
             kept = body[:start].rstrip(TRAILING_PUNCTUATION)
             if (_stands_alone(kept, kept + attribution, lead) and not _cuts_a_speaker(kept + attribution, body, start)
-                    and not CONDITION.search(body, start)):
+                    and (ADDITION.match(body, start) or not CONDITION.search(body, start))):
                 return kept + attribution
     return shortened if len(shortened) <= LONGEST_WHOLE_LEAD else None
-
-
-def _without_weekday(found: re.Match[str]) -> str:
-    kept = found.group("before").lower() in KEPT_AFTER and not found.group("on")
-    return found.group() if kept else found.group("before")
 
 
 def _cuts_a_speaker(head: str, body: str, start: int) -> bool:

@@ -19,6 +19,13 @@ BIRD_FLU = ("An 11-year-old girl from Cambodia has died from bird flu, health of
             "the country to die from the infection since 2014.")
 MILK = ("The labels of plant-based milk alternatives may soon include a voluntary statement conveying how their "
         "nutrient compositions compare with dairy milk.")
+# The condition ("if they have ...") is of the phrase that goes with the cut.
+EC = ("The BBC reports that the EC has ordered its 32,000 employees to remove TikTok from their company phones and "
+      "devices, along with their personal phones if they have official EC apps installed like their email app and "
+      "Skype for Business.")
+MCCAUL = ("Chairman of the House Foreign Affairs Committee Michael McCaul traveled to Kyiv Tuesday with a congressional "
+          "delegation to see \"first-hand\" what is happening on the ground in Ukraine and conduct oversight to gain "
+          "better insight on the Russia-Ukraine war.")
 RUN_ON = ("Asian share markets followed Wall Street into the red on Wednesday as surprising strength in global surveys "
           "of services stoked fears that central banks would have to lift interest rates yet further and keep them up "
           "for longer.MSCI's broadest index of Asia-Pacific shares outside Japan fell 0.97%.")
@@ -30,7 +37,14 @@ RUN_ON = ("Asian share markets followed Wall Street into the red on Wednesday as
            "according to reports"),
     (GUILTY, "An Australian pleaded guilty on Feb. 23, 2023, to the manslaughter of an American Scott Johnson"),
     (BIRD_FLU, "An 11-year-old girl from Cambodia has died from bird flu, health officials have said"),
-    (MILK, "The labels of plant-based milk alternatives may soon include a voluntary statement"),
+    # no clause boundary, and a lead not much longer than a headline: whole, not cut before what completes it
+    (MILK, MILK.rstrip(".")),
+    (EC, "The BBC reports that the EC has ordered its 32,000 employees to remove TikTok from their company phones and "
+         "devices"),
+    (MCCAUL, "Chairman of the House Foreign Affairs Committee Michael McCaul traveled to Kyiv"),
+    ("A report by Forbes found that Binance transferred nearly $1.8 billion worth of stablecoins collateral to hedge "
+     "funds last year.", "A report by Forbes found that Binance transferred nearly $1.8 billion worth of stablecoins "
+                        "collateral to hedge funds"),
     (RUN_ON, "Asian share markets followed Wall Street into the red"),
     ("Edgar Ricardo de Oliveira also fled but surrendered to police Thursday morning",
      "Edgar Ricardo de Oliveira also fled but surrendered to police"),
@@ -46,9 +60,10 @@ def test_a_lead_whose_every_cut_drops_its_attribution_stays_whole():
             "end of the year, the regional transport minister told reporters in the capital.")
     assert lead_headline(lead) == lead.rstrip(".")
     kept_up_front = ("Officials said the bridge that links the two northern provinces across the river would be "
-                     "closed for repairs until the end of the year at the earliest.")
+                     "closed for repairs from the first week of March until the end of the year at the earliest, and "
+                     "perhaps for longer.")
     assert lead_headline(kept_up_front) == ("Officials said the bridge that links the two northern provinces across "
-                                            "the river would be closed")
+                                            "the river would be closed for repairs")
 
 
 def test_a_cut_never_falls_inside_quotation_marks():
@@ -58,7 +73,7 @@ def test_a_cut_never_falls_inside_quotation_marks():
 
 
 def test_headlines_fit_the_length_a_reader_scans():
-    for lead in (OZY, GUILTY, BIRD_FLU, MILK, RUN_ON):
+    for lead in (OZY, GUILTY, BIRD_FLU, EC, MCCAUL, RUN_ON):
         assert len(lead_headline(lead)) <= MOST_CHARS
 
 
@@ -96,6 +111,8 @@ def test_a_headline_does_not_say_this_month_or_yesterday():
     assert lead_headline("A train derailed in East Palestine, Ohio this month, leading to the release of toxic "
                          "chemicals.") == "A train derailed in East Palestine, Ohio, leading to the release of toxic chemicals"
     assert lead_headline("The minister resigned yesterday.") == "The minister resigned"
+    assert lead_headline("The telescope just peered into a box of galaxies later this year.") == (
+        "The telescope peered into a box of galaxies")
 
 
 @pytest.mark.parametrize(("text", "lead"), [
