@@ -62,6 +62,8 @@ class DigestItem(BaseModel):
     error: str | None = None
     also: list[DigestItem] = Field(default_factory=list, description="Other articles reporting the same story, each "
                                    "by its first sentence, its quotes numbered after the story's own.")
+    shown_as: str | None = Field(default=None, description="What an article under another story's is shown as: "
+                                 "'Also reported by' its outlet, or 'Related report' where its outlet is unknown.")
 
 
 class Topic(BaseModel):
@@ -213,11 +215,18 @@ def merge_same_stories(items: list[DigestItem], embedder: Embedder, policy: Summ
     leads = []
     for group in groups:
         lead = max(group, key=lambda i: sum(float(summaries[i] @ titles[j]) for j in group if j != i))
-        items[lead].also.extend(items[j].model_copy(update={"summary": first_sentence(items[j].summary)})
+        items[lead].also.extend(items[j].model_copy(update={"summary": first_sentence(items[j].summary),
+                                                            "shown_as": shown_as(items[j])})
                                 for j in group if j != lead)
         number_reports(items[lead])
         leads.append(lead)
     return [items[i] for i in sorted(leads)]
+
+
+def shown_as(report: DigestItem) -> str:
+    """'Also reported by' names an outlet: a report whose outlet is unknown is only related (a
+    dataset's name in its place read as a second outlet backing the story)."""
+    return f"Also reported by {' '.join(report.source.split())}" if report.source else "Related report"
 
 
 def number_reports(item: DigestItem) -> None:

@@ -31,7 +31,7 @@ DESKS = {
     "Politics": "politics: government, elections, parliament, ministers, lawmakers, policy",
     "Business": "business: companies, profits, revenue, executives, sales, prices",
     "Markets": "markets: shares, stocks, bonds, currencies, investors, trading, crypto",
-    "Technology": "technology: apps, software, chips, internet, social media, cybersecurity",
+    "Technology": "technology: apps, software, chips, semiconductors, internet, social media, cybersecurity",
     "Science": "science: research, scientists, discoveries, space, telescopes",
     "Health": "health: disease, illness, vaccines, hospitals, doctors, patients",
     "Environment": "environment: climate, pollution, nature, wildlife, emissions",
