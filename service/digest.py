@@ -39,8 +39,9 @@ from service.text import markdown_escaped, markdown_url
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Raised when what a summary keeps changes without its prompts changing, so that cached summaries
-# made by the old rules are made again (2: unsupported sentences quoted, not rewritten; leads).
-SUMMARY_RULES = "2"
+# made by the old rules are made again (2: unsupported sentences quoted, not rewritten; leads; 3: no
+# captions offered, undated sentences without "this month").
+SUMMARY_RULES = "3"
 log = logging.getLogger(__name__)
 
 
