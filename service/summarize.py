@@ -46,6 +46,7 @@ Style = Literal["headline", "brief", "bullets", "newsletter"]
 PROMPT_VERSION = "v3"
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
+QUESTION = re.compile(r"\?['\"’”)\]]*$")
 # A lead that adds this many content words to the headline cut from it says more than the headline.
 LEAD_ADDS_WORDS = 3
 # "And now, Politico reports ...", "But the company said ...": a link to a sentence the summary does
@@ -134,9 +135,11 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
     """The articles' sentences a summary may draw on: a plea to sign up for a newsletter is the
     site's, not the story's (unless the article is nothing else), and so are a desk's tag before the
     story ("FIRST ON FOX: ", "NEW YORK - "), an archive photo's caption run into a sentence, which
-    a sentence copying its quote would repeat, and a picture's caption or a subheading (other than
-    the lead a headline is cut from): shown as a summary's sentences, two captions of CCTV stills
-    stood under a headline about the gunman's death."""
+    a sentence copying its quote would repeat, a picture's caption or a subheading (other than
+    the lead a headline is cut from; shown as a summary's sentences, two captions of CCTV stills
+    stood under a headline about the gunman's death), and a question, which states nothing ("The
+    reason?", a link to another story: "Bird flu has jumped to mammals - so how worried should
+    humans be?")."""
     passages = []
     for article in articles:
         article_chunks = chunks.get(article.id, [])
@@ -145,7 +148,8 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
         lead_at = article.text.find(lead) if lead else -1
         story: list[tuple[int, int]] = []
         for start, end in spans:
-            if is_caption(article.text, start, end) and not start <= lead_at < end:
+            if (is_caption(article.text, start, end) or QUESTION.search(article.text, start, end)) and not (
+                    start <= lead_at < end):
                 continue
             if not story and (kicker := KICKER.match(article.text[start:end] + " ")):  # the tag opens the story only
                 start += min(kicker.end(), end - start)

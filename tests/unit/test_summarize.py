@@ -567,7 +567,7 @@ def test_a_story_in_brief_is_its_first_sentence_and_the_quotes_it_cites(rt):
         assert item.summary.word_count == len(first.text.split())
 
 
-def test_captions_and_subheadings_are_not_offered_but_the_lead_that_heads_the_story_is():
+def test_captions_subheadings_and_questions_are_not_offered_but_the_lead_that_heads_the_story_is():
     from service.ingest.extract import lead_title
 
     lead = "Police shot Ezequias Souza Ribeiro dead on Wednesday after he went on the run"
@@ -576,6 +576,7 @@ def test_captions_and_subheadings_are_not_offered_but_the_lead_that_heads_the_st
         "A still from CCTV footage shows the moment one gunman raises a shotgun",
         "The harrowing security footage shows how the first victim tumbles to the ground.",
         "Picture shows bullet holes through the vehicle",
+        "Pool hall killings in Brazil - so how safe are bars?",
         "In the CCTV footage, Ezequias is seen approaching his targets with a pistol."])
     article = Article(id="sinop", title=lead_title(lead), text=text, content_hash="0" * 64,
                       ingested_at=datetime.now(timezone.utc))
@@ -584,3 +585,14 @@ def test_captions_and_subheadings_are_not_offered_but_the_lead_that_heads_the_st
         "In the CCTV footage, Ezequias is seen approaching his targets with a pistol."]
     titled = article.model_copy(update={"title": "Brazil pool hall gunman killed by police"})
     assert lead not in [p.text for p in numbered_sentences([titled], {})]  # a subheading under the publisher's title
+
+
+def test_a_sentence_about_some_of_their_victims_points_back():
+    from service.summarize import read_alone
+
+    sentences = [CheckedSentence(text="Police have killed a gunman in Sinop.", citations=[1], supported=True, score=1.0),
+                 CheckedSentence(text="Six of their victims died at the scene.", citations=[5], supported=True,
+                                 score=1.0),
+                 CheckedSentence(text="Most of the victims were regulars.", citations=[7], supported=True, score=1.0)]
+    assert [s.text for s in read_alone(sentences, {1})] == [
+        "Police have killed a gunman in Sinop.", "Most of the victims were regulars."]
