@@ -35,8 +35,8 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import (FILE_CAPTION, KICKER, POINTS_BACK, WORD, content_words, is_caption, is_promotion, names,
-                          numbers, sentence_spans, timeless)
+from service.text import (FILE_CAPTION, KICKER, POINTS_BACK, WORD, content_words, is_caption, is_promotion, name_forms,
+                          names, numbers, sentence_spans, timeless)
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -230,7 +230,9 @@ class Summarizer:
                               budget)
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
-        out, citations = renumber(undated_timeless(kept, passages), passages)
+        if style != "headline":
+            kept = told_under_headline(kept, numbered, leads, title, budget)
+        out, citations = renumber(undated_timeless(kept, numbered), numbered)
         lead = next((p for p in numbered if p.n in leads), None) if titled_by_article else None
         shown_lead = lead is not None and any(lead.n in s.citations for s in kept)
         headline_source = cite(lead, 0) if lead is not None and not shown_lead else None
@@ -428,6 +430,23 @@ def undated_timeless(sentences: list[CheckedSentence], passages: Sequence[Passag
     undated = {p.n for p in passages if p.article.published is None}
     return [dataclasses.replace(s, text=timeless(s.text)) if s.citations and set(s.citations) <= undated else s
             for s in sentences]
+
+
+def told_under_headline(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int],
+                        title: str | None, budget: int) -> list[CheckedSentence]:
+    """The sentences, opened by the article's sentence that names most of what the headline names
+    (the earliest of those), where none of them names any of it: under "Police shot Ezequias Souza
+    Ribeiro dead", a summary of the victims and a manhunt told another story, and under "The EU
+    Commission has now banned employees from using TikTok", one of the U.S. ban did."""
+    named = names(title) if title else set()
+    if not named or not sentences or any(named & name_forms(s.text) for s in sentences):
+        return sentences
+    naming = [p for p in numbered if p.n not in leads and named & name_forms(p.text) and not POINTS_BACK.match(p.text)
+              and len(p.text.split()) <= budget]
+    if not naming:
+        return sentences
+    best = max(naming, key=lambda p: (len(named & name_forms(p.text)), -p.n))
+    return within_budget([without_opening_link(extractive_summary([best])[0]), *sentences], budget)
 
 
 def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:

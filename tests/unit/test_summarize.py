@@ -596,3 +596,24 @@ def test_a_sentence_about_some_of_their_victims_points_back():
                  CheckedSentence(text="Most of the victims were regulars.", citations=[7], supported=True, score=1.0)]
     assert [s.text for s in read_alone(sentences, {1})] == [
         "Police have killed a gunman in Sinop.", "Most of the victims were regulars."]
+
+
+def test_a_summary_that_names_nothing_its_headline_names_opens_with_the_sentence_that_does(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    lead = "Police shot Ezequias Souza Ribeiro dead on Wednesday after he went on the run"
+    text = "\n\n".join([
+        lead, "Ezequias Souza Ribeiro, 27, went on the run after executing a group of people at a bar in Sinop.",
+        "A seventh victim survived the initial shooting but later died from the injuries.",
+        "Detectives in Mato Grosso are now hunting the killers."])
+    ingest(enumerate([Source(id="sinop", text=text, source="Wire")]), runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items()
+                                        if "seventh" in text or "Detectives" in text)
+    summary = summarize(runtime, ["sinop"])
+    assert summary.title == "Police shot Ezequias Souza Ribeiro dead after he went on the run"
+    assert [s.text for s in summary.sentences] == [
+        "Ezequias Souza Ribeiro, 27, went on the run after executing a group of people at a bar in Sinop.",
+        "A seventh victim survived the initial shooting but later died from the injuries.",
+        "Detectives in Mato Grosso are now hunting the killers."]
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "Ribeiro, 27" in text)
+    assert len(summarize(runtime, ["sinop"]).sentences) == 1  # it names him: nothing is added
