@@ -226,7 +226,10 @@ def merge_same_stories(items: list[DigestItem], embedder: Embedder, policy: Summ
 
 def shown_as(report: DigestItem) -> str:
     """'Also reported by' names an outlet: a report whose outlet is unknown is only related (a
-    dataset's name in its place read as a second outlet backing the story)."""
+    dataset's name in its place read as a second outlet backing the story). A digest kept before
+    reports carried it says it from the outlet."""
+    if report.shown_as:
+        return report.shown_as
     return f"Also reported by {' '.join(report.source.split())}" if report.source else "Related report"
 
 
@@ -328,7 +331,7 @@ def render(digest: Digest, fmt: str) -> str:
     environment.filters["day"] = day
     template = environment.get_template(f"digest.{fmt}.j2")
     return template.render(digest=digest, citations_of=citations_of, stories=stories, coverage=coverage,
-                           TAGLINE=TAGLINE)
+                           shown_as=shown_as, TAGLINE=TAGLINE)
 
 
 def email(digest: Digest) -> bytes:

@@ -30,7 +30,7 @@ FEWEST_WORDS = 6
 # Where a clause begins, and where a phrase does: a headline is cut at the latest of the first kind
 # that fits, else at the latest of the second.
 CLAUSE_START = re.compile(r",\s+(?:who|which|where|whose|while|with|as|but|after|before|amid|following|the|"
-                          r"along with|as well as|including|[a-z]+ing)\b|\s+(?:as part of|as|while|when|after|before|because|amid|following)\s|"
+                          r"along with|as well as|[a-z]+ing)\b|\s+(?:as part of|as|while|when|after|before|because|amid|following)\s|"
                           r"\s+[-–—]+\s|;\s")
 # Where, when, with whom: a phrase its clause stands without ("... traveled to Kyiv [with a
 # congressional delegation]").
@@ -43,8 +43,10 @@ COMPLEMENT_START = re.compile(r"\s+(?:to|for|that|how|about|into|[a-z]+ing)\s")
 # social media influencer Andrew Tate's detention").
 # A cut may not take what the rest depends on: "... will strike at midnight unless a deal is reached";
 # but a condition inside a phrase that adds to the clause ("..., along with their personal phones if
-# they have official apps installed") governs that phrase, and goes with it.
+# they have official apps installed") governs that phrase, and goes with it. One after the phrase
+# ("..., including Germany, unless buyers pay in roubles") governs the clause.
 CONDITION = re.compile(r"\b(?:unless|if|except|provided|only|not|no|never|without)\b", re.IGNORECASE)
+OPEN_CONDITION = re.compile(r"\b(?:unless|if|provided|except)\b", re.IGNORECASE)
 ADDITION = re.compile(r",\s+(?:along with|as well as|including)\b")
 # ", according to reports" and ", state media reported" close a lead and govern all of it: they
 # close its headline too.
@@ -93,9 +95,20 @@ def lead_headline(lead: str) -> str | None:
         for start in reversed(starts):
             kept = body[:start].rstrip(TRAILING_PUNCTUATION)
             if (_stands_alone(kept, kept + attribution, lead) and not _cuts_a_speaker(kept + attribution, body, start)
-                    and (ADDITION.match(body, start) or not CONDITION.search(body, start))):
+                    and not _condition_follows(body, start)):
                 return kept + attribution
     return shortened if len(shortened) <= LONGEST_WHOLE_LEAD else None
+
+
+def _condition_follows(body: str, start: int) -> bool:
+    """Whether a condition the kept clause depends on follows the cut at `start`, or the cut falls
+    inside one ("..., unless buyers agree to pay [in roubles]")."""
+    if OPEN_CONDITION.search(body, body.rfind(",", 0, start) + 1, start):
+        return True
+    if ADDITION.match(body, start):
+        phrase_end = body.find(",", start + 1)
+        return phrase_end != -1 and bool(CONDITION.search(body, phrase_end))
+    return bool(CONDITION.search(body, start))
 
 
 def _cuts_a_speaker(head: str, body: str, start: int) -> bool:

@@ -35,7 +35,7 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import (FILE_CAPTION, KICKER, POINTS_BACK, WORD, content_words, is_caption, is_promotion, name_forms,
+from service.text import (FILE_CAPTION, KICKER, LEANS_ON_ANOTHER, POINTS_BACK, WORD, content_words, is_caption, is_promotion, name_forms,
                           names, numbers, sentence_spans, timeless)
 from service.verify import CheckedSentence, degradations, verify
 
@@ -231,7 +231,7 @@ class Summarizer:
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
         if style != "headline":
-            kept = told_under_headline(kept, numbered, leads, title, budget)
+            kept = told_under_headline(kept, numbered, leads, title, budget, overlap)
         out, citations = renumber(undated_timeless(kept, numbered), numbered)
         lead = next((p for p in numbered if p.n in leads), None) if titled_by_article else None
         shown_lead = lead is not None and any(lead.n in s.citations for s in kept)
@@ -433,16 +433,18 @@ def undated_timeless(sentences: list[CheckedSentence], passages: Sequence[Passag
 
 
 def told_under_headline(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int],
-                        title: str | None, budget: int) -> list[CheckedSentence]:
+                        title: str | None, budget: int, overlap: float) -> list[CheckedSentence]:
     """The sentences, opened by the article's sentence that names most of what the headline names
-    (the earliest of those), where none of them names any of it: under "Police shot Ezequias Souza
-    Ribeiro dead", a summary of the victims and a manhunt told another story, and under "The EU
-    Commission has now banned employees from using TikTok", one of the U.S. ban did."""
+    (the earliest of those) and stands alone without repeating it, where none of them names any of
+    it: under "Police shot Ezequias Souza Ribeiro dead", a summary of the victims and a manhunt
+    told another story, and under "The EU Commission has now banned employees from using TikTok",
+    one of the U.S. ban did."""
     named = names(title) if title else set()
     if not named or not sentences or any(named & name_forms(s.text) for s in sentences):
         return sentences
-    naming = [p for p in numbered if p.n not in leads and named & name_forms(p.text) and not POINTS_BACK.match(p.text)
-              and len(p.text.split()) <= budget]
+    naming = [p for p in numbered if p.n not in leads and named & name_forms(p.text) and len(p.text.split()) <= budget
+              and not POINTS_BACK.match(p.text) and not LEANS_ON_ANOTHER.search(p.text)
+              and without_repeats(extractive_summary([p]), title, overlap, keep_one=False)]
     if not naming:
         return sentences
     best = max(naming, key=lambda p: (len(named & name_forms(p.text)), -p.n))

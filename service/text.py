@@ -8,6 +8,7 @@ Imports nothing of the service.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import blingfire
@@ -38,6 +39,16 @@ who whom why will with would you your yours yourself yourselves said says say ac
 must shall one""".split())
 
 
+def _glued_ends(body: str) -> Iterator[int]:
+    """Where sentences run together end: after the full stop, or after the straight quotation mark
+    that follows it where that mark closes a quotation ('"We will win."The crowd cheered.')."""
+    quotes, counted = 0, 0
+    for glued in GLUED_END.finditer(body):
+        end = glued.end()
+        quotes, counted = quotes + body.count('"', counted, end), end
+        yield end + 1 if body.startswith('"', end) and quotes % 2 else end
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, whitespace excluded, in order, never overlapping.
 
@@ -49,8 +60,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for paragraph in PARAGRAPH.finditer(text):
         base, body = paragraph.start(), paragraph.group()
         _, offsets = blingfire.text_to_sentences_and_offsets(body)
-        ends = sorted({min(end, len(body)) for _, end in offsets or []} | {len(body)}
-                      | {glued.end() for glued in GLUED_END.finditer(body)})
+        ends = sorted({min(end, len(body)) for _, end in offsets or []} | {len(body)} | set(_glued_ends(body)))
         cursor = 0
         for end in ends:
             start = cursor
@@ -128,24 +138,32 @@ KICKER = re.compile(r"^(?:[A-Z][A-Z .,]{2,40}(?::|\s[-–—]{1,2})\s+|\([A-Z][\
 FILE_CAPTION = re.compile(r"\W*FILE\b.{0,400}?[.!?]\s+(?=[A-Z])", re.DOTALL)
 
 
-# A picture's caption in the story's text ("A still from CCTV footage shows the moment ...", "Image
+# A picture's caption on a line of its own ("A still from CCTV footage shows the moment ...", "Image
 # shows the body of ...", "The harrowing security footage shows how ..."): it describes a picture
-# the reader is not shown.
-DEPICTION = re.compile(r"^\W*(?:(?:a|an|the|this|these)\s+)?(?:[\w-]+\s+){0,4}?(?:stills?|footage|images?|pictures?|"
-                       r"photos?|photographs?|videos?|screenshots?|screengrabs?)\s+(?:[\w-]+\s+){0,4}?"
-                       r"(?:shows?|showed|depicts?|captures?)\b", re.IGNORECASE)
+# the reader is not shown. Within a paragraph, "Satellite images show troops massing" is reporting.
+DEPICTION = re.compile(r"^\W*(?:(?:a|an|the|this|these)\s+)?(?:[\w-]+\s+){0,4}?(?:stills|footage|images?|pictures?|"
+                       r"photos?|photographs?|videos?|screenshots?|screengrabs?)\s+(?:shows?|depicts?|captures?)\b",
+                       re.IGNORECASE)
 # A sentence ends with a full stop, a question or exclamation mark or an ellipsis (then any closing
 # marks); a paragraph without one is a caption or a subheading ("Police shot Ezequias Souza Ribeiro
-# dead on Wednesday after he went on the run").
+# dead on Wednesday after he went on the run"), unless it is an item of a list.
 SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]]*$")
+LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s")
 
 
 def is_caption(text: str, start: int, end: int) -> bool:
-    """Whether the sentence at text[start:end] is a picture's caption or a subheading: it describes
-    a picture, or it is a whole line of its own and does not end as a sentence does."""
-    whole_line = text[end:].lstrip(" \t")[:1] in ("", "\n") and text[:start].rstrip(" \t")[-1:] in ("", "\n")
+    """Whether the sentence at text[start:end] is a line of its own that describes a picture, or
+    that does not end as a sentence does (a caption, a subheading)."""
+    after = end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    before = start
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    if not (after == len(text) or text[after] == "\n") or not (before == 0 or text[before - 1] == "\n"):
+        return False
     sentence = text[start:end]
-    return bool(DEPICTION.match(sentence)) or (whole_line and not SENTENCE_END.search(sentence))
+    return bool(DEPICTION.match(sentence)) or not (SENTENCE_END.search(sentence) or LIST_ITEM.match(sentence))
 
 
 def is_promotion(sentence: str) -> bool:
@@ -155,7 +173,7 @@ def is_promotion(sentence: str) -> bool:
 # A sentence that opens by pointing back ("He died ...", "This comes after ...", "The move could
 # cut ...", "The two Romanian women ...", "Six of their victims ...") leans on the one before it in its article: shown after
 # another, it points at the wrong man or at nothing.
-POINTS_BACK = re.compile(r"^\W*(?:(?:\w+\s+){1,3}?of\s+(?=(?:his|her|their|its|these|those)\b))?"
+POINTS_BACK = re.compile(r"^\W*(?:(?:\w+\s+){1,3}?of\s+(?=(?:his|her|their|its|these)\b))?"
                          r"(?:he|she|they|it|his|her|their|its|these|those|both(?!\s+\S+\s+and\b)|"
                          r"the\s+(?:move|two|three|four)(?!-)|"
                          r"(?:this|that)(?!\s+(?:year|week|month|morning|afternoon|evening|weekend)\b))\b",
@@ -196,17 +214,21 @@ def lead_among(found: list[str]) -> str | None:
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# "on Thursday morning", "arrested Thursday": gone. "on Thursday, Feb. 23, 2023,": the date stays.
-# "Cyber Monday", "Super Tuesday's vote", "early Sunday", "by Friday": they stay.
-WEEKDAY = re.compile(rf"(?P<before>\w*)(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}\b(?!['’])(?!,?\s+{_MONTH}\s+\d)")
+# "on Thursday morning", "arrested Thursday", "On Monday, police said": gone. "on Thursday, Feb. 23,
+# 2023,": the date stays. "Cyber Monday", "Super Tuesday's vote", "early Sunday", "by Friday", "on
+# Monday and Tuesday", "The Sunday Times", "The Mail on Sunday": they stay.
+WEEKDAY = re.compile(rf"(?<!\w)(?P<before>\w{{0,40}})(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}\b(?!['’])"
+                     rf"(?!,?\s+{_MONTH}\s+\d)(?!,?\s+(?:and|or|to|through|until)\b|\s+[A-Z])(?P<comma>,)?")
 KEPT_AFTER = frozenset("""early late since by until till before after from next last this every cyber super good black
-easter ash palm holy blue giving""".split())
+easter ash palm holy blue bloody giving and or between through to""".split())
 _RELATIVE = r"(?:(?:earlier|later)\s+)?(?:this|last|next)\s+(?:week|month|year|weekend)"
-# "..., Ohio this month,", "to the UK later this year", "yesterday"; not "this year's budget".
-RELATIVE_TIME = re.compile(rf",?\s+(?:{_RELATIVE}|yesterday|today|tonight)\b(?!['’])", re.IGNORECASE)
+# "..., Ohio this month,", "to the UK later this year", "yesterday"; not "this year's budget", not
+# "USA Today", and not where other words need it ("rose 10% from last year", "up 40% this year").
+RELATIVE_TIME = re.compile(rf"(?P<before>\S{{0,20}}),?\s+(?:(?i:{_RELATIVE})|yesterday|today|tonight)\b(?!['’])")
+NEEDS_ITS_TIME = frozenset("from since than of until till by to with compared versus".split())
 OPENING_RELATIVE_TIME = re.compile(rf"^{_RELATIVE}\b(?!['’]),?\s+(?=\w)", re.IGNORECASE)
-# "The telescope just peered into ...": "just" as "a moment ago".
-JUST_NOW = re.compile(r"\s+just(?=\s+[a-z]+ed\b)")
+# "The telescope just peered into ...": "just" as "a moment ago"; not "not just used", "only just passed".
+JUST_NOW = re.compile(r"(?<!\bnot)(?<!\bonly)\s+just(?=\s+[a-z]+ed\b)")
 WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
 
 
@@ -214,14 +236,23 @@ def timeless(sentence: str) -> str:
     """The sentence without the words that date it by the day it ran ("on Thursday", "this month",
     "last year", "just"): what it says is unchanged, but not when, which only its article's date
     could tell."""
-    without = JUST_NOW.sub("", RELATIVE_TIME.sub("", WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, sentence))))
-    opening = OPENING_RELATIVE_TIME.sub("", without)
-    return opening[:1].upper() + opening[1:] if opening != without else without
+    without = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, sentence))
+    without = OPENING_RELATIVE_TIME.sub("", JUST_NOW.sub("", RELATIVE_TIME.sub(_without_relative_time, without)).lstrip())
+    return without[:1].upper() + without[1:] if sentence[:1].isupper() else without
 
 
 def _without_weekday(found: re.Match[str]) -> str:
-    kept = found.group("before").lower() in KEPT_AFTER and not found.group("on")
-    return found.group() if kept else found.group("before")
+    before, on, comma = found.group("before"), found.group("on"), found.group("comma") or ""
+    if before.lower() == "on" and not on and found.start() == 0:  # "On Monday, police said": it opens after
+        return ""
+    kept = (before.lower() in KEPT_AFTER and not on) or (before == "Mail" and on)  # "The Mail on Sunday"
+    return found.group() if kept else before + comma
+
+
+def _without_relative_time(found: re.Match[str]) -> str:
+    before = found.group("before")
+    needed = before.lower() in NEEDS_ITS_TIME or before.endswith("%") or before[-1:].isdigit()
+    return found.group() if needed else before
 
 
 def names(text: str) -> set[str]:

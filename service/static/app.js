@@ -454,7 +454,7 @@
             el("p", { class: "meta" }, `${item.source || "outlet unknown"} · ${item.published || "date unknown"}`),
             citedText(summary.sentences, summary.citations),
             ...others.flatMap((other) => [
-              el("p", { class: "meta" }, `${other.shown_as || "Related report"} · ${other.published || "date unknown"}:`),
+              el("p", { class: "meta" }, `${other.shown_as || (other.source ? `Also reported by ${other.source}` : "Related report")} · ${other.published || "date unknown"}:`),
               citedText(other.summary.sentences, other.summary.citations)]),
             sourcesList([summary, ...others.map((other) => other.summary)].flatMap((s) => s.citations)),
             ...(summary.headline_source ? [el("p", { class: "meta" }, "Headline cut from: ", el("q", {}, summary.headline_source.quote))] : [])));

@@ -107,6 +107,12 @@ def test_a_publishers_title_stays_even_where_the_lead_begins_with_it():
     assert headline("", text) == ""
 
 
+def test_a_cut_keeps_the_condition_the_clause_depends_on():
+    lead = ("Russia will halt gas deliveries to several European countries, including Germany and Italy, unless buyers "
+            "agree to pay in roubles for the gas they have already contracted to buy this winter.")
+    assert "unless buyers agree to pay in roubles for the gas" in lead_headline(lead)
+
+
 def test_a_headline_does_not_say_this_month_or_yesterday():
     assert lead_headline("A train derailed in East Palestine, Ohio this month, leading to the release of toxic "
                          "chemicals.") == "A train derailed in East Palestine, Ohio, leading to the release of toxic chemicals"

@@ -46,6 +46,9 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "text.is_caption sentence ends": (lambda s: text.is_caption(s, 0, len(s)), ".\"", "x"),
     "text.timeless relative days": (text.timeless, " later this ", "x"),
     "text.timeless just": (text.timeless, " just ", "x"),
+    "text.timeless one long word": (text.timeless, "a", " on Monday"),
+    "text.is_caption each sentence of a long text": (
+        lambda s: [text.is_caption(s, a, b) for a, b in text.sentence_spans(s)], "Ab cd. ", "x"),
     "headlines.lead_headline phrases": (headlines.lead_headline, "a to b in ", "x"),
     "text.WORD": (text.WORD.findall, "a'-", " "),
     "text.POSSESSIVE": (text.POSSESSIVE.search, "'s", "x"),
