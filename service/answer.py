@@ -26,7 +26,7 @@ from service.generate import Message, condense, generate_answer
 from service.models.embedder import Embedder
 from service.models.llm import LLM, LLMError, Usage
 from service.models.reranker import Reranker
-from service.ordering import order_draft
+from service.ordering import ORDER_STATED, asks_order, order_draft
 from service.policy import AnswerPolicy
 from service.records import Filters
 from service.retrieve import Retrieval, retrieve
@@ -236,6 +236,10 @@ class Answerer:
             ordered = ordered_by_its_quotes(prepared.question, conclusion, passages)
             # The years decided the order: a written sentence stating one is a repeat or a contradiction.
             checked = [ordered, *(s for s in checked if not (ordered.supported and STATES_ORDER.search(s.text)))]
+        elif asks_order(prepared.question):
+            # The passages' years do not decide it: a sentence saying which came first guesses
+            # ("Arthur's Magazine was started first", its quote dating it alone).
+            checked = [dataclasses.replace(s, supported=False) if ORDER_STATED.search(s.text) else s for s in checked]
         prepared.timings.verify = _ms(started)
         kept = checked if prepared.request.verify == "flag" else [s for s in checked if s.supported]
         if not any(s.supported for s in kept):

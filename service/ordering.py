@@ -45,6 +45,17 @@ BEGINNING_YEAR = re.compile(rf"^[^.;]{{0,80}}?\b(?:{BEGUN})\b[^.;\d]{{0,60}}?\b(
 SURNAME_LETTERS = 4
 
 
+# "Arthur's Magazine was started first", "Mary Pierce is older": a sentence that says which came first.
+ORDER_STATED = re.compile(rf"\b(?:was|were|is|are)\s+(?:(?:{BEGUN})\s+)?(?:first|earlier|older|younger|later)\b",
+                          re.IGNORECASE)
+
+
+def asks_order(question: str) -> bool:
+    """Whether the question asks which of two came first (or is older)."""
+    question = " ".join(question.split())
+    return bool(ORDER_QUESTION.match(question) or AGE_QUESTION.match(question))
+
+
 def order_draft(question: str, passages: Sequence[Passage]) -> DraftSentence | None:
     """The sentence that answers a which-came-first question from the passages' years, citing
     the passage of each; None where the question is not one or the years do not decide it."""

@@ -453,3 +453,22 @@ def test_which_came_first_is_answered_from_the_years_of_each(settings, model_say
         "Courtney Love rose to prominence as the frontwoman of the alternative rock band Hole, which she formed in 1989.",
         "The Wolfhounds are an indie pop band formed in Romford, UK in 1985 by Dave Callahan."}
     assert not any("1985" in claim for claim in judged)  # the years were compared by rule
+
+
+def test_which_came_first_is_not_guessed_where_the_years_do_not_decide_it(settings):
+    def reply(messages):  # a lenient judge: only the order rule stands between the guess and the reader
+        prompt = messages[-1]["content"]
+        if "<source>" in prompt:
+            return "Yes"
+        passages = dict(re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.MULTILINE))
+        arthur = next(n for n, text in passages.items() if "Arthur" in text)
+        return f"Arthur's Magazine was started first: Arthur's Magazine (1844–1846) was an American literary periodical [{arthur}]."
+
+    runtime, _ = fake_runtime(settings, reply, checker_judge="llm")
+    magazines = ("Arthur's Magazine (1844–1846) was an American literary periodical published in Philadelphia. "
+                 "First for Women is a woman's magazine published by Bauer Media Group in the USA.")
+    ingest([(0, Source(id="magazines", title="Magazines", text=magazines))], runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    response = ask(runtime, AskRequest(question="Which magazine was started first Arthur's Magazine or First for Women?"))
+    assert not any("started first" in s.text for s in response.sentences)
+    assert response.removed == 1
