@@ -17,10 +17,11 @@ PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 # "...in the 19th century.First for Women is...", "for longer.MSCI's broadest index", 'not cooling
 # yet."The flow of data', "...and actor.H. Bruce Humberstone": pages and datasets run sentences
 # together without a space, where blingfire sees one sentence. A full stop after a word of three
-# lower-case letters or more ends one before any capital; after a shorter word or a digit, only
-# before a capitalised word, so that abbreviations ("U.S.Army") and degrees ("Ph.D.", "Pharm.D.")
-# stay whole.
-RUN_ON = re.compile(r"(?<=[a-z]{3})(?<!Pharm)(?<!Litt)(?<!Theol)[.!?](?=[\"“]?[A-Z])")
+# lower-case letters or more (or a bracket closed after one: "...leave TikTok).EC employees") ends
+# one before any capital; after a shorter word or a digit, only before a capitalised word, so that
+# abbreviations ("U.S.Army") and degrees ("Ph.D.", "Pharm.D.") stay whole.
+RUN_ON = re.compile(r"(?:(?<=[a-z]{3})|(?<=[a-z]\)))(?<!Pharm)(?<!Litt)(?<!Theol)[.!?](?=[\"“]?[A-Z])")
+CLOSING_QUOTE = re.compile(r'[ \t]*"(?=\s|$)')
 GLUED_END = re.compile(r"(?<=[a-z0-9)\"”’])[.!?](?=[A-Z][a-z])|" + RUN_ON.pattern)
 
 WORD = re.compile(r"[\w'’-]+", re.UNICODE)
@@ -63,6 +64,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         ends = sorted({min(end, len(body)) for _, end in offsets or []} | {len(body)} | set(_glued_ends(body)))
         cursor = 0
         for end in ends:
+            # 'the right to self-determination. " The existence ...': the splitter ends the sentence
+            # before the mark that closes its quotation, and the next one opens with it.
+            closing = CLOSING_QUOTE.match(body, end)
+            if closing and body.count('"', cursor, end) % 2:
+                end = closing.end()
+            if end <= cursor:
+                continue
             start = cursor
             while start < end and body[start].isspace():
                 start += 1

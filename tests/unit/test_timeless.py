@@ -42,6 +42,8 @@ def test_only_the_words_that_date_a_sentence_go(sentence, expected):
 
 
 def test_a_straight_quotation_mark_run_into_the_next_sentence_closes_its_own():
-    text = '"We will win."The crowd cheered. Prices rose for longer.MSCI\'s index fell.'
+    text = ('"We will win."The crowd cheered. Prices rose for longer.MSCI\'s index fell. They wrote: "It is our '
+            'right. " The flag stays. Or leave TikTok).EC staff agreed.')
     assert [text[a:b] for a, b in sentence_spans(text)] == [
-        '"We will win."', "The crowd cheered.", "Prices rose for longer.", "MSCI's index fell."]
+        '"We will win."', "The crowd cheered.", "Prices rose for longer.", "MSCI's index fell.",
+        'They wrote: "It is our right. "', "The flag stays.", "Or leave TikTok).", "EC staff agreed."]
