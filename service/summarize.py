@@ -436,19 +436,21 @@ def told_under_headline(sentences: list[CheckedSentence], numbered: Sequence[Pas
                         title: str | None, budget: int, overlap: float) -> list[CheckedSentence]:
     """The sentences, opened by the article's sentence that names most of what the headline names
     (the earliest of those) and stands alone without repeating it, where none of them names any of
-    it: under "Police shot Ezequias Souza Ribeiro dead", a summary of the victims and a manhunt
-    told another story, and under "The EU Commission has now banned employees from using TikTok",
-    one of the U.S. ban did."""
+    it, or all they say is the headline: under "Police shot Ezequias Souza Ribeiro dead", a summary
+    of the victims and a manhunt told another story; under "The EU Commission has now banned
+    employees from using TikTok", one of the U.S. ban did, and another only the headline again."""
     named = names(title) if title else set()
-    if not named or not sentences or any(named & name_forms(s.text) for s in sentences):
+    saying_more = without_repeats(sentences, title, overlap, keep_one=False)
+    if not named or not sentences or (saying_more and any(named & name_forms(s.text) for s in sentences)):
         return sentences
-    naming = [p for p in numbered if p.n not in leads and named & name_forms(p.text) and len(p.text.split()) <= budget
-              and not POINTS_BACK.match(p.text) and not LEANS_ON_ANOTHER.search(p.text)
-              and without_repeats(extractive_summary([p]), title, overlap, keep_one=False)]
+    unlinked = [without_opening_link(s) for s in extractive_summary([p for p in numbered if p.n not in leads])]
+    naming = [s for s in unlinked if named & name_forms(s.text) and len(s.text.split()) <= budget
+              and not POINTS_BACK.match(s.text) and not LEANS_ON_ANOTHER.search(s.text)
+              and without_repeats([s], title, overlap, keep_one=False)]
     if not naming:
         return sentences
-    best = max(naming, key=lambda p: (len(named & name_forms(p.text)), -p.n))
-    return within_budget([without_opening_link(extractive_summary([best])[0]), *sentences], budget)
+    best = max(naming, key=lambda s: (len(named & name_forms(s.text)), -s.citations[0]))
+    return within_budget([best, *saying_more], budget)
 
 
 def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:

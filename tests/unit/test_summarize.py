@@ -619,3 +619,17 @@ def test_a_summary_that_names_nothing_its_headline_names_opens_with_the_sentence
         "Detectives in Mato Grosso are now hunting the killers."]
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "Ribeiro, 27" in text)
     assert len(summarize(runtime, ["sinop"]).sentences) == 1  # it names him: nothing is added
+
+
+def test_a_summary_that_only_says_its_headline_again_says_what_the_article_adds(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    lead = "The EU Commission has now banned employees from using TikTok"
+    politico = "And now, Politico reports that European Commission staff is banned from using TikTok over security concerns."
+    text = "\n\n".join([lead, "In the U.S. the app got banned for all federal government devices.", politico])
+    ingest(enumerate([Source(id="tiktok", text=text, source="Wire")]), runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if text == lead)
+    summary = summarize(runtime, ["tiktok"])
+    assert summary.title == lead
+    assert [s.text for s in summary.sentences] == [
+        "Politico reports that European Commission staff is banned from using TikTok over security concerns."]
