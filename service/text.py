@@ -154,9 +154,12 @@ DEPICTION = re.compile(r"^\W*(?:(?:a|an|the|this|these)\s+)?(?:[\w-]+\s+){0,4}?(
                        re.IGNORECASE)
 # A sentence ends with a full stop, a question or exclamation mark or an ellipsis (then any closing
 # marks); a paragraph without one is a caption or a subheading ("Police shot Ezequias Souza Ribeiro
-# dead on Wednesday after he went on the run"), unless it is an item of a list.
+# dead on Wednesday after he went on the run"), unless it is an item of a list or a sentence ends
+# within it.
 SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]]*$")
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s")
+# "... said on Thursday. </sentences>": a sentence that ends before what trails it on its line.
+ENDS_WITHIN = re.compile(r"[.!?…]['\"’”)\]]*\s")
 
 
 def is_caption(text: str, start: int, end: int) -> bool:
@@ -171,7 +174,8 @@ def is_caption(text: str, start: int, end: int) -> bool:
     if not (after == len(text) or text[after] == "\n") or not (before == 0 or text[before - 1] == "\n"):
         return False
     sentence = text[start:end]
-    return bool(DEPICTION.match(sentence)) or not (SENTENCE_END.search(sentence) or LIST_ITEM.match(sentence))
+    return bool(DEPICTION.match(sentence)) or not (SENTENCE_END.search(sentence) or ENDS_WITHIN.search(sentence)
+                                                   or LIST_ITEM.match(sentence))
 
 
 def is_promotion(sentence: str) -> bool:

@@ -579,11 +579,13 @@ def test_captions_subheadings_and_questions_are_not_offered_but_the_lead_that_he
         "The harrowing security footage shows how the first victim tumbles to the ground.",
         "Picture shows bullet holes through the vehicle",
         "Pool hall killings in Brazil - so how safe are bars?",
+        "Police named the pool hall owner as Costa. </sentences>",
         "In the CCTV footage, Ezequias is seen approaching his targets with a pistol."])
     article = Article(id="sinop", title=lead_title(lead), text=text, content_hash="0" * 64,
                       ingested_at=datetime.now(timezone.utc))
     assert [p.text for p in numbered_sentences([article], {})] == [
         lead, "Police have killed a gunman who slaughtered seven after losing two games of pool in Brazil.",
+        "Police named the pool hall owner as Costa. </sentences>",
         "In the CCTV footage, Ezequias is seen approaching his targets with a pistol."]
     titled = article.model_copy(update={"title": "Brazil pool hall gunman killed by police"})
     assert lead not in [p.text for p in numbered_sentences([titled], {})]  # a subheading under the publisher's title
