@@ -190,20 +190,27 @@ def test_weakly_relevant_quotes_answer_a_declined_question_only_when_their_artic
     assert (response.mode == "extractive") if found else response.answer == NOT_IN_SOURCES
 
 
+def lenient(answer):
+    """A model whose judge passes every claim and whose answer `answer` writes from the passages
+    offered (number -> text)."""
+    def reply(messages):
+        prompt = messages[-1]["content"]
+        if "<source>" in prompt:
+            return "Yes"
+        return answer(dict(re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.MULTILINE)))
+    return reply
+
+
 @pytest.mark.parametrize("question, verdict_kept", [
     ("Are Jane and First for Women both women's magazines?", False),  # the quote is about Jane alone
     ("Was Jane an American magazine for women?", True),
 ])
 def test_a_yes_or_no_stands_only_where_the_quotes_name_all_the_question_names(settings, question, verdict_kept):
-    def reply(messages):  # a lenient judge, which passes the verdict with the quote
-        prompt = messages[-1]["content"]
-        if "<source>" in prompt:
-            return "Yes"
-        passages = dict(re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.MULTILINE))
+    def answer(passages):  # a lenient judge passes the verdict with the quote
         n = next(n for n, text in passages.items() if "American" in text)
         return f"Yes, Jane was an American magazine created to appeal to women [{n}]."
 
-    runtime, _ = fake_runtime(settings, reply, checker_judge="llm")
+    runtime, _ = fake_runtime(settings, lenient(answer), checker_judge="llm")
     text = "Jane was an American magazine created to appeal to women. Jane Pratt was its founding editor."
     ingest([(0, Source(id="jane", title="Magazines", text=text))], runtime.store, runtime.models.embedder,
            runtime.settings, "default")
@@ -456,15 +463,11 @@ def test_which_came_first_is_answered_from_the_years_of_each(settings, model_say
 
 
 def test_which_came_first_is_not_guessed_where_the_years_do_not_decide_it(settings):
-    def reply(messages):  # a lenient judge: only the order rule stands between the guess and the reader
-        prompt = messages[-1]["content"]
-        if "<source>" in prompt:
-            return "Yes"
-        passages = dict(re.findall(r"^\[(\d+)\] (.*)$", prompt, flags=re.MULTILINE))
+    def answer(passages):  # a lenient judge: only the order rule stands between the guess and the reader
         arthur = next(n for n, text in passages.items() if "Arthur" in text)
         return f"Arthur's Magazine was started first: Arthur's Magazine (1844–1846) was an American literary periodical [{arthur}]."
 
-    runtime, _ = fake_runtime(settings, reply, checker_judge="llm")
+    runtime, _ = fake_runtime(settings, lenient(answer), checker_judge="llm")
     magazines = ("Arthur's Magazine (1844–1846) was an American literary periodical published in Philadelphia. "
                  "First for Women is a woman's magazine published by Bauer Media Group in the USA.")
     ingest([(0, Source(id="magazines", title="Magazines", text=magazines))], runtime.store, runtime.models.embedder,
