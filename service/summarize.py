@@ -35,8 +35,8 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import (FILE_CAPTION, KICKER, LEANS_ON_ANOTHER, POINTS_BACK, WORD, content_words, is_caption, is_promotion, name_forms,
-                          names, numbers, sentence_spans, timeless)
+from service.text import (FILE_CAPTION, KICKER, LEANS_ON_ANOTHER, POINTS_BACK, WORD, content_words, is_caption,
+                          is_promotion, name_forms, names, numbers, sentence_spans, timeless)
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -144,8 +144,7 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
     for article in articles:
         article_chunks = chunks.get(article.id, [])
         spans = sentence_spans(article.text)
-        lead = titling_lead(article.title, article.text)
-        lead_at = article.text.find(lead) if lead else -1
+        lead_at = lead_start(article)
         story: list[tuple[int, int]] = []
         for start, end in spans:
             if (is_caption(article.text, start, end) or QUESTION.search(article.text, start, end)) and not (
@@ -402,10 +401,16 @@ def lead_passages(articles: Sequence[Article], numbered: Sequence[Passage]) -> s
     without a title): the passage where the lead starts."""
     leads = set()
     for article in articles:
-        lead = titling_lead(article.title, article.text)
-        at = article.text.find(lead) if lead else -1
+        at = lead_start(article)
         leads |= {p.n for p in numbered if p.article.id == article.id and p.start <= at < p.end}
     return leads
+
+
+def lead_start(article: Article) -> int:
+    """Where the lead its headline is cut from starts in the article's text; -1 for an article
+    with a title of its own."""
+    lead = titling_lead(article.title, article.text)
+    return article.text.find(lead) if lead else -1
 
 
 def opened_by_lead(sentences: list[CheckedSentence], passages: Sequence[Passage], leads: set[int],

@@ -183,8 +183,8 @@ def is_promotion(sentence: str) -> bool:
 
 
 # A sentence that opens by pointing back ("He died ...", "This comes after ...", "The move could
-# cut ...", "The two Romanian women ...", "Six of their victims ...") leans on the one before it in its article: shown after
-# another, it points at the wrong man or at nothing.
+# cut ...", "The two Romanian women ...", "Six of their victims ...") leans on the one before it in
+# its article: shown after another, it points at the wrong man or at nothing.
 POINTS_BACK = re.compile(r"^\W*(?:(?:\w+\s+){1,3}?of\s+(?=(?:his|her|their|its|these)\b))?"
                          r"(?:he|she|they|it|his|her|their|its|these|those|both(?!\s+\S+\s+and\b)|"
                          r"the\s+(?:move|two|three|four)(?!-)|"
