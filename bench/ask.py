@@ -125,7 +125,7 @@ def latency_at_scale(models, chunks: int, queries: int) -> None:
     with tempfile.TemporaryDirectory(prefix="sourced-bench-ask-") as data_dir:
         runtime = Runtime(models).over(Path(data_dir))
         settings = runtime.settings
-        sources = corpus_sources() + [Source(id=r["id"], text=r["knowledge"], title=r["question"][:80])
+        sources = corpus_sources() + [Source(id=r["id"], text=r["knowledge"])
                                       for r in halueval]
         started = time.perf_counter()
         ingest(enumerate(sources), runtime.store, models.embedder, settings, "default")

@@ -1,6 +1,8 @@
 """`sourced eval citations`: the service's own answers to HaluEval questions, as a reader would count them.
 
-Every row's `knowledge` passage is ingested as the corpus. Each question is asked twice through
+Every row's `knowledge` passage is ingested as the corpus, untitled as HaluEval keeps it (so the
+service titles it by its lead; a question is not there to give the model a hint). Each question
+is asked twice through
 the same `Answerer.ask` the API serves (generate mode):
 - answerable: over the whole corpus (its own passage is in it);
 - unanswerable: with its own passage filtered out, so the honest answer is "not in the sources".
@@ -87,7 +89,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, split
     unanswerable: list[AskResponse] = []
     with tempfile.TemporaryDirectory(prefix="sourced-eval-citations-") as data_dir:
         corpus = runtime.over(Path(data_dir))
-        ingest(enumerate(Source(id=row["id"], text=row["knowledge"], title=row["question"][:80]) for row in rows),
+        ingest(enumerate(Source(id=row["id"], text=row["knowledge"]) for row in rows),
                corpus.store, corpus.models.embedder, corpus.settings, TENANT)
         answerer = corpus.answerer()
         all_ids = [row["id"] for row in rows]

@@ -36,7 +36,7 @@ def run(runtime: Runtime, checker: Checker, data: Path, out: Path, limit: int | 
     with tempfile.TemporaryDirectory(prefix="sourced-eval-qa-") as data_dir:
         corpus = runtime.over(Path(data_dir))
         settings = corpus.settings
-        report = ingest(enumerate(Source(id=row["id"], text=row["knowledge"], title=row["question"][:80])
+        report = ingest(enumerate(Source(id=row["id"], text=row["knowledge"])
                                   for row in rows), corpus.store, corpus.models.embedder, settings, TENANT)
         ranks = []
         for row in rows:
