@@ -67,6 +67,8 @@ SHARED_ACRONYMS = frozenset({"US", "USA", "UK", "EU", "UN", "USSR", "UAE", "TV"}
 STATES_ORDER = re.compile(r"\b(?:first|earlier|before|older|younger|later|after)\b", re.IGNORECASE)
 # "Yes, ..." or "No: ..." opening an answer's sentence
 VERDICT = re.compile(r"(?:yes|no)\b[,:;.!]?\s+(?=\S)", re.IGNORECASE)
+# "It has a sister school in ...": the subject a sentence opening an article leaves unnamed.
+SUBJECT_PRONOUN = re.compile(r"(?:It|He|She|They)\b")
 # A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
 FINISHED_END = re.compile(r"[.!?][\"'”’)]*(?:\s*\[[\d,\s]{1,40}\])*\s*\Z")
 
@@ -259,10 +261,17 @@ class Answerer:
 
     def quoted_or_not_found(self, prepared: Prepared, reason: str, model: str) -> AskResponse:
         """The best quotes, where they come from articles that name what the question asks about:
-        something it names, where the best passage is clearly on the question, else all it names."""
+        something it names, where the best passage is clearly on the question, else all it names;
+        or where the best opens its article on a subject no name shows, and scores high enough to
+        be on the question all the same."""
         response = self.extractive(prepared, fallback=reason)
         if names_what_was_asked(prepared, response, every=prepared.context.best_relevance < self.policy.quote_floor):
             response.model = model
+            return response
+        best = max(prepared.context.passages, key=lambda p: p.relevance)
+        if best.relevance >= self.policy.unnamed_floor and opens_on_unnamed_subject(best):
+            response.model = model
+            response.fallback = f"{reason}; the best passage does not name what it is about"
             return response
         return not_found(prepared, model=model)
 
@@ -307,6 +316,12 @@ def without_unfounded_verdict(question: str, sentence: CheckedSentence, passages
         return sentence
     rest = sentence.text[verdict.end():]
     return dataclasses.replace(sentence, text=rest[:1].upper() + rest[1:])
+
+
+def opens_on_unnamed_subject(passage: Passage) -> bool:
+    """Whether the sentence opens its article with a pronoun for its subject ("It has a sister
+    school in Carle Place, New York"), which the article never names before it."""
+    return not passage.article.text[:passage.start].strip() and bool(SUBJECT_PRONOUN.match(passage.text))
 
 
 def names_what_was_asked(prepared: Prepared, response: AskResponse, every: bool = False) -> bool:

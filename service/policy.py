@@ -23,6 +23,10 @@ class AnswerPolicy:
     # answer where their articles name something the question names and the best scores at
     # least this (reranker units), or name all it names; else "not in the sources".
     quote_floor: float
+    # ... or where the best sentence opens its article on a subject the article never names
+    # ("It has a sister school in Carle Place, New York") and scores at least this: no name in it
+    # can show what it is about, so its score alone must.
+    unnamed_floor: float
     # Retrieval: the chunks whose sentences the reranker scores. Six chunks of ~800 characters
     # hold the answer's passage for 96 of the first 100 HaluEval questions.
     chunk_candidates: int = 6
@@ -50,11 +54,12 @@ class AnswerPolicy:
     condense_max_tokens: int = 60
 
     @classmethod
-    def from_settings(cls, settings: Settings, relevance_floor: float, offer_floor: float,
-                      quote_floor: float) -> AnswerPolicy:
+    def from_settings(cls, settings: Settings, *, relevance_floor: float, offer_floor: float, quote_floor: float,
+                      unnamed_floor: float) -> AnswerPolicy:
         """The floors are the reranker's own, in its units; SOURCED_MIN_RELEVANCE overrides the first."""
         floor = settings.min_relevance if settings.min_relevance is not None else relevance_floor
         return cls(relevance_floor=floor, offer_floor=offer_floor, quote_floor=max(quote_floor, floor),
+                   unnamed_floor=max(unnamed_floor, floor),
                    min_support=settings.answer_min_support)
 
 

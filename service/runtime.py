@@ -91,8 +91,9 @@ class Runtime:
     @property
     def answer_policy(self) -> AnswerPolicy:
         reranker = self.reranker
-        return AnswerPolicy.from_settings(self.settings, reranker.relevance_floor, reranker.offer_floor,
-                                          reranker.quote_floor)
+        return AnswerPolicy.from_settings(self.settings, relevance_floor=reranker.relevance_floor,
+                                          offer_floor=reranker.offer_floor, quote_floor=reranker.quote_floor,
+                                          unnamed_floor=reranker.unnamed_floor)
 
     @property
     def checker(self) -> Checker:

@@ -190,6 +190,28 @@ def test_weakly_relevant_quotes_answer_a_declined_question_only_when_their_artic
     assert (response.mode == "extractive") if found else response.answer == NOT_IN_SOURCES
 
 
+@pytest.mark.parametrize("text, unnamed_floor, found", [
+    ("It has a sister school in Carle Place, New York.", 0.0, True),
+    ("It has a sister school in Carle Place, New York.", 100.0, False),  # scored too low to stand unnamed
+    ("Ostend Academy is a school in Belgium. It has a sister school in Carle Place, New York.", 0.0, False),
+])
+def test_a_declined_question_is_answered_by_a_quote_whose_article_never_names_its_subject_only_when_it_scores_high(
+        settings, text, unnamed_floor, found):
+    runtime, _ = fake_runtime(settings)  # the fake model declines
+    ingest([(0, Source(id="school", title="Schools", text=text))], runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+    answerer = runtime.answerer()
+    policy = dataclasses.replace(answerer.policy, quote_floor=100.0, unnamed_floor=unnamed_floor)
+    response = dataclasses.replace(answerer, policy=policy).ask(
+        AskRequest(question="Where is the sister school of Zimbabwe's Guwe Secondary School?"), "default")
+    assert response.found == found
+    if found:
+        assert response.mode == "extractive" and "does not name what it is about" in response.fallback
+        assert response.citations[0].quote == "It has a sister school in Carle Place, New York."
+    else:
+        assert response.answer == NOT_IN_SOURCES
+
+
 def lenient(answer):
     """A model whose judge passes every claim and whose answer `answer` writes from the passages
     offered (number -> text)."""

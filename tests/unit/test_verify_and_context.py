@@ -78,7 +78,7 @@ def test_a_sentence_that_drops_its_quotes_attribution_gives_way_to_the_quote(che
     assert checked.text == (REPORT if dropped else sentence)
 
 
-POLICY = AnswerPolicy(relevance_floor=0.3, offer_floor=0.1, quote_floor=0.5)
+POLICY = AnswerPolicy(relevance_floor=0.3, offer_floor=0.1, quote_floor=0.5, unnamed_floor=0.5)
 
 
 def hits_of(*articles: Article) -> list[Hit]:
