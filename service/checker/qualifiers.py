@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from service.checker.specifics import initials
 from service.text import STOPWORDS, WORD, content_word_sequence, numbers
 
 REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|according\s+to|claimed|claims|"
@@ -75,6 +76,14 @@ MATCHES_PER_KIND = 20
 # a scare quote ("the so-called "connector""), which a sentence may use as its own words.
 QUOTATION_MARK = re.compile(r'[“”"]')
 SPEECH_WORDS = 4
+# Who an attribution names: the capitalised words of the few words before its cue, up to the clause
+# start ("In a statement, the EC said"), or, where there are none or they are the claim itself, of
+# the few after it ("According to Reuters, ...", ", says Courtney Meares-Whitty, head of ..."). A sentence's first word is capitalised
+# whatever it is ("Police said ..."), and days and months are no one.
+SPEAKER_SPAN = 5
+NOT_SPEAKERS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                "february", "march", "april", "june", "july", "august", "september", "october", "november",
+                "december"}
 
 
 @dataclass(frozen=True)
@@ -88,11 +97,15 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
     """The qualifiers of `quotes` that govern words of `sentence` and that the sentence does not
     keep: it has no bound at all, no hedge of that strength, or no attribution but the ones the
     quote's attribution governs ("Alibaba denied any wrongdoing, it added": the denial is
-    Alibaba's, and the report of it the FT's)."""
+    Alibaba's, and the report of it the FT's), or only one that names someone else where both
+    name who said it ("The BBC reports that the decision was made ..." for "the EC said the
+    decision was made ...")."""
     words = set(content_word_sequence(sentence))
     sentence_numbers = numbers(sentence)
     bound_kept = bool(QUALIFIERS["bound"].search(sentence))
     attributions = {_cue(match) for match in QUALIFIERS["attribution"].finditer(sentence)}
+    speakers = {name for match in QUALIFIERS["attribution"].finditer(sentence) for name in _speaker(sentence, match)}
+    named = set(WORD.findall(sentence)) | {abbreviation.upper() for abbreviation in initials(sentence)}
     kept_strengths = {_strength(match.group()) for match in QUALIFIERS["hedge"].finditer(sentence)}
     dropped = []
     for quote in quotes:
@@ -104,7 +117,8 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
                     continue
                 governed = _governed(quote, match, kind)
                 if kind == "attribution" and attributions - {
-                        _cue(inner) for inner in QUALIFIERS["attribution"].finditer(governed)}:
+                        _cue(inner) for inner in QUALIFIERS["attribution"].finditer(governed)} and not (
+                        speakers and (speaker := _speaker(quote, match)) and not speaker & named):
                     continue
                 if (len(words & set(content_word_sequence(governed))) >= (2 if kind == "attribution" else 1)
                         or numbers(governed) & sentence_numbers):
@@ -114,6 +128,19 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
                 len(words & set(content_word_sequence(speech))) >= 2 for speech in _speech(quote)):
             dropped.append(Dropped("attribution", "quotation marks", quote))
     return dropped
+
+
+def _speaker(text: str, match: re.Match[str]) -> set[str]:
+    """The names in who an attribution says said it (see SPEAKER_SPAN)."""
+    clause_start = max((m.end() for m in CLAUSE_END.finditer(text, 0, match.start())), default=0)
+    before = WORD.findall(text[clause_start:match.start()])
+    if not before or len(before) > SPEAKER_SPAN:
+        after = CLAUSE_END.split(text[match.end():], maxsplit=1)[0]
+        words, opening = WORD.findall(after)[:SPEAKER_SPAN], None
+    else:
+        words, opening = before, (before[0] if before and clause_start == 0 else None)
+    return {word for word in words if word[:1].isupper() and word is not opening
+            and word.lower() not in STOPWORDS | NOT_SPEAKERS}
 
 
 def _cue(match: re.Match[str]) -> str:

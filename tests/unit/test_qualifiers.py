@@ -15,6 +15,7 @@ POST = ("About 1,500 residents -- more than a quarter of the population of East 
 FLAG = ("The existence of a massive Ukrainian flag outside his embassy in London will serve to remind him of "
         "that.\"")
 SCARE = 'The system will act as the "connector" between drones and the airspace, the agency said.'
+EC = 'In a statement, the EC said the decision was made to ban TikTok from its devices to "protect data".'
 SAYS = ("The system will act as the \"connector\" between UAS and Australia's current airspace management, says "
         "Courtney Meares-Whitty, head of the FIMS initiative for Airservices Australia.")
 
@@ -91,6 +92,20 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
      set()),
     ('A campaigner said the flag "will serve to remind him" of that.', FLAG, set()),
     ("The system will act as a connector between drones and the airspace, the agency said.", SCARE, set()),
+    # someone else said it
+    ("The BBC reports that the decision was made to ban TikTok from its devices to protect data.", EC,
+     {"attribution"}),
+    ("The BBC reports that the EC said the decision was made to ban TikTok from its devices to protect data.", EC,
+     set()),
+    ("The European Commission said the decision was made to ban TikTok from its devices to protect data.", EC,
+     set()),
+    ("Officials said the decision was made to ban TikTok from its devices to protect data.", EC, set()),
+    ("According to Reuters, Binance transferred nearly $1.8 billion to hedge funds last year.",
+     "A report by Forbes found that Binance transferred nearly $1.8 billion to hedge funds last year.",
+     {"attribution"}),
+    ("The system will act as the connector between UAS and the airspace, Meares-Whitty says.", SAYS, set()),
+    ("The system will act as the connector between UAS and the airspace, Airservices Australia says.", SAYS,
+     {"attribution"}),
 ])
 def test_dropped_qualifiers(sentence, quote, dropped):
     assert {d.kind for d in dropped_qualifiers(sentence, [quote])} == dropped
