@@ -241,15 +241,19 @@ NEEDS_ITS_TIME = frozenset("from since than of until till by to with compared ve
 OPENING_RELATIVE_TIME = re.compile(rf"^{_RELATIVE}\b(?!['’]),?\s+(?=\w)", re.IGNORECASE)
 # "The telescope just peered into ...": "just" as "a moment ago"; not "not just used", "only just passed".
 JUST_NOW = re.compile(r"(?<!\bnot)(?<!\bonly)\s+just(?=\s+[a-z]+ed\b)")
+# "The EU has now banned ...", "Detectives are now hunting ...": "now" as "by the day it ran";
+# not "now-defunct", not "is now worth".
+NOW_BEFORE_VERB = re.compile(r"\b(has|have|had|is|are|was|were)\s+now\s+(?=[a-z]+(?:ed|ing|en)\b)")
 WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
 
 
 def timeless(sentence: str) -> str:
     """The sentence without the words that date it by the day it ran ("on Thursday", "this month",
-    "last year", "just"): what it says is unchanged, but not when, which only its article's date
-    could tell."""
+    "last year", "just", "has now"): what it says is unchanged, but not when, which only its
+    article's date could tell."""
     without = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, sentence))
-    without = OPENING_RELATIVE_TIME.sub("", JUST_NOW.sub("", RELATIVE_TIME.sub(_without_relative_time, without)).lstrip())
+    without = NOW_BEFORE_VERB.sub(r"\1 ", RELATIVE_TIME.sub(_without_relative_time, without))
+    without = OPENING_RELATIVE_TIME.sub("", JUST_NOW.sub("", without).lstrip())
     return without[:1].upper() + without[1:] if sentence[:1].isupper() else without
 
 
