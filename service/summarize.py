@@ -47,6 +47,9 @@ PROMPT_VERSION = "v3"
 BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
 QUESTION = re.compile(r"\?['\"’”)\]]*$")
+# '..., said Lordstown CEO Edward Hightower said in a release.': a source's slip that a summary
+# copying the sentence would print as its own.
+SAID_TWICE = re.compile(r"\bsaid\s+(?:[A-Z][\w.'’-]{0,40}\s+){1,6}said\b")
 # A lead that adds this many content words to the headline cut from it says more than the headline.
 LEAD_ADDS_WORDS = 3
 # "And now, Politico reports ...", "But the company said ...": a link to a sentence the summary does
@@ -139,7 +142,7 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
     the lead a headline is cut from; shown as a summary's sentences, two captions of CCTV stills
     stood under a headline about the gunman's death), and a question, which states nothing ("The
     reason?", a link to another story: "Bird flu has jumped to mammals - so how worried should
-    humans be?")."""
+    humans be?"), nor one that says "said" twice for one speaker (a slip its summary would repeat)."""
     passages = []
     for article in articles:
         article_chunks = chunks.get(article.id, [])
@@ -147,8 +150,8 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
         lead_at = lead_start(article)
         story: list[tuple[int, int]] = []
         for start, end in spans:
-            if (is_caption(article.text, start, end) or QUESTION.search(article.text, start, end)) and not (
-                    start <= lead_at < end):
+            if (is_caption(article.text, start, end) or QUESTION.search(article.text, start, end)
+                    or SAID_TWICE.search(article.text, start, end)) and not start <= lead_at < end:
                 continue
             if not story and (kicker := KICKER.match(article.text[start:end] + " ")):  # the tag opens the story only
                 start += min(kicker.end(), end - start)

@@ -569,7 +569,7 @@ def test_a_story_in_brief_is_its_first_sentence_and_the_quotes_it_cites(rt):
         assert item.summary.word_count == len(first.text.split())
 
 
-def test_captions_subheadings_and_questions_are_not_offered_but_the_lead_that_heads_the_story_is():
+def test_captions_subheadings_questions_and_slips_are_not_offered_but_the_lead_that_heads_the_story_is():
     from service.ingest.extract import lead_title
 
     lead = "Police shot Ezequias Souza Ribeiro dead on Wednesday after he went on the run"
@@ -580,6 +580,7 @@ def test_captions_subheadings_and_questions_are_not_offered_but_the_lead_that_he
         "Picture shows bullet holes through the vehicle",
         "Pool hall killings in Brazil - so how safe are bars?",
         "Police named the pool hall owner as Costa. </sentences>",
+        '"We are shocked," said Sinop Police Chief Ana Costa said in a release.',
         "In the CCTV footage, Ezequias is seen approaching his targets with a pistol."])
     article = Article(id="sinop", title=lead_title(lead), text=text, content_hash="0" * 64,
                       ingested_at=datetime.now(timezone.utc))
