@@ -4,7 +4,8 @@ A sentence the checker does not find supported by its own citations (or that has
 checked once more against all the passages; if some passage supports it, the citation is
 corrected to the sentences the checker aligned it with. Otherwise it stays unsupported,
 and the caller removes or flags it. A supported sentence citing several passages keeps only
-the best aligned one when that one alone supports it, or the one whose words it copies: a
+the best aligned one when that one alone supports it, or the one whose words it copies, and
+drops a quote that names nothing the sentence names where the others support it without: a
 citation that adds nothing only sends the reader to text that does not bear on the sentence. A sentence its own quotes do not
 support is checked with the passages that bring the words they lack (a two-hop answer cites
 both hops). A sentence whose quotes are about
@@ -36,7 +37,7 @@ from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
 from service.checker.specifics import changed_form, changed_persons, uncovered_specifics, unshown
 from service.citations import DraftSentence
 from service.context import Passage
-from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_word_sequence, content_words, in_order
+from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_word_sequence, content_words, in_order, numbers
 
 # Quotes a shortened sentence may draw on in any order; more are taken in the order cited.
 MOST_PERMUTED = 3
@@ -93,6 +94,11 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
             copied = next((n for n in citations if shortens(draft.text, [by_number[n].text], 0)), None)
             if copied is not None:  # its quote's own words: the others add nothing, whatever the judge says
                 citations = [copied]
+            unrelated = [n for n in citations if names_nothing_of(draft.text, by_number[n].text)]
+            if unrelated and len(unrelated) < len(citations):
+                related = [n for n in citations if n not in unrelated]
+                if check(draft.text, [by_number[n].text for n in related]).probability >= threshold:
+                    citations = related
         quotes = [by_number[n].text for n in citations]
         if not citations:
             supported = False  # a sentence no quote shows is not shown as supported
@@ -202,6 +208,12 @@ def splices(sentence: str, quotes: list[str]) -> bool:
         return False
     named = _capitalised(sentence)
     return any(subject and not subject & named for subject in map(_opening_name, quotes))
+
+
+def names_nothing_of(sentence: str, quote: str) -> bool:
+    """Whether a quote names no one and gives no figure the sentence does ("She was born in Young,
+    New South Wales" cited for "Francis Nethersole was born in 1587")."""
+    return not _capitalised(quote) & _capitalised(sentence) and not numbers(quote) & numbers(sentence)
 
 
 def _opening_name(quote: str) -> set[str]:

@@ -160,6 +160,33 @@ def test_a_spliced_sentence_is_unsupported_even_where_the_quotes_together_suppor
     assert checked.citations == [1, 2] and checked.supported == supported
 
 
+class NethersoleChecker:
+    """Supports a claim whenever Nethersole's quote is among its sources, aligning the other first."""
+
+    class calibration:
+        threshold = 0.5
+
+    def check(self, claim, sources):
+        evidence = [Evidence(claim_sentence=claim, passage=i, start=0, end=len(text), quote=text)
+                    for i, text in sorted(enumerate(sources), key=lambda pair: "Nethersole" in pair[1])]
+        probability = 0.9 if any("Nethersole" in text for text in sources) else 0.1
+        return Verdict(probability=probability, label="supported" if probability >= 0.5 else "unsupported",
+                       decided_by="judge", evidence=evidence, signals={})
+
+
+@pytest.mark.parametrize("sentence, citations", [
+    ("Francis Nethersole was born in 1587.", [1]),  # "She was born in Young" names nothing of it
+    ("Francis Nethersole was born in 1587, and she in Young.", [2, 1]),  # Young is named: it stays
+])
+def test_a_quote_that_names_nothing_the_sentence_names_is_not_cited_where_the_others_support_it(
+        sentence, citations):
+    source = article("people", "Sir Francis Nethersole (1587-1659) was an English diplomat. She was born in Young.")
+    passages = [Passage(n=1, article=source, chunk_id="c", start=0, end=58, relevance=0.0),
+                Passage(n=2, article=source, chunk_id="c", start=59, end=len(source.text), relevance=0.0)]
+    [checked] = verify([DraftSentence(sentence, [2, 1])], passages, NethersoleChecker(), min_support=0.7)
+    assert checked.supported and checked.citations == citations
+
+
 def test_a_capital_that_only_opens_a_quote_is_no_name():
     assert not splices("The authority approved the expansion on Monday and work on the quay starts in March.",
                        ["The port authority approved the harbour expansion on Monday.",
