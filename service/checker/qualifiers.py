@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from service.checker.specifics import initials
-from service.text import STOPWORDS, WORD, content_word_sequence, numbers
+from service.text import POSSESSIVE, STOPWORDS, TITLES, WORD, content_word_sequence, numbers
 
 REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|according\s+to|claimed|claims|"
-             r"alleged|alleges|stated|states|announced|announces|argued|argues|believes|believed|estimated|"
+             r"alleged|alleges|stated|(?<!United\s)states|announced|announces|argued|argues|believes|believed|estimated|"
              r"estimates|warned|warns|suggested|suggests|added|adds|noted|notes|wrote|writes|cited|citing|"
              r"denied|denies|deny|insisted|insists|confirmed|confirms|predicted|predicts|expects|expected|"
              r"acknowledged|admitted|described|accused|accuses|quoted|called|calls|asked|asks|urged|urges|vowed|"
@@ -77,15 +77,18 @@ MATCHES_PER_KIND = 20
 QUOTATION_MARK = re.compile(r'[“”"]')
 SPEECH_WORDS = 4
 # Who an attribution names: the capitalised words of the few words before its cue, up to the clause
-# start ("In a statement, the EC said"), or, where there are none or they are the claim itself, of
-# the few after it ("According to Reuters, ...", ", says Courtney Meares-Whitty, head of ..."). A sentence's first word is capitalised
-# whatever it is ("Police said ..."), and days and months are no one.
+# start ("In a statement, the EC said"), or, where there are none or they are the claim itself,
+# of the few after it, across one apposition ("According to Reuters, ...", ", said Eric Mamer, a
+# European Commission spokesman"), and the initials of what they spell out ("The New York Times"
+# is the NYT). Titles are anyone's ("President Biden" is not "President Macron"), days and months
+# are no one, and a sentence's first word is a name unless it is a word for people in general
+# ("Police said ...").
 SPEAKER_SPAN = 5
-NOT_SPEAKERS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-                "february", "march", "april", "june", "july", "august", "september", "october", "november",
-                "december"}
-
-
+NOT_SPEAKERS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
+june july august september october november december""".split())
+ANYONE = frozenset("""police officials authorities experts analysts sources residents witnesses critics researchers
+scientists doctors investigators prosecutors lawyers officers spokesman spokeswoman spokesperson reports media
+observers diplomats economists traders investors locals activists protesters campaigners""".split())
 @dataclass(frozen=True)
 class Dropped:
     kind: Kind
@@ -104,11 +107,14 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
     sentence_numbers = numbers(sentence)
     bound_kept = bool(QUALIFIERS["bound"].search(sentence))
     attributions = {_cue(match) for match in QUALIFIERS["attribution"].finditer(sentence)}
-    speakers = {name for match in QUALIFIERS["attribution"].finditer(sentence) for name in _speaker(sentence, match)}
-    named = set(WORD.findall(sentence)) | {abbreviation.upper() for abbreviation in initials(sentence)}
+    speakers = set().union(*(_speaker(sentence, match) for match in QUALIFIERS["attribution"].finditer(sentence)))
+    named = {POSSESSIVE.sub("", word) for word in WORD.findall(sentence)} | {
+        abbreviation.upper() for abbreviation in initials(sentence)}
     kept_strengths = {_strength(match.group()) for match in QUALIFIERS["hedge"].finditer(sentence)}
     dropped = []
     for quote in quotes:
+        quote_speakers = set().union(*(_speaker(quote, match) for match in itertools.islice(
+            QUALIFIERS["attribution"].finditer(quote), MATCHES_PER_KIND)))
         for kind, pattern in QUALIFIERS.items():
             if kind == "bound" and bound_kept:
                 continue
@@ -118,7 +124,7 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
                 governed = _governed(quote, match, kind)
                 if kind == "attribution" and attributions - {
                         _cue(inner) for inner in QUALIFIERS["attribution"].finditer(governed)} and not (
-                        speakers and (speaker := _speaker(quote, match)) and not speaker & named):
+                        speakers and _speaker(quote, match) and not quote_speakers & named):
                     continue
                 if (len(words & set(content_word_sequence(governed))) >= (2 if kind == "attribution" else 1)
                         or numbers(governed) & sentence_numbers):
@@ -132,15 +138,20 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
 
 def _speaker(text: str, match: re.Match[str]) -> set[str]:
     """The names in who an attribution says said it (see SPEAKER_SPAN)."""
-    clause_start = max((m.end() for m in CLAUSE_END.finditer(text, 0, match.start())), default=0)
+    window_start = max(0, match.start() - SCOPE_CHARS)
+    clause_start = max((m.end() for m in CLAUSE_END.finditer(text, window_start, match.start())), default=0)
     before = WORD.findall(text[clause_start:match.start()])
     if not before or len(before) > SPEAKER_SPAN:
-        after = CLAUSE_END.split(text[match.end():], maxsplit=1)[0]
-        words, opening = WORD.findall(after)[:SPEAKER_SPAN], None
+        after = CLAUSE_END.split(text[match.end():match.end() + SCOPE_CHARS], maxsplit=2)
+        phrase = " ".join(after[:2])
+        words = WORD.findall(phrase)[:2 * SPEAKER_SPAN]
     else:
-        words, opening = before, (before[0] if before and clause_start == 0 else None)
-    return {word for word in words if word[:1].isupper() and word is not opening
-            and word.lower() not in STOPWORDS | NOT_SPEAKERS}
+        phrase, words = text[clause_start:match.start()], before
+        if clause_start == 0 and words[0].lower() in ANYONE:
+            words = words[1:]
+    names = {POSSESSIVE.sub("", word) for word in words
+             if word[:1].isupper() and word.lower() not in STOPWORDS | NOT_SPEAKERS | TITLES}
+    return names | {abbreviation.upper() for abbreviation in initials(phrase)} if names else names
 
 
 def _cue(match: re.Match[str]) -> str:

@@ -104,8 +104,25 @@ SAYS = ("The system will act as the \"connector\" between UAS and Australia's cu
      "A report by Forbes found that Binance transferred nearly $1.8 billion to hedge funds last year.",
      {"attribution"}),
     ("The system will act as the connector between UAS and the airspace, Meares-Whitty says.", SAYS, set()),
+    # ... the organisation its speaker speaks for is named in the apposition
     ("The system will act as the connector between UAS and the airspace, Airservices Australia says.", SAYS,
+     set()),
+    ("Reuters reports that the decision was made to ban TikTok from its devices to protect data.", EC,
      {"attribution"}),
+    ("Politico said the decision was made to ban TikTok from its devices to protect data.", EC, {"attribution"}),
+    ("Police said the decision was made to ban TikTok from its devices to protect data.", EC, set()),
+    ("The decision was made to ban TikTok from its devices to protect data, the EC's spokesman said.", EC, set()),
+    ("The decision was made to ban TikTok from its devices to protect data, the EC said.",
+     "The decision was made to ban TikTok from its devices to protect data, said Eric Mamer, a European "
+     "Commission spokesman.", set()),
+    ("The bank will raise rates in May, the NYT reported.",
+     "The bank will raise rates in May, The New York Times reported.", set()),
+    ("The bank will raise rates in May, according to Reuters.",
+     "The bank will raise rates in May, the news agency Reuters reported, citing EU officials.", set()),
+    ("The summit will take place in May, President Biden said.",
+     "The summit will take place in May, President Macron said.", {"attribution"}),
+    ("The summit will take place in the United States in May, the White House said.",
+     "The summit will take place in the United States in May, the White House said.", set()),
 ])
 def test_dropped_qualifiers(sentence, quote, dropped):
     assert {d.kind for d in dropped_qualifiers(sentence, [quote])} == dropped
