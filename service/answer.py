@@ -68,7 +68,10 @@ STATES_ORDER = re.compile(r"\b(?:first|earlier|before|older|younger|later|after)
 # "Yes, ..." or "No: ..." opening an answer's sentence
 VERDICT = re.compile(r"(?:yes|no)\b[,:;.!]?\s+(?=\S)", re.IGNORECASE)
 # "It has a sister school in ...": the subject a sentence opening an article leaves unnamed.
-SUBJECT_PRONOUN = re.compile(r"(?:It|He|She|They)\b")
+# Not the "it" of "It is unclear ...", "It's official": that one stands for nothing.
+SUBJECT_PRONOUN = re.compile(r"(?:He|She|They|It(?!(?:'s|’s|\s+(?:is|was|has\s+been))\s+(?:unclear|likely|unlikely|"
+                             r"possible|official|time|hard|easy|important|clear|understood|believed|thought|"
+                             r"expected|reported|said|not)\b))\b")
 # A sentence end, then any closing quotes or brackets and citation markers, at the end of the text.
 FINISHED_END = re.compile(r"[.!?][\"'”’)]*(?:\s*\[[\d,\s]{1,40}\])*\s*\Z")
 
@@ -262,16 +265,18 @@ class Answerer:
     def quoted_or_not_found(self, prepared: Prepared, reason: str, model: str) -> AskResponse:
         """The best quotes, where they come from articles that name what the question asks about:
         something it names, where the best passage is clearly on the question, else all it names;
-        or where the best opens its article on a subject no name shows, and scores high enough to
-        be on the question all the same."""
+        or, from its article alone, where the best opens its article on a subject no name shows, and
+        scores high enough to be on the question all the same."""
         response = self.extractive(prepared, fallback=reason)
         if names_what_was_asked(prepared, response, every=prepared.context.best_relevance < self.policy.quote_floor):
             response.model = model
             return response
         best = max(prepared.context.passages, key=lambda p: p.relevance)
         if best.relevance >= self.policy.unnamed_floor and opens_on_unnamed_subject(best):
+            own = [p for p in prepared.context.passages if p.article.id == best.article.id]
+            response = self.extractive(dataclasses.replace(prepared, context=dataclasses.replace(
+                prepared.context, passages=own)), fallback=f"{reason}; the best passage does not name what it is about")
             response.model = model
-            response.fallback = f"{reason}; the best passage does not name what it is about"
             return response
         return not_found(prepared, model=model)
 
@@ -320,7 +325,7 @@ def without_unfounded_verdict(question: str, sentence: CheckedSentence, passages
 
 def opens_on_unnamed_subject(passage: Passage) -> bool:
     """Whether the sentence opens its article with a pronoun for its subject ("It has a sister
-    school in Carle Place, New York"), which the article never names before it."""
+    school in Carle Place, New York"): nothing before it in its article says what it stands for."""
     return not passage.article.text[:passage.start].strip() and bool(SUBJECT_PRONOUN.match(passage.text))
 
 

@@ -3,14 +3,16 @@
 import dataclasses
 import json
 import re
+from datetime import datetime, timezone
 
 import pytest
 
-from service.answer import NOT_IN_SOURCES, AskRequest, named
-from service.context import render_passages
+from service.answer import NOT_IN_SOURCES, AskRequest, named, opens_on_unnamed_subject
+from service.context import Passage, render_passages
 from service.errors import PROBLEM_JSON
 from service.ingest.pipeline import Source, ingest
 from service.models.llm import LLM
+from service.records import Article
 from tests.conftest import client_of, fake_runtime
 
 HARBOUR = ("The port authority approved the harbour expansion on Monday, its chairman said. "
@@ -210,6 +212,20 @@ def test_a_declined_question_is_answered_by_a_quote_whose_article_never_names_it
         assert response.citations[0].quote == "It has a sister school in Carle Place, New York."
     else:
         assert response.answer == NOT_IN_SOURCES
+
+
+@pytest.mark.parametrize("text, unnamed", [
+    ("It has a sister school in Carle Place, New York.", True),
+    ("He was born in Leeds and played for Hull.", True),
+    ("It is unclear where the school's sister school is.", False),  # an "it" that stands for nothing
+    ("It's official: the school has a sister school.", False),
+    ("Guwe Secondary School is in Zimbabwe. It has a sister school in Carle Place.", False),  # not its opening
+])
+def test_a_sentence_opening_its_article_on_a_pronoun_leaves_its_subject_unnamed(text, unnamed):
+    source = Article(id="a", title="a", text=text, content_hash="0" * 64, ingested_at=datetime.now(timezone.utc))
+    last = text.rfind(". ") + 2 if ". " in text else 0
+    assert opens_on_unnamed_subject(Passage(n=1, article=source, chunk_id="c", start=last, end=len(text),
+                                            relevance=0.0)) == unnamed
 
 
 def lenient(answer):
