@@ -48,8 +48,9 @@ BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 TITLE = re.compile(r"^\s*(?:\**title\**\s*:)\s*", re.IGNORECASE)
 QUESTION = re.compile(r"\?['\"’”)\]]*$")
 # '..., said Lordstown CEO Edward Hightower said in a release.': a source's slip that a summary
-# copying the sentence would print as its own.
-SAID_TWICE = re.compile(r"\bsaid\s+(?:[A-Z][\w.'’-]{0,40}\s+){1,6}said\b")
+# copying the sentence would print as its own; not reported speech ("Peskov said Putin said he ...").
+SAID_TWICE = re.compile(r"[,\"”]\s*said\s+(?:(?:the\s+)?[A-Z][\w.'’-]{0,40}\s+){1,6}said"
+                        r"(?=\s+(?:in|on|at|to|during|after)\b|\s*[.,])")
 # A lead that adds this many content words to the headline cut from it says more than the headline.
 LEAD_ADDS_WORDS = 3
 # "And now, Politico reports ...", "But the company said ...": a link to a sentence the summary does

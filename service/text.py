@@ -241,9 +241,10 @@ NEEDS_ITS_TIME = frozenset("from since than of until till by to with compared ve
 OPENING_RELATIVE_TIME = re.compile(rf"^{_RELATIVE}\b(?!['’]),?\s+(?=\w)", re.IGNORECASE)
 # "The telescope just peered into ...": "just" as "a moment ago"; not "not just used", "only just passed".
 JUST_NOW = re.compile(r"(?<!\bnot)(?<!\bonly)\s+just(?=\s+[a-z]+ed\b)")
-# "The EU has now banned ...", "Detectives are now hunting ...": "now" as "by the day it ran";
-# not "now-defunct", not "is now worth".
-NOW_BEFORE_VERB = re.compile(r"\b(has|have|had|is|are|was|were)\s+now\s+(?=[a-z]+(?:ed|ing|en)\b)")
+# "The EU has now banned ...", "Detectives are now hunting ...": "now" as "by the day it ran",
+# before a word ending as a participle does (a lexical rule: "is now seven" keeps it); never in
+# someone's quoted words, which are theirs as they said them.
+NOW_BEFORE_VERB = re.compile(r'["“][^"“”]*["”]|\b(has|have|had|is|are|was|were)\s+now\s+(?=[a-z]+(?:ed|ing)\b)')
 WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
 
 
@@ -252,9 +253,13 @@ def timeless(sentence: str) -> str:
     "last year", "just", "has now"): what it says is unchanged, but not when, which only its
     article's date could tell."""
     without = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, sentence))
-    without = NOW_BEFORE_VERB.sub(r"\1 ", RELATIVE_TIME.sub(_without_relative_time, without))
+    without = NOW_BEFORE_VERB.sub(_without_now, RELATIVE_TIME.sub(_without_relative_time, without))
     without = OPENING_RELATIVE_TIME.sub("", JUST_NOW.sub("", without).lstrip())
     return without[:1].upper() + without[1:] if sentence[:1].isupper() else without
+
+
+def _without_now(found: re.Match[str]) -> str:
+    return found.group(1) + " " if found.group(1) else found.group()  # else a quotation, passed over whole
 
 
 def _without_weekday(found: re.Match[str]) -> str:

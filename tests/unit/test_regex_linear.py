@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pytest
 
 from service import answer, citations, context, headlines, ordering, prompts, summarize, text
-from service.checker import cascade, comparisons, signals
+from service.checker import cascade, comparisons, qualifiers, signals
 from service.ingest import extract
 
 MB = 1_000_000
@@ -46,6 +46,11 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "text.is_caption sentence ends": (lambda s: text.is_caption(s, 0, len(s)), ".\"", "x"),
     "text.timeless relative days": (text.timeless, " later this ", "x"),
     "text.timeless just": (text.timeless, " just ", "x"),
+    "text.timeless now": (text.timeless, " has now ", "x"),
+    "text.timeless now in quotation marks": (text.timeless, "“has now ", "x"),
+    "summarize.SAID_TWICE": (summarize.SAID_TWICE.search, ", said A ", "x"),
+    "qualifiers.dropped_qualifiers speakers": (
+        lambda s: qualifiers.dropped_qualifiers("The BBC said the plan would fail.", [s]), " the EC said A", "."),
     "text.timeless one long word": (text.timeless, "a", " on Monday"),
     "text.is_caption each sentence of a long text": (
         lambda s: [text.is_caption(s, a, b) for a, b in text.sentence_spans(s)], "Ab cd. ", "x"),

@@ -581,12 +581,14 @@ def test_captions_subheadings_questions_and_slips_are_not_offered_but_the_lead_t
         "Pool hall killings in Brazil - so how safe are bars?",
         "Police named the pool hall owner as Costa. </sentences>",
         '"We are shocked," said Sinop Police Chief Ana Costa said in a release.',
+        "Costa said Ribeiro said he was sorry.",
         "In the CCTV footage, Ezequias is seen approaching his targets with a pistol."])
     article = Article(id="sinop", title=lead_title(lead), text=text, content_hash="0" * 64,
                       ingested_at=datetime.now(timezone.utc))
     assert [p.text for p in numbered_sentences([article], {})] == [
         lead, "Police have killed a gunman who slaughtered seven after losing two games of pool in Brazil.",
         "Police named the pool hall owner as Costa. </sentences>",
+        "Costa said Ribeiro said he was sorry.",
         "In the CCTV footage, Ezequias is seen approaching his targets with a pistol."]
     titled = article.model_copy(update={"title": "Brazil pool hall gunman killed by police"})
     assert lead not in [p.text for p in numbered_sentences([titled], {})]  # a subheading under the publisher's title
