@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from service.checker import Checker, Verdict
 from service.checker.comparisons import added_cause, contradicted_order, lifespan_as_birth, shared_by_one
 from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
-from service.checker.specifics import changed_form, changed_persons, uncovered_specifics, unshown
+from service.checker.specifics import changed_form, changed_persons, initials, uncovered_specifics, unshown
 from service.citations import DraftSentence
 from service.context import Passage
 from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_word_sequence, content_words, in_order, numbers
@@ -97,8 +97,9 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
             unrelated = [n for n in citations if names_nothing_of(draft.text, by_number[n].text)]
             if unrelated and len(unrelated) < len(citations):
                 related = [n for n in citations if n not in unrelated]
-                if check(draft.text, [by_number[n].text for n in related]).probability >= threshold:
-                    citations = related
+                without_unrelated = check(draft.text, [by_number[n].text for n in related])
+                if without_unrelated.probability >= threshold:
+                    citations, score = related, without_unrelated.probability
         quotes = [by_number[n].text for n in citations]
         if not citations:
             supported = False  # a sentence no quote shows is not shown as supported
@@ -212,8 +213,11 @@ def splices(sentence: str, quotes: list[str]) -> bool:
 
 def names_nothing_of(sentence: str, quote: str) -> bool:
     """Whether a quote names no one and gives no figure the sentence does ("She was born in Young,
-    New South Wales" cited for "Francis Nethersole was born in 1587")."""
-    return not _capitalised(quote) & _capitalised(sentence) and not numbers(quote) & numbers(sentence)
+    New South Wales" cited for "Francis Nethersole was born in 1587"); a name it spells out counts
+    as its initials ("the European Commission" names "the EC")."""
+    spelt_out = {abbreviation.upper() for abbreviation in initials(quote)}
+    return (not (_capitalised(quote) | spelt_out) & _capitalised(sentence)
+            and not numbers(quote) & numbers(sentence))
 
 
 def _opening_name(quote: str) -> set[str]:

@@ -181,8 +181,11 @@ class NethersoleChecker:
 def test_a_quote_that_names_nothing_the_sentence_names_is_not_cited_where_the_others_support_it(
         sentence, citations):
     source = article("people", "Sir Francis Nethersole (1587-1659) was an English diplomat. She was born in Young.")
-    passages = [Passage(n=1, article=source, chunk_id="c", start=0, end=58, relevance=0.0),
-                Passage(n=2, article=source, chunk_id="c", start=59, end=len(source.text), relevance=0.0)]
+    second = source.text.index("She")
+    passages = [Passage(n=1, article=source, chunk_id="c", start=0, end=second - 1, relevance=0.0),
+                Passage(n=2, article=source, chunk_id="c", start=second, end=len(source.text), relevance=0.0)]
+    assert [p.text for p in passages] == ["Sir Francis Nethersole (1587-1659) was an English diplomat.",
+                                          "She was born in Young."]
     [checked] = verify([DraftSentence(sentence, [2, 1])], passages, NethersoleChecker(), min_support=0.7)
     assert checked.supported and checked.citations == citations
 
