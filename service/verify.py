@@ -10,8 +10,8 @@ citation that adds nothing only sends the reader to text that does not bear on t
 support is checked with the passages that bring the words they lack (a two-hop answer cites
 both hops). A sentence whose quotes are about
 different subjects, one of them never named in the sentence, is a splice and is unsupported, and
-so is one that says who was born first where its quotes' years say otherwise, or gives a
-span of years as a birth. A
+so is one that says who was born first where its quotes' years say otherwise, gives a
+span of years as a birth, or dates a name with a year its quote gives another. A
 supported sentence that drops an attribution or a hedge its quote gives ("the FT reported", "may",
 "up to") is not supported as written: the quote itself stands in its place. A name or figure the
 sentence states must be in the quotes it cites: the passages of the same article that show it are
@@ -32,7 +32,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
-from service.checker.comparisons import added_cause, contradicted_order, lifespan_as_birth, shared_by_one
+from service.checker.comparisons import (added_cause, contradicted_order, dated_as_another, lifespan_as_birth,
+                                         shared_by_one)
 from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
 from service.checker.specifics import changed_form, changed_persons, initials, uncovered_specifics, unshown
 from service.citations import DraftSentence
@@ -104,7 +105,8 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
         if not citations:
             supported = False  # a sentence no quote shows is not shown as supported
         if supported and (splices(draft.text, quotes) or contradicted_order(draft.text, quotes, offered)
-                          or lifespan_as_birth(draft.text) or shared_by_one(draft.text, quotes)):
+                          or lifespan_as_birth(draft.text) or shared_by_one(draft.text, quotes)
+                          or dated_as_another(draft.text, quotes)):
             supported = False
         if supported and (missing := uncovered_specifics(draft.text, quotes)):
             carrying = carriers(missing, citations, passages)

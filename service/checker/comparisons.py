@@ -34,6 +34,10 @@ ORDER_CLAIM = re.compile(
     r"(?P<subject>[A-Z][\w'’.-]{0,40}+)\s+(?:was|is)\s+(?:born\s+(?P<when>first|earlier|before|later|after)\b|"
     r"(?:the\s+)?(?P<age>older|oldest|younger|youngest)\b)")
 EARLIER = frozenset({"first", "earlier", "before", "older", "oldest"})
+# "Tammy Wynette (born Virginia Wynette Pugh; May 5, 1942 – ...": a name, and a year in the brackets after it
+NAME_DATED = re.compile(r"(?P<name>[A-Z][\w'’.-]{0,40}+(?:\s+[A-Z][\w'’.-]{0,40}+){0,3})\s*\("
+                        r"[^()]{0,60}?\b(?P<year>1\d{3}|20\d{2})\b")
+DATED_NAMES_READ = 20
 # "both ... are American rock bands": what follows the verb after "both" is what both are said to share
 BOTH = re.compile(r"\b(?:both|neither)\b", re.IGNORECASE)
 SHARING_VERB = re.compile(r"\b(?:are|were|is|was|have|had|share|shared|made|make)\b", re.IGNORECASE)
@@ -75,6 +79,20 @@ def contradicted_order(sentence: str, quotes: list[str], offered: Sequence[str] 
         if subject in years and others:
             earlier = (claim.group("when") or claim.group("age")) in EARLIER
             return years[subject] > min(others) if earlier else years[subject] < max(others)
+    return False
+
+
+def dated_as_another(sentence: str, quotes: list[str]) -> bool:
+    """Whether the sentence writes after a name the year a quote writes after another name only
+    ("George Jones (born May 5, 1942)" where the quote's 1942 is Tammy Wynette's): a small judge
+    passes the date because the quote has it, whoever it belongs to."""
+    for claim in itertools.islice(NAME_DATED.finditer(sentence), DATED_NAMES_READ):
+        name, year = set(claim.group("name").split()), claim.group("year")
+        owners = [set(dated.group("name").split()) for quote in quotes
+                  for dated in itertools.islice(NAME_DATED.finditer(quote), DATED_NAMES_READ)
+                  if dated.group("year") == year]
+        if owners and not any(owner & name for owner in owners):
+            return True
     return False
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from service.checker.comparisons import added_cause, contradicted_order, lifespan_as_birth, shared_by_one
+from service.checker.comparisons import (added_cause, contradicted_order, dated_as_another, lifespan_as_birth,
+                                         shared_by_one)
 from service.citations import DraftSentence
 from service.verify import verify
 from tests.unit.test_specifics import SupportingChecker, passages
@@ -119,3 +120,17 @@ def test_a_shared_trait_only_one_quote_gives_is_unsupported_however_lenient_the_
     sentence = "Yes, both The New Pornographers and Kings of Leon are American rock bands."
     [checked] = verify([DraftSentence(sentence, [1, 2])], numbered, SupportingChecker())
     assert not checked.supported
+
+
+WYNETTE = ("Tammy Wynette (born Virginia Wynette Pugh; May 5, 1942 – April 6, 1998) was an American country "
+           "music singer-songwriter.")
+
+
+@pytest.mark.parametrize("sentence, another", [
+    ('George Jones (born May 5, 1942) sang a duet with his ex-wife Tammy Wynette.', True),
+    ('Tammy Wynette (born May 5, 1942) sang a duet with her ex-husband George Jones.', False),
+    ('Wynette (1942-1998) sang a duet with George Jones.', False),
+    ('George Jones sang a duet with his ex-wife Tammy Wynette in 1976.', False),  # no year after a name
+])
+def test_a_year_a_quote_gives_one_name_is_not_given_to_another(sentence, another):
+    assert dated_as_another(sentence, ['"The Battle" is a song by George Jones.', WYNETTE]) == another

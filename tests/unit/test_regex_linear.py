@@ -49,6 +49,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "text.timeless now": (text.timeless, " has now ", "x"),
     "text.timeless now in quotation marks": (text.timeless, "“has now ", "x"),
     "summarize.SAID_TWICE": (summarize.SAID_TWICE.search, ", said A ", "x"),
+    "comparisons.NAME_DATED": (lambda s: list(comparisons.NAME_DATED.finditer(s)), "Ab Cd (x ", "x"),
     "qualifiers.dropped_qualifiers speakers": (
         lambda s: qualifiers.dropped_qualifiers("The BBC said the plan would fail.", [s]), " the EC said A", "."),
     "text.timeless one long word": (text.timeless, "a", " on Monday"),
