@@ -143,7 +143,9 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
     the lead a headline is cut from; shown as a summary's sentences, two captions of CCTV stills
     stood under a headline about the gunman's death), and a question, which states nothing ("The
     reason?", a link to another story: "Bird flu has jumped to mammals - so how worried should
-    humans be?"), nor one that says "said" twice for one speaker (a slip its summary would repeat)."""
+    humans be?"), nor one that says "said" twice for one speaker (a slip its summary would repeat),
+    nor someone's words that do not say whose (a quotation that opened in the sentence before):
+    a summary sentence resting on them could say neither whose they are nor stand as its own."""
     passages = []
     for article in articles:
         article_chunks = chunks.get(article.id, [])
@@ -152,7 +154,8 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
         story: list[tuple[int, int]] = []
         for start, end in spans:
             if (is_caption(article.text, start, end) or QUESTION.search(article.text, start, end)
-                    or SAID_TWICE.search(article.text, start, end)) and not start <= lead_at < end:
+                    or SAID_TWICE.search(article.text, start, end)
+                    or unattributed_speech(article.text[start:end])) and not start <= lead_at < end:
                 continue
             if not story and (kicker := KICKER.match(article.text[start:end] + " ")):  # the tag opens the story only
                 start += min(kicker.end(), end - start)
