@@ -35,8 +35,8 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import (FILE_CAPTION, KICKER, LEANS_ON_ANOTHER, POINTS_BACK, WORD, content_words, is_caption,
-                          is_promotion, name_forms, names, numbers, sentence_spans, timeless)
+from service.text import (FILE_CAPTION, KICKER, LEANS_ON_ANOTHER, PICTURED, POINTS_BACK, WORD, content_words,
+                          is_caption, is_promotion, name_forms, names, numbers, sentence_spans, timeless)
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,9 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
     stood under a headline about the gunman's death), and a question, which states nothing ("The
     reason?", a link to another story: "Bird flu has jumped to mammals - so how worried should
     humans be?"), nor one that says "said" twice for one speaker (a slip its summary would repeat),
-    nor someone's words that do not say whose (a quotation that opened in the sentence before):
+    nor a caption run into the story ("Steve Johnson, right, and his wife arrive ...", whose name a
+    summary gave to the man who pleaded guilty), nor someone's words that do not say whose (a
+    quotation that opened in the sentence before):
     a summary sentence resting on them could say neither whose they are nor stand as its own."""
     passages = []
     for article in articles:
@@ -154,7 +156,7 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
         story: list[tuple[int, int]] = []
         for start, end in spans:
             if (is_caption(article.text, start, end) or QUESTION.search(article.text, start, end)
-                    or SAID_TWICE.search(article.text, start, end)
+                    or SAID_TWICE.search(article.text, start, end) or PICTURED.search(article.text, start, end)
                     or unattributed_speech(article.text[start:end])) and not start <= lead_at < end:
                 continue
             if not story and (kicker := KICKER.match(article.text[start:end] + " ")):  # the tag opens the story only

@@ -583,6 +583,7 @@ def test_captions_subheadings_questions_and_slips_are_not_offered_but_the_lead_t
         '"We are shocked," said Sinop Police Chief Ana Costa said in a release.',
         "Costa said Ribeiro said he was sorry.",
         'The pool hall will stay shut as a mark of respect for all of them."',
+        "Ana Costa, left, and her husband arrive at the hall in Sinop.",
         "In the CCTV footage, Ezequias is seen approaching his targets with a pistol."])
     article = Article(id="sinop", title=lead_title(lead), text=text, content_hash="0" * 64,
                       ingested_at=datetime.now(timezone.utc))
