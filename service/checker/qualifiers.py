@@ -89,6 +89,8 @@ june july august september october november december""".split())
 ANYONE = frozenset("""police officials authorities experts analysts sources residents witnesses critics researchers
 scientists doctors investigators prosecutors lawyers officers spokesman spokeswoman spokesperson reports media
 observers diplomats economists traders investors locals activists protesters campaigners""".split())
+
+
 @dataclass(frozen=True)
 class Dropped:
     kind: Kind
@@ -113,8 +115,10 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
     kept_strengths = {_strength(match.group()) for match in QUALIFIERS["hedge"].finditer(sentence)}
     dropped = []
     for quote in quotes:
-        quote_speakers = set().union(*(_speaker(quote, match) for match in itertools.islice(
-            QUALIFIERS["attribution"].finditer(quote), MATCHES_PER_KIND)))
+        # read only where the sentence names who said it: nothing else is compared
+        speakers_at = {match.start(): _speaker(quote, match) for match in itertools.islice(
+            QUALIFIERS["attribution"].finditer(quote), MATCHES_PER_KIND)} if speakers else {}
+        quote_speakers = set().union(*speakers_at.values())
         for kind, pattern in QUALIFIERS.items():
             if kind == "bound" and bound_kept:
                 continue
@@ -124,7 +128,7 @@ def dropped_qualifiers(sentence: str, quotes: list[str]) -> list[Dropped]:
                 governed = _governed(quote, match, kind)
                 if kind == "attribution" and attributions - {
                         _cue(inner) for inner in QUALIFIERS["attribution"].finditer(governed)} and not (
-                        speakers and _speaker(quote, match) and not quote_speakers & named):
+                        speakers_at.get(match.start()) and not quote_speakers & named):
                     continue
                 if (len(words & set(content_word_sequence(governed))) >= (2 if kind == "attribution" else 1)
                         or numbers(governed) & sentence_numbers):
