@@ -286,7 +286,7 @@ class Answerer:
         Beside them, the best sentence about a name the best one brings and the question does not
         ("...the third season of House" brings House, and "House ran on the Fox network" answers),
         so a two-hop question gets its second hop."""
-        ranked = sorted(prepared.context.passages, key=lambda p: -p.rank_score)
+        ranked = best_of_each_text(prepared.context.passages)
         best = ranked[0].rank_score
         chosen = [p for p in ranked[:self.policy.extractive_sentences]
                   if p.rank_score >= best - self.policy.extractive_margin]
@@ -297,6 +297,15 @@ class Answerer:
         chosen.sort(key=lambda p: p.n)
         sentences = [CheckedSentence(text=p.text, citations=[p.n], supported=True, score=1.0) for p in chosen]
         return respond(prepared, sentences, removed=0, mode="extractive", model=None, fallback=fallback)
+
+
+def best_of_each_text(passages: list[Passage]) -> list[Passage]:
+    """The passages best first, each text once: a corpus may hold the same sentence in two
+    articles, and an answer that says it twice tells the reader nothing more."""
+    ranked: dict[str, Passage] = {}
+    for passage in sorted(passages, key=lambda p: -p.rank_score):
+        ranked.setdefault(passage.text, passage)
+    return list(ranked.values())
 
 
 def ordered_by_its_quotes(question: str, conclusion: DraftSentence, passages: list[Passage]) -> CheckedSentence:

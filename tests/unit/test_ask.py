@@ -391,6 +391,20 @@ def test_an_extractive_answer_brings_the_second_hop(settings):
     assert any("Fox network" in q for q in quotes)  # the show the best sentence names, and its network
 
 
+def test_an_extractive_answer_says_a_sentence_two_articles_share_once(settings):
+    runtime, _ = fake_runtime(settings)
+    shared = "First for Women is a woman's magazine published by Bauer Media Group in the USA."
+    sources = [Source(id="first", text=shared),
+               Source(id="again", text=f"{shared} It was started in 1989."),
+               Source(id="arthur", text="Arthur's Magazine was an American literary periodical started in 1844.")]
+    ingest(enumerate(sources), runtime.store, runtime.models.embedder, runtime.settings, "default")
+    response = ask(runtime, AskRequest(question="Which magazine was started first, Arthur's Magazine or First for "
+                                                "Women?", mode="extractive"))
+    quotes = [c.quote for c in response.citations]
+    assert quotes.count(shared) == 1
+    assert len(quotes) == len(set(quotes)) >= 2
+
+
 @pytest.mark.parametrize("text, found", [
     ("The English singer released a new song that rules the charts, critics said.", False),
     ("Dua Lipa, the English singer, released a new song that rules the charts.", True),
