@@ -31,6 +31,8 @@ ATTRIBUTION = re.compile(
 # "U. S." is "U.S."; "U.S. [1]." leaves "U.S.." once its marker is taken out.
 SPACED_INITIAL = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
 INITIALS_END = re.compile(r"\b(?:[A-Z]\.){2,}\Z")
+# "both women's magazines, [1][2]." would leave "magazines,." once its markers are taken out.
+ENDS_AFTER_MARKERS = re.compile(r"(?:\s*\[[\d,; ]+\])*[.!?]")
 CLOSING = "\"'”’)"
 SENTENCE_END = re.compile(rf"(?<![.!?])[.!?]+[{CLOSING}]*$")
 OPENING_QUOTES = "\"'“‘("
@@ -66,8 +68,11 @@ def parse_cited_text(text: str, valid: Collection[int]) -> list[DraftSentence]:
     text = SPACED_INITIAL.sub(r"\1.", text)
     cursor = length = 0
     for match in MARKER.finditer(text):
-        clean_parts.append(text[cursor:match.start()])
-        length += match.start() - cursor
+        part = text[cursor:match.start()]
+        if ENDS_AFTER_MARKERS.match(text, match.end()):
+            part = part.rstrip(",;:")
+        clean_parts.append(part)
+        length += len(part)
         markers.append((length, [int(n) for n in re.findall(r"\d+", match.group(1))]))
         cursor = match.end()
         if text.startswith(".", cursor) and INITIALS_END.search(text, max(0, match.start() - 20), match.start()):

@@ -21,6 +21,13 @@ def test_initials_are_written_once_and_without_spaces():
         ("It spurs chips in the U.S.", [1]), ("It spurs chips in the U.S.", [2]), ("The plan is big.", [1])]
 
 
+def test_a_comma_before_the_markers_does_not_end_up_before_the_full_stop():
+    drafts = parse_cited_text("Yes, both are women's magazines, [1][2]. They sell; [3]? Rates rose, [1] then fell.",
+                              valid={1, 2, 3})
+    assert [(d.text, d.citations) for d in drafts] == [
+        ("Yes, both are women's magazines.", [1, 2]), ("They sell?", [3]), ("Rates rose, then fell.", [1])]
+
+
 def test_text_without_words_is_no_sentence():
     assert parse_cited_text("[1]", valid={1}) == []
     assert parse_cited_text("  ", valid={1}) == []
