@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -42,6 +43,14 @@ def stratified_sample(rows: list[dict], limit: int | None, seed: int = 13, key: 
 def news_documents() -> list[str]:
     """The 25 distinct SummEdits news articles, in file order."""
     return list(dict.fromkeys(row["document"] for row in load_jsonl(SUMMEDITS_NEWS)))
+
+
+def news_collected() -> date:
+    """The day SummEdits had collected all its news articles: the latest its records were made. It
+    records no publication dates, but its ids are MongoDB ObjectIds, which open with the Unix time
+    they were made at ("63fe83a6..." is 28 February 2023)."""
+    made = (int(row["id"][:8], 16) for row in load_jsonl(SUMMEDITS_NEWS))
+    return datetime.fromtimestamp(max(made), tz=timezone.utc).date()
 
 
 def corpus_sources():

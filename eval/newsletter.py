@@ -3,6 +3,11 @@ by the embedded model, for a person to read as an editor would.
 
     .venv/bin/python -m eval.newsletter [--out docs/digest-example] [--limit N]
 
+The articles are undated archive news, so the issue reports as of the day SummEdits had collected
+its 25 (`sourced digest --as-of`): their "Thursday" and "this year" are of then. The seed page was
+fetched later (its site header reads 28 September 2024) and dates its own story no more than
+"on Thursday".
+
 Ingests the corpus into a temporary store, builds the digest the way `sourced digest` does, and
 writes every format (HTML for mail clients, plain text, .eml, Markdown, JSON) to `--out`, and
 30 of its sentences, drawn at random with their quotes, to a review file for a reader to judge.
@@ -16,7 +21,7 @@ import time
 from pathlib import Path
 
 import service  # noqa: F401  (offline variables first)
-from eval.datasets import corpus_sources
+from eval.datasets import corpus_sources, news_collected
 from eval.summaries import write_review
 from service.digest import SummaryCache, build_digest, write_digest
 from service.ingest.pipeline import ingest
@@ -45,7 +50,8 @@ def main() -> None:
             articles = [runtime.store.texts.get(TENANT, i) for i in ids]
             started = time.perf_counter()
             digest = build_digest(articles, runtime.summarizer(), runtime.store,
-                                  SummaryCache(Path(data_dir) / "cache"), TENANT, title="The sourced weekly")
+                                  SummaryCache(Path(data_dir) / "cache"), TENANT, title="The sourced weekly",
+                                  as_of=news_collected())
             seconds = time.perf_counter() - started
     finally:
         models.close()

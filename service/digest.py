@@ -81,6 +81,8 @@ class Digest(BaseModel):
     published_from: date | None = Field(default=None, description="The dates the digest covers: the selection's, "
                                         "else the earliest and latest of its articles' publication dates.")
     published_to: date | None = None
+    as_of: date | None = Field(default=None, description="The day an issue of archived articles reports as of: its "
+                               "stories' 'Thursday' and 'this year' are of then. None: the day it was made.")
     topics: list[Topic]
     failed: list[DigestItem]
 
@@ -150,9 +152,10 @@ def write_whole(path: Path, text: str, mode: int | None = None) -> None:
 
 def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Store, cache: SummaryCache,
                  tenant: str, *, title: str, style: Style = "brief", words: int | None = None,
-                 period: tuple[date | None, date | None] = (None, None), concurrency: int = 4,
-                 on_item: Callable[[DigestItem], None] | None = None) -> Digest:
-    """`period`: the publication dates the selection asked for, if it did."""
+                 period: tuple[date | None, date | None] = (None, None), as_of: date | None = None,
+                 concurrency: int = 4, on_item: Callable[[DigestItem], None] | None = None) -> Digest:
+    """`period`: the publication dates the selection asked for, if it did; `as_of`: the day an
+    issue of archived articles reports as of."""
     llm = summarizer.llm
     texts = store.texts
 
@@ -189,7 +192,7 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
     return Digest(title=title, generated_at=datetime.now(timezone.utc), model=llm.model,
                   checker=summarizer.checker.description,
                   published_from=published_from or (dates[0] if dates else None),
-                  published_to=published_to or (dates[-1] if dates else None),
+                  published_to=published_to or (dates[-1] if dates else None), as_of=as_of,
                   topics=group_by_topic(merge_same_stories(done, summarizer.embedder, summarizer.policy),
                                         summarizer.embedder, summarizer.policy),
                   failed=failed)
@@ -297,6 +300,15 @@ def day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "date unknown"
 
 
+def issue_day(digest: Digest) -> str:
+    """The day the issue reports as of: an archive issue says so, and when it was compiled, so
+    that no reader takes its present tense for this week's."""
+    made = day(digest.generated_at)
+    if digest.as_of is None or digest.as_of >= digest.generated_at.date():
+        return made
+    return f"From the archive: as of {day(digest.as_of)}, compiled {made}"
+
+
 def stories(digest: Digest) -> str:
     """'26 stories', or '25 stories from 26 articles' where two report one story."""
     count, articles = len(digest.items), len(digest.reports)
@@ -330,8 +342,8 @@ def render(digest: Digest, fmt: str) -> str:
     environment.filters["markdown_url"] = markdown_url
     environment.filters["day"] = day
     template = environment.get_template(f"digest.{fmt}.j2")
-    return template.render(digest=digest, citations_of=citations_of, stories=stories, coverage=coverage,
-                           shown_as=shown_as, TAGLINE=TAGLINE)
+    return template.render(digest=digest, citations_of=citations_of, issue_day=issue_day, stories=stories,
+                           coverage=coverage, shown_as=shown_as, TAGLINE=TAGLINE)
 
 
 def email(digest: Digest) -> bytes:

@@ -3,7 +3,7 @@
 import email as email_message
 import re
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from email import policy as email_policy
 
 import numpy as np
@@ -248,6 +248,12 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     markdown = render(digest, "md")
     assert "[Harbour expansion approved](https://example.org/h)" in markdown
     assert "_Port News · date unknown_" in markdown
+    # an issue of archived articles says which day its "Monday" is of, and that it is not this week's
+    archive = render(digest.model_copy(update={"as_of": date(2023, 2, 28)}), "txt")
+    made = f"{digest.generated_at.day} {digest.generated_at:%B %Y}"
+    assert f"From the archive: as of 28 February 2023, compiled {made} · 3 stories · 3 undated" in archive
+    assert render(digest.model_copy(update={"as_of": digest.generated_at.date()}), "txt").startswith(
+        f"MORNING\n\n{made} · 3 stories")
     message = email_message.message_from_bytes(email(digest), policy=email_policy.default)
     plain, rich = (part.get_content() for part in message.iter_parts())
     assert message.get_content_type() == "multipart/alternative" and message["Subject"] == "Morning"
