@@ -290,10 +290,12 @@ def markdown_text(value: object) -> object:
     return markdown_escaped(value) if isinstance(value, str) else value
 
 
-# A headline is the article's own title or cut from its lead, not a checked sentence: the tagline
-# claims no more than the summaries' sentences bear.
-TAGLINE = ("Every summary sentence cites the source sentences it rests on and was checked against them; each headline "
-           "is the title of its article, or cut from the first sentence of it.")
+# A headline is the article's own title or cut from its lead, not a checked sentence; and the checker
+# is a program that misses some errors (an editor found two it let through): the tagline claims no
+# more than that, and sends the reader to the quotes.
+TAGLINE = ("Every summary sentence cites the source sentences it rests on and was checked against them by a program "
+           "that can miss errors: the quotes under each story are verbatim from its article. Each headline is the title "
+           "of its article, or cut from the first sentence of it.")
 
 
 def day(value: date | None) -> str:
