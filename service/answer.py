@@ -376,16 +376,14 @@ def named(question: str, text: str, every: bool = False) -> bool:
     text_words = _name_words(text)
     joined = " ".join(text_words)
     whole = f" {joined.lower()} "
-    # A name of one word is not named inside another's possessive: "Jane's Addiction" is no Jane.
-    owned_apart = f" {' '.join(_name_words(text, owners=True)).lower()} "
     written = set(text_words)
-    runs = [{word.lower() for word in _name_words(run.group(), owners=True)} - STOPWORDS - SHARED_NAME_WORDS - TITLES
+    runs = [{word.lower() for word in _name_words(run.group())} - STOPWORDS - SHARED_NAME_WORDS - TITLES
             for run in NAME_RUN.finditer(text)]
 
     def phrase_named(phrase: str) -> bool:
         words = phrase.split()
         distinct = set(words)
-        return (f" {phrase} " in (whole if len(words) > 1 else owned_apart)
+        return (f" {phrase} " in whole
                 or any(len(word) >= NAMED_WORD and word not in SHARED_NAME_WORDS
                        for run in runs for word in _names_alone(distinct, run))
                 or (len(words) >= MIN_INITIALS and "".join(word[0] for word in words).upper() in written))
@@ -413,12 +411,9 @@ def _same_word(word: str, written: str) -> bool:
                                and sum(a != b for a, b in zip(word, written)) == 1)
 
 
-def _name_words(text: str, owners: bool = False) -> list[str]:
-    """Words as names are written: "Whitehead's" is "Whitehead", "WNP-3" is "WNP" and "3".
-    `owners`: a possessive before a name keeps its mark ("Jane's Addiction" is a band, not Jane)."""
-    words = WORD.findall(text.replace("-", " ").replace(".", " "))
-    return [word if owners and following[:1].isupper() else POSSESSIVE.sub("", word)
-            for word, following in zip(words, [*words[1:], ""])]
+def _name_words(text: str) -> list[str]:
+    """Words as names are written: "Whitehead's" is "Whitehead", "WNP-3" is "WNP" and "3"."""
+    return [POSSESSIVE.sub("", word) for word in WORD.findall(text.replace("-", " ").replace(".", " "))]
 
 
 def finished_part(text: str) -> str:

@@ -471,9 +471,6 @@ def test_a_quote_that_abbreviates_the_name_answers_when_its_article_names_it(set
     ("What did General Motors make?", "The general manager resigned.", False),  # a common word is no name
     ("How do vaccines work?", "Nothing in this text is named.", True),  # a question naming nothing
     ("Tell me about Axle Whitehead.", "Whitehead's role was Davis.", True),  # a full stop, a possessive
-    ("Are Jane and First for Women both magazines?", "Jane's Addiction is a rock band.", False),  # the band's Jane
-    ("Are Jane and First for Women both magazines?", "Jane was an American magazine.", True),
-    ("Which came first, Arthur's Magazine or Jane?", "Arthur's Magazine was a periodical.", True),
     ("Who founded Apple Inc.?", "Apple Inc. was founded in California.", True),
     ("Who led the Developing Communities Project?", "DCP’s founder was Obama.", True),
     ("What profession do Am Rong and Alexandre Rockwell share?", "Am Rong (1929 – May 1975) was a filmmaker.", True),
