@@ -24,10 +24,12 @@ Figures:
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
 import statistics
+from dataclasses import dataclass
 import tempfile
 import time
 from pathlib import Path
@@ -47,26 +49,53 @@ ENTAILED = 0.5
 REVIEW_SENTENCES = 30
 
 
-def citation_scores(response: AskResponse, entails) -> tuple[int, int, int, int, list[bool]]:
-    """(sentences entailed by their quotes, sentences, needed citations, citations, entailed per sentence)."""
+@dataclass
+class CitationScores:
+    """ALCE's counts for answers, by two judges: `entails` (the judge, where the quotes also show
+    every name and figure of the sentence) and the judge alone."""
+
+    sentences: int = 0
+    cited: int = 0
+    entailed: int = 0
+    needed: int = 0
+    entailed_by_judge: int = 0
+    needed_by_judge: int = 0
+
+    def add(self, other: CitationScores) -> None:
+        for name, value in vars(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+
+def citation_scores(response: AskResponse, judged, shows) -> tuple[CitationScores, list[bool]]:
+    """The counts for one answer, and whether each sentence is entailed by its quotes. `judged`:
+    the judge's verdict on a sentence and quotes; `shows`: whether the quotes show every name and
+    figure the sentence states."""
+    def entails(text: str, cited: list[str]) -> bool:
+        return shows(text, cited) and judged(text, cited)
+
     quotes = {c.n: c.quote for c in response.citations}
-    entailed = needed = cited = 0
+    scores = CitationScores(sentences=len(response.sentences))
     verdicts = []
     for sentence in response.sentences:
         refs = [quotes[n] for n in sentence.citations]
-        joint = bool(refs) and entails(sentence.text, refs)
-        verdicts.append(joint)
-        entailed += joint
-        cited += len(refs)
-        if not joint:
-            continue
-        if len(refs) == 1:
-            needed += 1
-            continue
-        for i, ref in enumerate(refs):
-            others = refs[:i] + refs[i + 1:]
-            needed += entails(sentence.text, [ref]) or not entails(sentence.text, others)
-    return entailed, len(response.sentences), needed, cited, verdicts
+        scores.cited += len(refs)
+        entailed, needed = _alce(sentence.text, refs, entails)
+        by_judge, needed_by_judge = _alce(sentence.text, refs, judged)
+        scores.add(CitationScores(entailed=entailed, needed=needed, entailed_by_judge=by_judge,
+                                  needed_by_judge=needed_by_judge))
+        verdicts.append(entailed)
+    return scores, verdicts
+
+
+def _alce(sentence: str, refs: list[str], entails) -> tuple[bool, int]:
+    """Whether the quotes together entail the sentence, and how many of them are needed: each that
+    entails it alone, or without which the others do not (none, where together they do not)."""
+    if not refs or not entails(sentence, refs):
+        return False, 0
+    if len(refs) == 1:
+        return True, 1
+    return True, sum(entails(sentence, [ref]) or not entails(sentence, refs[:i] + refs[i + 1:])
+                     for i, ref in enumerate(refs))
 
 
 def questions(rows: list[dict], limit: int | None, split: str, seed: int) -> list[dict]:
@@ -82,11 +111,18 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, split
     asked = questions(rows, limit, split, seed)
     judge = Judge(runtime.models.llm)
 
-    def entails(sentence: str, quotes: list[str]) -> bool:
-        return not uncovered_specifics(sentence, quotes) and judge.probability(sentence, quotes) >= ENTAILED
+    @functools.cache
+    def judged_once(sentence: str, quotes: tuple[str, ...]) -> bool:
+        return judge.probability(sentence, list(quotes)) >= ENTAILED
+
+    def judged(sentence: str, quotes: list[str]) -> bool:
+        return judged_once(sentence, tuple(quotes))
+
+    def shows(sentence: str, quotes: list[str]) -> bool:
+        return not uncovered_specifics(sentence, quotes)
 
     started = time.perf_counter()
-    totals = [0, 0, 0, 0]
+    totals = CitationScores()
     correct = false_abstentions = removed = fallbacks = 0
     f1s: list[float] = []
     records: list[dict] = []
@@ -99,8 +135,8 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, split
         all_ids = [row["id"] for row in rows]
         for row in asked:
             response = answerer.ask(AskRequest(question=row["question"]), TENANT)
-            *scores, verdicts = citation_scores(response, entails)
-            totals = [t + s for t, s in zip(totals, scores)]
+            scores, verdicts = citation_scores(response, judged, shows)
+            totals.add(scores)
             right = response.found and is_correct(response.answer, row["right_answer"])
             correct += right
             f1s.append(token_f1(response.answer, row["right_answer"]) if response.found else 0.0)
@@ -113,7 +149,7 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, split
             others = Filters(article_ids=[i for i in all_ids if i != row["id"]])
             unanswerable.append(answerer.ask(AskRequest(question=row["question"], filters=others), TENANT))
     seconds = time.perf_counter() - started
-    entailed, sentences, needed, cited = totals
+    entailed, sentences, needed, cited = totals.entailed, totals.sentences, totals.needed, totals.cited
     answered = len(asked) - false_abstentions
     honest = sum(not r.found for r in unanswerable)
     figures = {"dataset": data.name, "split": split, "questions": len(asked), "corpus_passages": len(rows),
@@ -124,6 +160,8 @@ def run(runtime: Runtime, data: Path, out: Path, limit: int | None = None, split
                "unanswerable_not_in_sources": honest / len(asked),
                "citation_recall": entailed / sentences if sentences else 0.0,
                "citation_precision": needed / cited if cited else 0.0,
+               "citation_recall_judge_alone": totals.entailed_by_judge / sentences if sentences else 0.0,
+               "citation_precision_judge_alone": totals.needed_by_judge / cited if cited else 0.0,
                "sentences": sentences, "citations": cited, "removed_sentences": removed,
                "seconds_per_question": answerable_seconds / len(asked), "seconds_total": seconds}
     name = f"citations-{data.stem}-{split}" + ("" if limit is None else f"-n{limit}")
@@ -149,6 +187,10 @@ Answerable (each question's passage in the corpus):
 - ALCE citation recall **{figures['citation_recall']:.3f}** ({entailed} of {sentences} sentences entailed by their quotes),
   precision **{figures['citation_precision']:.3f}** ({needed} of {cited} citations needed), judged by the embedded
   generator (the same model family that wrote and checked the answers: see the review file for a reader's count)
+  where the quotes also show every name and figure the sentence states; by the judge alone, recall
+  {figures['citation_recall_judge_alone']:.3f} and precision {figures['citation_precision_judge_alone']:.3f}
+  ({totals.needed_by_judge} of {cited}). The verifier adds a quote to a sentence where it alone shows a name or figure
+  of it, and such a quote counts as needed here: the difference between the two precisions is those quotes.
 - {removed} generated sentences removed by verification; {figures['seconds_per_question']:.1f} s per question
 
 Unanswerable (its own passage filtered out): "not in the sources" **{figures['unanswerable_not_in_sources']:.2f}**.

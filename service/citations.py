@@ -32,7 +32,7 @@ ATTRIBUTION = re.compile(
 SPACED_INITIAL = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
 INITIALS_END = re.compile(r"\b(?:[A-Z]\.){2,}\Z")
 # "both women's magazines, [1][2]." would leave "magazines,." once its markers are taken out.
-ENDS_AFTER_MARKERS = re.compile(r"(?:\s*\[[\d,; ]+\])*[.!?]")
+STRANDED = ",;:"
 CLOSING = "\"'”’)"
 SENTENCE_END = re.compile(rf"(?<![.!?])[.!?]+[{CLOSING}]*$")
 OPENING_QUOTES = "\"'“‘("
@@ -69,12 +69,12 @@ def parse_cited_text(text: str, valid: Collection[int]) -> list[DraftSentence]:
     cursor = length = 0
     for match in MARKER.finditer(text):
         part = text[cursor:match.start()]
-        if ENDS_AFTER_MARKERS.match(text, match.end()):
-            part = part.rstrip(",;:")
         clean_parts.append(part)
         length += len(part)
         markers.append((length, [int(n) for n in re.findall(r"\d+", match.group(1))]))
         cursor = match.end()
+        if text.startswith((".", "!", "?"), cursor):
+            length -= _strip_stranded(clean_parts, markers, length)
         if text.startswith(".", cursor) and INITIALS_END.search(text, max(0, match.start() - 20), match.start()):
             cursor += 1  # "in the U.S. [1]." ends once
     clean_parts.append(text[cursor:])
@@ -89,6 +89,23 @@ def parse_cited_text(text: str, valid: Collection[int]) -> list[DraftSentence]:
             if n in valid and n not in sentences[owner].citations:
                 sentences[owner].citations.append(n)
     return [s for s in sentences if any(ch.isalnum() for ch in s.text)]
+
+
+def _strip_stranded(clean_parts: list[str], markers: list[tuple[int, list[int]]], length: int) -> int:
+    """Take a comma (or semicolon, colon) that the markers just taken out left before the end
+    of a sentence off the clean text, and the run of markers back with it; the characters taken.
+    Only the parts and markers of this run are read, so the whole parse stays linear."""
+    last = len(clean_parts) - 1
+    while last > 0 and not clean_parts[last]:  # the empty parts between "[1][2]"
+        last -= 1
+    kept = clean_parts[last].rstrip(STRANDED)
+    taken = len(clean_parts[last]) - len(kept)
+    clean_parts[last] = kept
+    for i in range(len(markers) - 1, -1, -1):
+        if markers[i][0] != length:
+            break
+        markers[i] = (length - taken, markers[i][1])
+    return taken
 
 
 def without_attribution(sentence: str) -> str:

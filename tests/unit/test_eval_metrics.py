@@ -1,7 +1,11 @@
+from types import SimpleNamespace
+
 import pytest
 
+from eval.citations import citation_scores
 from eval.datasets import stratified_sample
 from eval.metrics import classification, is_correct, ranking, token_f1
+from service.checker.specifics import uncovered_specifics
 
 
 def test_stratified_sample_is_seeded_and_keeps_class_shares():
@@ -58,3 +62,19 @@ def test_token_f1():
     assert token_f1("The Eiffel Tower", "eiffel tower") == 1.0
     assert token_f1("It is the Eiffel Tower in Paris", "Eiffel Tower") == pytest.approx(2 * (2 / 6) * 1 / (2 / 6 + 1))
     assert token_f1("nothing", "Eiffel Tower") == 0.0
+
+
+def test_a_quote_that_alone_shows_a_name_or_figure_of_its_sentence_is_needed():
+    hole, wolfhounds = "Hole was formed in Los Angeles in 1989.", "The Wolfhounds were formed in 1985."
+    answer = SimpleNamespace(
+        citations=[SimpleNamespace(n=1, quote=hole), SimpleNamespace(n=2, quote=wolfhounds)],
+        sentences=[SimpleNamespace(text="The Wolfhounds were formed in 1985 and Hole in 1989.", citations=[1, 2]),
+                   SimpleNamespace(text="Hole was formed in 1989.", citations=[1])])
+
+    def lenient(sentence, quotes):  # passes the first sentence on the Wolfhounds' quote alone, as the small judge did
+        return any("Wolfhounds" in quote for quote in quotes) or sentence.startswith("Hole")
+
+    scores, verdicts = citation_scores(answer, lenient, lambda sentence, quotes: not uncovered_specifics(sentence, quotes))
+    assert verdicts == [True, True]
+    assert (scores.sentences, scores.cited, scores.entailed, scores.entailed_by_judge) == (2, 3, 2, 2)
+    assert (scores.needed, scores.needed_by_judge) == (3, 2)  # Hole's quote: the only one that dates Hole

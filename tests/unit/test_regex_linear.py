@@ -73,6 +73,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "citations.SENTENCE_END": (citations.SENTENCE_END.search, "!", "x"),
     "citations.with_markers initials": (lambda s: citations.with_markers(s, [1]), "A.", "x"),
     "citations.one_line spaces": (citations.one_line, " ", "\nx"),
+    "citations.parse_cited_text a run of markers": (lambda s: citations.parse_cited_text(s, {1}), "[1]", "."),
     "ordering.order_draft 'or' and spaces": (
         lambda s: ordering.order_draft(f"Which was founded first, a{s}?", []), " or   ", "x"),
     "headlines.lead_headline weekdays": (headlines.lead_headline, "\u2003 on Monday", "x"),
