@@ -17,6 +17,7 @@ HALUEVAL_QA = DATA / "halueval_qa_dev.jsonl"
 TRAIN = DATA / "train" / "summedits_other_domains.jsonl"
 SEED_PAGE = TESTS_DATA / "seed_page.txt"
 SEED_ARTICLE = TESTS_DATA / "seed_article.json"
+SEED_PUBLISHED = date(2023, 10, 5)
 
 
 def load_jsonl(path: Path) -> list[dict]:
@@ -45,10 +46,10 @@ def news_documents() -> list[str]:
     return list(dict.fromkeys(row["document"] for row in load_jsonl(SUMMEDITS_NEWS)))
 
 
-def news_collected() -> date:
-    """The day SummEdits had collected all its news articles: the latest its records were made. It
-    records no publication dates, but its ids are MongoDB ObjectIds, which open with the Unix time
-    they were made at ("63fe83a6..." is 28 February 2023)."""
+def news_recorded() -> date:
+    """The last day SummEdits made a record of one of its news articles, all published by then
+    (24 and 28 February 2023). It records no publication dates, but its ids are MongoDB ObjectIds,
+    which open with the Unix time they were made at ("63fe83a6..." is 28 February 2023)."""
     made = (int(row["id"][:8], 16) for row in load_jsonl(SUMMEDITS_NEWS))
     return datetime.fromtimestamp(max(made), tz=timezone.utc).date()
 
@@ -58,7 +59,10 @@ def corpus_sources():
     multi-article corpus the end-to-end tests, benchmarks and the digest use."""
     from service.ingest.pipeline import Source
 
-    seed = Source(id="seed", page_text=SEED_PAGE.read_text(encoding="utf-8"), source="ThePrint")
+    # Reuters carried the FT's report on 5 October 2023; the saved page has no date of its own (its
+    # header's, 28 September 2024, is the day it was saved).
+    seed = Source(id="seed", page_text=SEED_PAGE.read_text(encoding="utf-8"), source="ThePrint",
+                  published=SEED_PUBLISHED)
     # SummEdits does not record its articles' outlets: the dataset's name in their place read as one.
     return [seed] + [Source(id=f"summedits-{i:02d}", text=d)
                      for i, d in enumerate(news_documents())]

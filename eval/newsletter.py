@@ -3,10 +3,10 @@ by the embedded model, for a person to read as an editor would.
 
     .venv/bin/python -m eval.newsletter [--out docs/digest-example] [--limit N]
 
-The articles are undated archive news, so the issue reports as of the day SummEdits had collected
-its 25 (`sourced digest --as-of`): their "Thursday" and "this year" are of then. The seed page was
-fetched later (its site header reads 28 September 2024) and dates its own story no more than
-"on Thursday".
+The articles are archive news: SummEdits recorded its 25 undated articles on 24 and 28 February
+2023, and Reuters carried the seed's story on 5 October 2023. The issue says it is from the
+archive, with stories up to that day (`sourced digest --stories-until`), so that no reader takes
+a story's present tense, or its "Thursday", for this week's.
 
 Ingests the corpus into a temporary store, builds the digest the way `sourced digest` does, and
 writes every format (HTML for mail clients, plain text, .eml, Markdown, JSON) to `--out`, and
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import service  # noqa: F401  (offline variables first)
-from eval.datasets import corpus_sources, news_collected
+from eval.datasets import SEED_PUBLISHED, corpus_sources, news_recorded
 from eval.summaries import write_review
 from service.digest import SummaryCache, build_digest, write_digest
 from service.ingest.pipeline import ingest
@@ -51,7 +51,7 @@ def main() -> None:
             started = time.perf_counter()
             digest = build_digest(articles, runtime.summarizer(), runtime.store,
                                   SummaryCache(Path(data_dir) / "cache"), TENANT, title="The sourced weekly",
-                                  as_of=news_collected())
+                                  stories_until=max(news_recorded(), SEED_PUBLISHED))
             seconds = time.perf_counter() - started
     finally:
         models.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -263,14 +264,15 @@ def summarize_command(article_ids: tuple[str, ...], style: str, words: int | Non
               show_default=True)
 @click.option("--words", type=int, default=None)
 @click.option("--title", default="The sourced digest", show_default=True)
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="An issue of archived articles: the day it reports as of (its stories' 'Thursday' is of then).")
+@click.option("--stories-until", "stories_until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="An issue of archived articles: the latest day its stories can be from; the issue says it is "
+                   "from the archive.")
 @click.option("--concurrency", type=int, default=4, show_default=True,
               help="Summaries in flight with a remote model (the embedded one runs one at a time).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("digest"), show_default=True)
 @click.option("--tenant", default="default", show_default=True)
 def digest_command(article_ids, jsonl, source, published_from, published_to, topic, limit, style, words, title,
-                   as_of, concurrency, out, tenant) -> None:
+                   stories_until, concurrency, out, tenant) -> None:
     """Write a newsletter digest of the selected articles: digest.html (for mail clients),
     digest.txt (its plain-text part), digest.eml (both, as one message), digest.md and digest.json;
     the web page and GET /v1/digests/latest open the last one made for the tenant.
@@ -298,6 +300,8 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
                               published_to=published_to.date() if published_to else None)
     except (ValidationError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
+    if stories_until and stories_until.date() > date.today():
+        raise click.UsageError("--stories-until is a day in the future: an archive's stories are from the past")
     models = Models(settings).load()
     try:
         runtime = Runtime(models)
@@ -320,7 +324,7 @@ def digest_command(article_ids, jsonl, source, published_from, published_to, top
                                   SummaryCache(settings.data_dir / "cache" / "summaries"), tenant, title=title,
                                   style=style, words=words, concurrency=concurrency,
                                   period=(selection.published_from, selection.published_to),
-                                  as_of=as_of.date() if as_of else None,
+                                  stories_until=stories_until.date() if stories_until else None,
                                   on_item=lambda _: bar.update())
     finally:
         models.close()

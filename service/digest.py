@@ -81,8 +81,8 @@ class Digest(BaseModel):
     published_from: date | None = Field(default=None, description="The dates the digest covers: the selection's, "
                                         "else the earliest and latest of its articles' publication dates.")
     published_to: date | None = None
-    as_of: date | None = Field(default=None, description="The day an issue of archived articles reports as of: its "
-                               "stories' 'Thursday' and 'this year' are of then. None: the day it was made.")
+    stories_until: date | None = Field(default=None, description="An issue of archived articles: the latest day its "
+                                       "stories can be from, so that none reads as this week's news.")
     topics: list[Topic]
     failed: list[DigestItem]
 
@@ -152,10 +152,10 @@ def write_whole(path: Path, text: str, mode: int | None = None) -> None:
 
 def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Store, cache: SummaryCache,
                  tenant: str, *, title: str, style: Style = "brief", words: int | None = None,
-                 period: tuple[date | None, date | None] = (None, None), as_of: date | None = None,
+                 period: tuple[date | None, date | None] = (None, None), stories_until: date | None = None,
                  concurrency: int = 4, on_item: Callable[[DigestItem], None] | None = None) -> Digest:
-    """`period`: the publication dates the selection asked for, if it did; `as_of`: the day an
-    issue of archived articles reports as of."""
+    """`period`: the publication dates the selection asked for, if it did; `stories_until`: for an
+    issue of archived articles, the latest day its stories can be from."""
     llm = summarizer.llm
     texts = store.texts
 
@@ -192,7 +192,8 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
     return Digest(title=title, generated_at=datetime.now(timezone.utc), model=llm.model,
                   checker=summarizer.checker.description,
                   published_from=published_from or (dates[0] if dates else None),
-                  published_to=published_to or (dates[-1] if dates else None), as_of=as_of,
+                  published_to=published_to or (dates[-1] if dates else None),
+                  stories_until=stories_until,
                   topics=group_by_topic(merge_same_stories(done, summarizer.embedder, summarizer.policy),
                                         summarizer.embedder, summarizer.policy),
                   failed=failed)
@@ -294,7 +295,7 @@ def markdown_text(value: object) -> object:
 # is a program that misses some errors (an editor found two it let through): the tagline claims no
 # more than that, and sends the reader to the quotes.
 TAGLINE = ("Every summary sentence cites the source sentences it rests on and was checked against them by a program "
-           "that can miss errors: the quotes under each story are verbatim from its article. Each headline is the title "
+           "that can miss errors: the quotes under each story are verbatim from the articles. Each headline is the title "
            "of its article, or cut from the first sentence of it.")
 
 
@@ -303,12 +304,12 @@ def day(value: date | None) -> str:
 
 
 def issue_day(digest: Digest) -> str:
-    """The day the issue reports as of: an archive issue says so, and when it was compiled, so
-    that no reader takes its present tense for this week's."""
+    """The day the issue was made; an issue of archived articles says so first, so that no
+    reader takes a story's present tense, or its "Tuesday", for this week's."""
     made = day(digest.generated_at)
-    if digest.as_of is None or digest.as_of >= digest.generated_at.date():
+    if digest.stories_until is None:
         return made
-    return f"From the archive: as of {day(digest.as_of)}, compiled {made}"
+    return f"From the archive: stories up to {day(digest.stories_until)}, compiled {made}"
 
 
 def stories(digest: Digest) -> str:

@@ -388,7 +388,7 @@
         el("h3", {}, summary.title || "Summary"),
         citedText(summary.sentences, summary.citations),
         ...checkNotices(summary),
-        el("p", { class: "meta" }, `${summary.words} words · ${summary.model} · every sentence cites the source sentences it rests on and was checked against them`),
+        el("p", { class: "meta" }, `${summary.words} words · ${summary.model} · every sentence cites the source sentences it rests on and was checked against them by a program that can miss errors`),
         sourcesList(summary.citations));
     } catch (error) {
       showError(out, error);
@@ -440,9 +440,13 @@
     try {
       const digest = await call("/v1/digests/latest");
       const when = new Date(digest.generated_at).toLocaleString();
+      // An issue of archived articles says so first: its stories' present tense is not this week's.
+      const archive = digest.stories_until
+        ? `From the archive: stories up to ${new Date(digest.stories_until).toLocaleDateString(undefined, { timeZone: "UTC", dateStyle: "long" })}. `
+        : "";
       const parts = [
         el("h2", {}, digest.title),
-        el("p", { class: "meta" }, `Made ${when}; written by ${digest.model}, checked by ${digest.checker}. Every summary sentence cites the source sentences it rests on and was checked against them; each headline is the title of its article, or cut from the first sentence of it.`),
+        el("p", { class: "meta" }, `${archive}Made ${when}; written by ${digest.model}, checked by ${digest.checker}. Every summary sentence cites the source sentences it rests on and was checked against them by a program that can miss errors: the quotes under each story are verbatim from the articles. Each headline is the title of its article, or cut from the first sentence of it.`),
       ];
       for (const topic of digest.topics) {
         parts.push(el("h3", {}, topic.name));

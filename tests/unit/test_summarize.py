@@ -3,12 +3,14 @@
 import email as email_message
 import re
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from email import policy as email_policy
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from service.cli import main
 from service.citations import Citation, CitedSentence
 from service.digest import TAGLINE, Selection, SummaryCache, build_digest, email, render, select_articles
 from service.errors import PROBLEM_JSON
@@ -248,12 +250,12 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     markdown = render(digest, "md")
     assert "[Harbour expansion approved](https://example.org/h)" in markdown
     assert "_Port News · date unknown_" in markdown
-    # an issue of archived articles says which day its "Monday" is of, and that it is not this week's
-    archive = render(digest.model_copy(update={"as_of": date(2023, 2, 28)}), "txt")
+    # an issue of archived articles says so, and up to which day its stories can be from
+    archive = digest.model_copy(update={"stories_until": date(2023, 2, 28)})
     made = f"{digest.generated_at.day} {digest.generated_at:%B %Y}"
-    assert f"From the archive: as of 28 February 2023, compiled {made} · 3 stories · 3 undated" in archive
-    assert render(digest.model_copy(update={"as_of": digest.generated_at.date()}), "txt").startswith(
-        f"MORNING\n\n{made} · 3 stories")
+    line = f"From the archive: stories up to 28 February 2023, compiled {made} · 3 stories · 3 undated"
+    assert line in render(archive, "txt") and line in render(archive, "html") and line in render(archive, "md")
+    assert render(digest, "txt").startswith(f"MORNING\n\n{made} · 3 stories")
     message = email_message.message_from_bytes(email(digest), policy=email_policy.default)
     plain, rich = (part.get_content() for part in message.iter_parts())
     assert message.get_content_type() == "multipart/alternative" and message["Subject"] == "Morning"
@@ -646,3 +648,10 @@ def test_a_summary_that_only_says_its_headline_again_says_what_the_article_adds(
     assert summary.title == "The EU Commission has banned employees from using TikTok"  # undated: no "now"
     assert [s.text for s in summary.sentences] == [
         "Politico reports that European Commission staff is banned from using TikTok over security concerns."]
+
+
+def test_an_archive_issue_cannot_be_from_the_future(settings, monkeypatch):
+    monkeypatch.setenv("SOURCED_DATA_DIR", str(settings.data_dir))
+    later = (datetime.now(timezone.utc).date() + timedelta(days=2)).isoformat()
+    refused = CliRunner().invoke(main, ["digest", "--stories-until", later])
+    assert refused.exit_code == 2 and "--stories-until is a day in the future" in refused.output
