@@ -8,7 +8,8 @@ A sentence that refers back as it opens, by a pronoun ("He ran for the Senate.")
 surname of a name in the sentence before ("Hari was once..." after "Badr Hari is a ..."),
 carries the sentence before it, so that its quote still says who is meant when read alone.
 Sentences the reranker scores as about something else are not offered at all: they lengthen
-the prompt, and a small model lets them crowd out the passages that answer.
+the prompt, and a small model lets them crowd out the passages that answer. Nor is a site's
+plea or link to another story ("(Also see ... - Scrip, 18 Jan, 2023.)"): no answer quotes it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from service.policy import AnswerPolicy
 from service.prompts import Quoted, quoted
 from service.records import Article
 from service.retrieve import Hit
-from service.text import sentence_spans
+from service.text import is_promotion, sentence_spans
 
 # "He ran...", "In 2007, he was...", "During his career": a pronoun among the first words,
 # before any name could be.
@@ -129,6 +130,8 @@ def _sentences(hits: Sequence[Hit]) -> list[Passage]:
             if (hit.article.id, start) in seen:  # chunks overlap by a sentence
                 continue
             seen.add((hit.article.id, start))
+            if is_promotion(text[start:end]):  # the site's plea or link, not the story's: never a quote
+                continue
             referent = _referent_start(text, start, spans[i - 1][0] if i else None)
             if referent is not None:
                 start = referent
@@ -149,7 +152,9 @@ def _referent_start(text: str, start: int, previous: int | None) -> int | None:
         previous = _previous_sentence_start(text, start)
     if name and not re.search(rf"\b[A-Z][\w'-]{{0,40}}+ {re.escape(name.group(1))}\b", text[previous:start]):
         return None
-    return previous
+    # A link to another story ("(Also see "... Moderna Could Challenge ..." - Scrip)") names no one
+    # the next sentence refers back to: it is the site's, not the story's.
+    return None if is_promotion(text[previous:start]) else previous
 
 
 def _previous_sentence_start(text: str, start: int, window: int = 600) -> int:

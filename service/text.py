@@ -130,7 +130,7 @@ def name_forms(text: str) -> set[str]:
 
 # A site's plea or a photo caption written into the article's text: no headline, no summary.
 PROMOTION = re.compile(
-    r"^\W*(?:(?:editor['’]s note\W*)?(?:sign up|subscribe|send this page|click here|follow us|read more|"
+    r"^\W*(?:(?:editor['’]s note\W*)?(?:sign up|subscribe|send this page|click here|follow us|read more|also see|"
     r"download (?:the|our))\b|(?:get|explore)\b[^.]{0,80}\bnews\b)", re.IGNORECASE)
 CAPTION = re.compile(r"^\W*FILE\b|^\W*\(?(?:(?:AP|Reuters|Getty) )?Photo\b|\bFile\)\W*$", re.IGNORECASE)
 HEADLINE_WORDS = 4  # fewer is a dateline ("CNN --") or a fragment

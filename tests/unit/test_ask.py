@@ -287,6 +287,18 @@ def test_a_quote_that_opens_by_referring_back_carries_the_sentence_before_it(rt,
     assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
 
 
+def test_a_link_to_another_story_is_not_carried_as_what_a_sentence_refers_back_to(rt):
+    text = ("Moderna's vaccine beat GSK's in early data. (Also see \"Phase III Results Show Moderna Could Challenge "
+            "In RSV Vaccine Market\" - Scrip, 18 Jan, 2023.)\n\nModerna expects a review of its flu vaccine before "
+            "the end of the first quarter.")
+    ingest([(0, Source(id="moderna", title="Moderna", text=text))], rt.store, rt.models.embedder, rt.settings,
+           "default")
+    response = ask(rt, AskRequest(question="When does Moderna expect a review of its flu vaccine?", mode="extractive",
+                                  filters={"article_ids": ["moderna"]}))
+    assert any(c.quote.startswith("Moderna expects a review") for c in response.citations)
+    assert not any("Also see" in c.quote for c in response.citations)
+
+
 def test_sentences_about_something_else_are_not_offered_to_the_model(rt):
     offered = rt.answerer().prepare(AskRequest(question="When does work on the new quay start?"), "default").context.passages
     assert any("March" in p.text for p in offered)
