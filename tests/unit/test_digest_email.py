@@ -9,7 +9,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from service.digest import SummaryCache, build_digest, render
+from service.digest import SummaryCache, build_digest, keep_latest, render
 from service.ingest.pipeline import Source, ingest
 from tests.conftest import fake_runtime
 
@@ -61,3 +61,41 @@ def test_the_digest_reads_in_a_mail_client_at_phone_width(settings, browser, tmp
         assert "<img src=x onerror=alert(1)>EV maker pauses" in body  # the title, as text
         page.screenshot(path=shots / f"digest-{name}.png", full_page=True)
         page.close()
+
+
+def test_the_reading_room_shows_the_latest_digest_as_text_with_its_archive_line(settings, browser):
+    """The web page's digest tab, from a real server on 127.0.0.1: an archive issue says so
+    before anything else, a hostile title stays text, and every quote is on the page."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from service.app import create_app
+
+    runtime, _ = fake_runtime(settings, faithful, checker_judge="none")
+    ingest(enumerate(STORIES), runtime.store, runtime.models.embedder, runtime.settings, "default")
+    articles = [runtime.store.texts.get("default", story.id) for story in STORIES]
+    digest = build_digest(articles, runtime.summarizer(), runtime.store, SummaryCache(settings.data_dir / "cache"),
+                          "default", title="Morning brief", stories_until=date(2023, 2, 28))
+    keep_latest(digest, runtime.settings.data_dir, "default")
+    server = make_server("127.0.0.1", 0, create_app(runtime=runtime), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page(viewport={"width": 375, "height": 800}, bypass_csp=True)
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"http://127.0.0.1:{server.server_port}/")
+        page.click("#tab-digest")
+        page.click("#open-digest")
+        page.wait_for_selector("#digest .digest")
+        shown = page.inner_text("#digest")
+        assert re.search(r"From the archive: stories up to (February 28, 2023|28 February 2023)\. Made", shown)
+        assert "<img src=x onerror=alert(1)>EV maker pauses" in shown
+        assert page.locator("#digest img").count() == 0 and dialogs == []
+        for item in digest.items:
+            for citation in item.summary.citations:
+                assert " ".join(citation.quote.split()) in " ".join(shown.split())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.close()
+    finally:
+        server.shutdown()
