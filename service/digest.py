@@ -40,8 +40,9 @@ from service.text import markdown_escaped, markdown_url
 TEMPLATES = Path(__file__).with_name("templates")
 # Raised when what a summary keeps changes without its prompts changing, so that cached summaries
 # made by the old rules are made again (2: unsupported sentences quoted, not rewritten; leads; 3: no
-# captions offered, undated sentences without "this month").
-SUMMARY_RULES = "3"
+# captions offered, undated sentences without "this month"; 4: no word of a sentence's own stands in
+# for its quote's).
+SUMMARY_RULES = "4"
 log = logging.getLogger(__name__)
 
 

@@ -38,10 +38,18 @@ from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
 from service.checker.specifics import changed_form, changed_persons, initials, uncovered_specifics, unshown
 from service.citations import DraftSentence
 from service.context import Passage
-from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_word_sequence, content_words, in_order, numbers
+from service.text import (NAME, POSSESSIVE, STOPWORDS, WORD, content_word_sequence, content_words, in_order, numbers,
+                          stem)
 
 # Quotes a shortened sentence may draw on in any order; more are taken in the order cited.
 MOST_PERMUTED = 3
+# A word of a sentence's own in place of this many of its quote's, or fewer, stands in for them.
+SUBSTITUTED_SPAN = 3
+# What a shortened sentence drops freely: its day and month.
+TIME_STEMS = frozenset(stem(word) for word in (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday").split())
 
 
 @dataclass
@@ -173,7 +181,33 @@ def shortens(sentence: str, quotes: list[str], max_new_words: int) -> bool:
         return False
     kept = [word for word in own if word in shown]
     orders = itertools.permutations(sequences) if len(sequences) <= MOST_PERMUTED else [sequences]
-    return any(in_order(kept, list(itertools.chain(*order))) for order in orders)
+    return any(in_order(kept, chain) and not _stands_in(own, chain, shown)
+               for chain in (list(itertools.chain(*order)) for order in orders))
+
+
+def _stands_in(own: list[str], chain: list[str], shown: set[str]) -> bool:
+    """Whether a word of the sentence's own takes the place of words its quotes say there (at most
+    `SUBSTITUTED_SPAN` of them, one not a day or month): "The court ordered ..." for "On Jan. 20, a
+    judge ordered ..." gives the act to another actor; an own word where the quotes drop nothing, or
+    a long stretch, adds to them. `own` aligned with `chain` as `in_order` reads it."""
+    positions: list[int | None] = []
+    at = -1
+    for word in own:
+        if word in shown:
+            at = chain.index(word, at + 1)
+            positions.append(at)
+        else:
+            positions.append(None)
+    for i, position in enumerate(positions):
+        if position is not None:
+            continue
+        before = next((p for p in reversed(positions[:i]) if p is not None), -1)
+        after = next((p for p in positions[i + 1:] if p is not None), len(chain))
+        # "White's" for "White" is the same word
+        dropped = set(chain[before + 1:after]) - {own[i].rstrip("'’")}
+        if 0 < after - before - 1 <= SUBSTITUTED_SPAN and dropped - TIME_STEMS:
+            return True
+    return False
 
 
 def carriers(missing: set[str], cited: Sequence[int], passages: Sequence[Passage], most: int = 2

@@ -100,7 +100,8 @@ def test_verify_cites_the_sentences_that_show_a_sentences_names_and_figures(sent
 
 COURT = ("court", ["Scott White was convicted of the murder of Scott Johnson.",
                    "The conviction was overturned on appeal in November.",
-                   "The existence of a massive flag outside his embassy will serve to remind him of that.\""])
+                   "The existence of a massive flag outside his embassy will serve to remind him of that.\"",
+                   "On Jan. 20, a judge ordered to keep the Tates behind bars."])
 
 
 @pytest.mark.parametrize("sentence, cited, max_new_words, shown", [
@@ -116,6 +117,10 @@ COURT = ("court", ["Scott White was convicted of the murder of Scott Johnson.",
     ("The collapse occurred in Inner Mongolia, a key region for mining coal.", [2], 1, "quote"),
     ("Scott Johnson was convicted of the murder of Scott White.", [1], 1, "quote"),
     ("Inner Mongolia is a key region for mining coals in China.", [2], 1, "quote"),  # one coal is not many
+    # a word of its own may add to the quote, not stand in for what it says: the act is the judge's
+    ("Scott White was later convicted of the murder of Scott Johnson.", [1], 1, "sentence"),
+    ("A judge ordered to keep the Tates behind bars.", [4], 1, "sentence"),
+    ("The court ordered to keep the Tates behind bars.", [4], 1, "quote"),
     # unless the quote is someone's words that do not say whose
     ("A massive flag outside the embassy is a reminder to him of that.", [3], 1, "unsupported"),
 ])
