@@ -38,8 +38,7 @@ from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
 from service.checker.specifics import changed_form, changed_persons, initials, uncovered_specifics, unshown
 from service.citations import DraftSentence
 from service.context import Passage
-from service.text import (NAME, POSSESSIVE, STOPWORDS, WORD, content_word_sequence, content_words, in_order, numbers,
-                          stem)
+from service.text import NAME, POSSESSIVE, STOPWORDS, WORD, content_word_sequence, content_words, numbers, stem
 
 # Quotes a shortened sentence may draw on in any order; more are taken in the order cited.
 MOST_PERMUTED = 3
@@ -179,22 +178,23 @@ def shortens(sentence: str, quotes: list[str], max_new_words: int) -> bool:
     own = content_word_sequence(sentence)
     if len(set(own) - shown) > max_new_words:
         return False
-    kept = [word for word in own if word in shown]
     orders = itertools.permutations(sequences) if len(sequences) <= MOST_PERMUTED else [sequences]
-    return any(in_order(kept, chain) and not _stands_in(own, chain, shown)
-               for chain in (list(itertools.chain(*order)) for order in orders))
+    return any(_shortened_within(own, list(itertools.chain(*order)), shown) for order in orders)
 
 
-def _stands_in(own: list[str], chain: list[str], shown: set[str]) -> bool:
-    """Whether a word of the sentence's own takes the place of words its quotes say there (at most
+def _shortened_within(own: list[str], chain: list[str], shown: set[str]) -> bool:
+    """Whether the sentence's words that `chain` shows occur in it in the sentence's order, and no
+    word of the sentence's own takes the place of words the quotes say there (at most
     `SUBSTITUTED_SPAN` of them, one not a day or month): "The court ordered ..." for "On Jan. 20, a
     judge ordered ..." gives the act to another actor; an own word where the quotes drop nothing, or
-    a long stretch, adds to them. `own` aligned with `chain` as `in_order` reads it."""
+    a long stretch, adds to them."""
     positions: list[int | None] = []
     at = -1
     for word in own:
         if word in shown:
-            at = chain.index(word, at + 1)
+            at = next((i for i in range(at + 1, len(chain)) if chain[i] == word), None)
+            if at is None:
+                return False
             positions.append(at)
         else:
             positions.append(None)
@@ -206,8 +206,8 @@ def _stands_in(own: list[str], chain: list[str], shown: set[str]) -> bool:
         # "White's" for "White" is the same word
         dropped = set(chain[before + 1:after]) - {own[i].rstrip("'’")}
         if 0 < after - before - 1 <= SUBSTITUTED_SPAN and dropped - TIME_STEMS:
-            return True
-    return False
+            return False
+    return True
 
 
 def carriers(missing: set[str], cited: Sequence[int], passages: Sequence[Passage], most: int = 2

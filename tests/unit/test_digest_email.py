@@ -6,9 +6,13 @@ screenshots go to the test's output directory (printed)."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 from pathlib import Path
 
+from werkzeug.serving import make_server
+
+from service.app import create_app
 from service.digest import SummaryCache, build_digest, keep_latest, render
 from service.ingest.pipeline import Source, ingest
 from tests.conftest import fake_runtime
@@ -66,12 +70,6 @@ def test_the_digest_reads_in_a_mail_client_at_phone_width(settings, browser, tmp
 def test_the_reading_room_shows_the_latest_digest_as_text_with_its_archive_line(settings, browser):
     """The web page's digest tab, from a real server on 127.0.0.1: an archive issue says so
     before anything else, a hostile title stays text, and every quote is on the page."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    from service.app import create_app
-
     runtime, _ = fake_runtime(settings, faithful, checker_judge="none")
     ingest(enumerate(STORIES), runtime.store, runtime.models.embedder, runtime.settings, "default")
     articles = [runtime.store.texts.get("default", story.id) for story in STORIES]
