@@ -236,7 +236,7 @@ class Answerer:
             return self.quoted_or_not_found(prepared, declined, model)
         written = [] if refused else parse_cited_text(text, {p.n for p in passages})
         started = time.perf_counter()
-        checked = verify(written, passages, self.checker, self.policy.min_support)
+        checked = verify(written, passages, self.checker, self.policy.min_support, question=prepared.question)
         if conclusion:
             ordered = ordered_by_its_quotes(prepared.question, conclusion, passages)
             # The years decided the order: a written sentence stating one is a repeat or a contradiction.

@@ -22,7 +22,8 @@ thing); one that does not gives way to its quote, as for a dropped attribution, 
 that calls someone by a pronoun of another gender or number than its quotes do, or states a cause
 ("because", "based on") where its quotes state none. A quote that is
 someone's words without saying whose never stands in a sentence's place: the sentence is
-unsupported.
+unsupported. Where the caller gives the question, a sentence that states words of it its quotes do not
+show gives way to its quotes: the question's words are the asker's, not the sources'.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from service.checker import Checker, Verdict
+from service.checker.cascade import CONCLUSION
 from service.checker.comparisons import (added_cause, contradicted_order, dated_as_another, lifespan_as_birth,
                                          shared_by_one)
 from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
@@ -62,10 +64,12 @@ class CheckedSentence:
 
 
 def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker: Checker,
-           min_support: float | None = None, max_new_words: int | None = None) -> list[CheckedSentence]:
+           min_support: float | None = None, max_new_words: int | None = None,
+           question: str | None = None) -> list[CheckedSentence]:
     """`min_support`: the probability of support a sentence needs; the checker's own threshold if None.
     `max_new_words`: where given, a supported sentence must shorten its quotes (see `shortens`), with
-    at most this many content words they lack."""
+    at most this many content words they lack. `question`: where given, a supported sentence that
+    restates words of it its quotes lack gives way to its quotes (see `restates_the_question`)."""
     threshold = checker.calibration.threshold if min_support is None else min_support
     by_number = {p.n: p for p in passages}
     offered = [p.text for p in passages]
@@ -123,12 +127,17 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
         dropped = dropped_qualifiers(draft.text, quotes)
         rephrased = ((max_new_words is not None and not shortens(draft.text, quotes, max_new_words))
                      or changed_persons(draft.text, quotes) or added_cause(draft.text, quotes))
-        if supported and (dropped or rephrased):
-            quote = (next(by_number[n] for n in citations if by_number[n].text == dropped[0].quote) if dropped
-                     else by_number[citations[0]])
-            if not unattributed_speech(quote.text):  # in its place, such a quote would drop the attribution too
-                checked.append(CheckedSentence(text=quote.text, citations=[quote.n], supported=True, score=score,
-                                               judge_failed=check.judge_failed, dropped_qualifier=bool(dropped)))
+        echoed = question is not None and restates_the_question(draft.text, quotes, question)
+        if supported and (dropped or rephrased or echoed):
+            # all its quotes where it joined them to echo the question: each carries a hop of the answer
+            stand_ins = ([next(by_number[n] for n in citations if by_number[n].text == dropped[0].quote)] if dropped
+                         else [by_number[n] for n in citations] if echoed and not rephrased
+                         else [by_number[citations[0]]])
+            # in its place, a quote of someone's words that does not say whose would drop the attribution too
+            if not any(unattributed_speech(quote.text) for quote in stand_ins):
+                checked.extend(CheckedSentence(text=quote.text, citations=[quote.n], supported=True, score=score,
+                                               judge_failed=check.judge_failed, dropped_qualifier=bool(dropped))
+                               for quote in stand_ins)
                 continue
             supported = False
         checked.append(CheckedSentence(text=draft.text, citations=citations, supported=supported, score=score,
@@ -208,6 +217,19 @@ def _shortened_within(own: list[str], chain: list[str], shown: set[str]) -> bool
         if 0 < after - before - 1 <= SUBSTITUTED_SPAN and dropped - TIME_STEMS:
             return False
     return True
+
+
+def restates_the_question(sentence: str, quotes: list[str], question: str) -> bool:
+    """Whether a sentence states words of the question that its quotes do not show: "Thomas Harris
+    is a novelist who is famous for creating Dr. Hannibal Lecter", citing "Dr. Hannibal Lecter is a
+    character in a series of suspense novels by Thomas Harris", takes "famous" from the question;
+    "The solo artist that contributed to Real Damage a variant of is Electropop" garbles it. A small
+    judge passes both, the question's words reading as given. A conclusion (yes or no, which came
+    first) is exempt: its words are in no quote, and the judge reads it whole."""
+    if CONCLUSION.search(sentence):
+        return False
+    shown = set().union(*map(content_words, quotes))
+    return bool(content_words(sentence) & content_words(question) - shown)
 
 
 def carriers(missing: set[str], cited: Sequence[int], passages: Sequence[Passage], most: int = 2

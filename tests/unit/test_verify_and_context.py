@@ -220,3 +220,44 @@ def test_name_phrases():
         "dua lipa", "new rules"}
     assert name_phrases("Which magazine started first, Arthur's Magazine or First for Women?") == {
         "arthur magazine", "first for women"}
+
+
+LECTER = ("Hannibal Lecter is a character in a series of suspense novels by Thomas Harris. "
+          "Real Damage is a split EP of Gossip and electropop solo artist Tracy + the Plastics. "
+          "Electropop is a variant of synth-pop.")
+
+
+class LenientChecker(JoinedQuotesChecker):
+    """Supports every claim against whatever it is shown, as a small judge may."""
+
+    def check(self, claim, sources):
+        return super().check(claim, sources).model_copy(update={"probability": 0.9, "label": "supported"})
+
+
+@pytest.mark.parametrize("question, sentence, cited, shown", [
+    # the question's "famous" and "creating" are in no quote: the quote answers in its own words
+    ("Thomas Harris is a novelist who is famous for creating which character?",
+     "Thomas Harris is a novelist who is famous for creating Hannibal Lecter.", [1], [1]),
+    # a garbled echo joining two quotes gives way to both: each carries a hop
+    ("What genre of music is the solo artist that contributed to Real Damage a variant of?",
+     "The solo artist that contributed to Real Damage a variant of is electropop.", [2, 3], [2, 3]),
+    # the question's words the quotes show, and words of the sentence's own the question lacks, are no echo
+    ("Which character did Thomas Harris write suspense novels about?",
+     "Thomas Harris wrote suspense novels about Hannibal Lecter.", [1], "sentence"),
+    # a conclusion's words are in no quote: it stands, for the judge
+    ("Is Electropop a variant of synth-pop, and did Tracy + the Plastics contribute to Real Damage?",
+     "Yes, electropop is a variant of synth-pop, and Tracy + the Plastics contributed to Real Damage.", [2, 3],
+     "sentence"),
+])
+def test_a_sentence_that_restates_the_question_gives_way_to_its_quotes(question, sentence, cited, shown):
+    numbered = passages_of(LECTER)
+    judge = LenientChecker() if len(cited) == 1 else JoinedQuotesChecker()  # the joined need each other
+    checked = verify([DraftSentence(sentence, cited)], numbered, judge, min_support=0.5, question=question)
+    assert all(s.supported for s in checked)
+    if shown == "sentence":
+        assert [(s.text, s.citations) for s in checked] == [(sentence, cited)]
+    else:
+        assert [(s.text, s.citations) for s in checked] == [(numbered[n - 1].text, [n]) for n in shown]
+    # without the question, no sentence is held to its words
+    [unasked] = verify([DraftSentence(sentence, cited)], numbered, judge, min_support=0.5)
+    assert unasked.text == sentence
