@@ -42,7 +42,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 # made by the old rules are made again (2: unsupported sentences quoted, not rewritten; leads; 3: no
 # captions offered, undated sentences without "this month"; 4: no word of a sentence's own stands in
 # for its quote's).
-SUMMARY_RULES = "4"
+SUMMARY_RULES = "5"
 log = logging.getLogger(__name__)
 
 

@@ -93,6 +93,13 @@ class SummaryPolicy:
     repeat_overlap: float = 0.7
     # Sentences past this share of the word budget are cut, whole.
     budget_slack: float = 1.25
+    # A summary shorter than this share of its word budget, showing at most this share of the
+    # sentences offered, says little of a long article: it goes on with the article's salient
+    # sentences (see summarize.filled_out). In the example digest, six of 25 stories were told in one
+    # sentence of 15 to 23 words of 60, one of them only the background to its headline; a summary
+    # of a three-sentence article in one or two is not thin.
+    thin_share: float = 0.5
+    thin_sentence_share: float = 0.25
     # Output tokens for a summary of N words: about two tokens a word, plus the citation markers.
     tokens_per_word: int = 2
     token_overhead: int = 60

@@ -240,6 +240,8 @@ class Summarizer:
                                                                    budget)[:1]])
         if style != "headline":
             kept = told_under_headline(kept, numbered, leads, title, budget, overlap)
+            if is_thin(kept, passages, words, self.policy):
+                kept = filled_out(kept, passages, leads, title, budget, overlap)
         out, citations = renumber(undated_timeless(kept, numbered), numbered)
         lead = next((p for p in numbered if p.n in leads), None) if titled_by_article else None
         shown_lead = lead is not None and any(lead.n in s.citations for s in kept)
@@ -465,6 +467,35 @@ def told_under_headline(sentences: list[CheckedSentence], numbered: Sequence[Pas
         return sentences
     best = max(naming, key=lambda s: (len(named & name_forms(s.text)), -s.citations[0]))
     return within_budget([best, *saying_more], budget)
+
+
+def is_thin(sentences: list[CheckedSentence], passages: Sequence[Passage], words: int, policy: SummaryPolicy
+            ) -> bool:
+    """Whether a summary says little of a long article (see `SummaryPolicy.thin_share`)."""
+    said = sum(len(s.text.split()) for s in sentences)
+    shown = {n for s in sentences for n in s.citations}
+    return said < policy.thin_share * words and len(shown) <= policy.thin_sentence_share * len(passages)
+
+
+def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], leads: set[int], title: str | None,
+               budget: int, overlap: float) -> list[CheckedSentence]:
+    """The sentences, gone on with the salient sentences they do not show, in reading order: each
+    that reads alone (or follows one shown) and repeats neither the headline nor what is shown,
+    while they fit the budget; all in reading order. Under "The James Webb Space Telescope peered
+    into a celestial Pandora's box", one sentence on Hubble's earlier images left out what Webb
+    observed, which the article goes on to say."""
+    said = sum(len(s.text.split()) for s in sentences)
+    shown = list(sentences)
+    for candidate in map(without_opening_link, extractive_summary(passages)):
+        n, length = candidate.citations[0], len(candidate.text.split())
+        cited = {c for s in shown for c in s.citations} | leads
+        if (n in cited or said + length > budget or LEANS_ON_ANOTHER.search(candidate.text)
+                or (POINTS_BACK.match(candidate.text) and n - 1 not in cited)
+                or candidate not in without_repeats([*shown, candidate], title, overlap, keep_one=False)):
+            continue
+        shown.append(candidate)
+        said += length
+    return sorted(shown, key=lambda s: min(s.citations, default=0))
 
 
 def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:

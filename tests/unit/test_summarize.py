@@ -468,6 +468,7 @@ def test_a_sentence_pointing_back_to_one_the_summary_does_not_show_is_dropped(se
 
 def test_a_summary_whose_every_sentence_points_back_is_a_sentence_that_stands_alone(settings, script):
     runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    runtime.summary_policy = replace(runtime.summary_policy, thin_share=0.0)  # this rule alone: not filled out
     ingest(enumerate([Source(id="sinop", title="Pool hall shooting", text=SHOOTING, source="Wire")]), runtime.store,
            runtime.models.embedder, runtime.settings, "default")
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "He died" in text)
@@ -617,6 +618,7 @@ def test_a_sentence_about_some_of_their_victims_points_back():
 
 def test_a_summary_that_names_nothing_its_headline_names_opens_with_the_sentence_that_does(settings, script):
     runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    runtime.summary_policy = replace(runtime.summary_policy, thin_share=0.0)  # this rule alone: not filled out
     lead = "Police shot Ezequias Souza Ribeiro dead on Wednesday after he went on the run"
     text = "\n\n".join([
         lead, "Ezequias Souza Ribeiro, 27, went on the run after executing a group of people at a bar in Sinop.",
@@ -655,3 +657,30 @@ def test_an_archive_issue_cannot_be_from_the_future(settings, monkeypatch):
     later = (datetime.now(timezone.utc).date() + timedelta(days=2)).isoformat()
     refused = CliRunner().invoke(main, ["digest", "--stories-until", later])
     assert refused.exit_code == 2 and "--stories-until is a day in the future" in refused.output
+
+
+WEBB = ["The James Webb Space Telescope just peered into a celestial Pandora's box beyond a megacluster of galaxies.",
+        "The space observatory observed Pandora's Cluster, where three massive clusters of galaxies are merging.",
+        "Webb peered into a celestial Pandora's box beyond a megacluster of galaxies, the telescope's team said.",
+        "It acts as a magnifying glass for the objects behind it.",
+        "Previous images of the central core of Pandora's Cluster came courtesy of the Hubble Space Telescope.",
+        "Webb's latest observation of the cluster has revealed never-before-seen details in infrared light.",
+        "Astronomers in the UNCOVER program used Webb's Near-Infrared Camera for 30 hours to capture long-exposure "
+        "images of the cluster and of the faint, very old galaxies that lie far beyond it in infrared light.",
+        "The photo released by NASA stitches together four images of the cluster."]
+
+
+def test_a_summary_that_says_little_of_a_long_article_goes_on_with_what_it_says_next(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    ingest(enumerate([Source(id="webb", text="\n\n".join(WEBB), source="Wire")]), runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "Hubble" in text)
+    summary = summarize(runtime, ["webb"])
+    # in reading order, within the budget of 75 words: not the lead (the headline), not the headline
+    # again, not "It acts ..." (it points back to that), not a sentence past the budget
+    assert [s.text for s in summary.sentences] == [WEBB[1], WEBB[4], WEBB[5], WEBB[7]]
+    assert summary.summary.endswith("[4].") and all(s.supported for s in summary.sentences)
+    # where the summary already says enough, nothing is added
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "Hubble" in text
+                                        or "UNCOVER" in text)
+    assert [s.text for s in summarize(runtime, ["webb"]).sentences] == [WEBB[4], WEBB[6]]
