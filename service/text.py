@@ -128,10 +128,14 @@ def name_forms(text: str) -> set[str]:
     return {name_form(w) for w in WORD.findall(text)}
 
 
-# A site's plea or a photo caption written into the article's text: no headline, no summary.
+# A site's plea or a photo caption written into the article's text: no headline, no summary. Also
+# a sign-up box's lines wherever they stand (Insider's "Top editors give you the stories you want --
+# delivered right to your inbox each weekday. Loading Something is loading. Thanks for signing up!").
 PROMOTION = re.compile(
     r"^\W*(?:(?:editor['’]s note\W*)?(?:sign up|subscribe|send this page|click here|follow us|read more|also see|"
-    r"download (?:the|our))\b|(?:get|explore)\b[^.]{0,80}\bnews\b)", re.IGNORECASE)
+    r"download (?:the|our))\b|(?:get|explore)\b[^.]{0,80}\bnews\b|thanks? (?:you )?for (?:signing up|subscribing)\b)"
+    r"|\bdelivered (?:right )?to your inbox\b|\bsomething is loading\b|\bin a personali[sz]ed feed\b"
+    r"|\bby clicking\W+sign up\b", re.IGNORECASE)
 CAPTION = re.compile(r"^\W*FILE\b|^\W*\(?(?:(?:AP|Reuters|Getty) )?Photo\b|\bFile\)\W*$", re.IGNORECASE)
 HEADLINE_WORDS = 4  # fewer is a dateline ("CNN --") or a fragment
 HEADLINE_SCAN_CHARS = 3000  # the story starts within its opening, after any pleas and captions

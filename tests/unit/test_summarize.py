@@ -408,6 +408,13 @@ def test_a_summary_never_draws_on_a_plea_to_sign_up_unless_the_article_is_nothin
     story = article("Sign up for CNN's Wonder Theory science newsletter. Explore the universe with news on fascinating "
                     "discoveries. Astronomers peered inside spiral galaxies.")
     assert [p.text for p in numbered_sentences([story], {})] == ["Astronomers peered inside spiral galaxies."]
+    insider = article("Residents of the small town evacuated. Top editors give you the stories you want -- delivered "
+                      "right to your inbox each weekday. Loading Something is loading. Thanks for signing up! Access "
+                      "your favorite topics in a personalized feed while you're on the go. download the app Email "
+                      "address By clicking 'Sign up', you agree to receive marketing emails from Insider. "
+                      "About 1,500 residents were evacuated.")
+    assert [p.text for p in numbered_sentences([insider], {})] == [
+        "Residents of the small town evacuated.", "About 1,500 residents were evacuated."]
     plea = article("Sign up for our newsletter.")
     assert [p.text for p in numbered_sentences([plea], {})] == ["Sign up for our newsletter."]
 
