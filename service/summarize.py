@@ -51,6 +51,8 @@ QUESTION = re.compile(r"\?['\"’”)\]]*$")
 # copying the sentence would print as its own; not reported speech ("Peskov said Putin said he ...").
 SAID_TWICE = re.compile(r"[,\"”]\s*said\s+(?:(?:the\s+)?[A-Z][\w.'’-]{0,40}\s+){1,6}said"
                         r"(?=\s+(?:in|on|at|to|during|after)\b|\s*[.,])")
+# A sentence that fills out a thin summary has at least this many words: shorter ones say little.
+FILL_MIN_WORDS = 6
 # A lead that adds this many content words to the headline cut from it says more than the headline.
 LEAD_ADDS_WORDS = 3
 # "And now, Politico reports ...", "But the company said ...": a link to a sentence the summary does
@@ -480,21 +482,28 @@ def is_thin(sentences: list[CheckedSentence], passages: Sequence[Passage], words
 def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], leads: set[int], title: str | None,
                budget: int, overlap: float) -> list[CheckedSentence]:
     """The sentences, gone on with the salient sentences they do not show, in reading order: each
-    that reads alone (or follows one shown) and repeats neither the headline nor what is shown,
-    while they fit the budget; all in reading order. Under "The James Webb Space Telescope peered
+    that reads alone (or follows one shown), says something (`FILL_MIN_WORDS`: not "TikTok is in
+    trouble.") and says it anew (most of its words not already in the headline and what is shown
+    together: not "Residents of a small town are fearing for their futures, after toxic chemicals
+    from a derailed train were burned in East Palestine, Ohio" under the derailment's headline and
+    "Residents of the small town evacuated, and now many fear for their futures"), while they fit
+    the budget; all in reading order, so that "The space observatory" still follows the headline
+    that names it. Under "The James Webb Space Telescope peered
     into a celestial Pandora's box", one sentence on Hubble's earlier images left out what Webb
     observed, which the article goes on to say."""
     said = sum(len(s.text.split()) for s in sentences)
     shown = list(sentences)
+    told = content_words(title or "").union(*(content_words(s.text) for s in sentences))
     for candidate in map(without_opening_link, extractive_summary(passages)):
-        n, length = candidate.citations[0], len(candidate.text.split())
+        n, length, words = candidate.citations[0], len(candidate.text.split()), content_words(candidate.text)
         cited = {c for s in shown for c in s.citations} | leads
-        if (n in cited or said + length > budget or LEANS_ON_ANOTHER.search(candidate.text)
+        if (n in cited or length < FILL_MIN_WORDS or said + length > budget or LEANS_ON_ANOTHER.search(candidate.text)
                 or (POINTS_BACK.match(candidate.text) and n - 1 not in cited)
-                or candidate not in without_repeats([*shown, candidate], title, overlap, keep_one=False)):
+                or len(words & told) >= overlap * len(words)):
             continue
         shown.append(candidate)
         said += length
+        told |= words
     return sorted(shown, key=lambda s: min(s.citations, default=0))
 
 

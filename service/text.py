@@ -195,14 +195,14 @@ POINTS_BACK = re.compile(r"^\W*(?:(?:\w+\s+){1,3}?of\s+(?=(?:his|her|their|its|t
                          r"(?:this|that)(?!\s+(?:year|week|month|morning|afternoon|evening|weekend)\b))\b",
                          re.IGNORECASE)
 # A sentence that goes on from one before it ("Edgar Ricardo de Oliveira also fled ...", "Another
-# government entity is making a move ...", "The reason?") or a photo's caption ("Steve Johnson,
+# government entity is making a move ...", "Or so it seems", "The reason?") or a photo's caption ("Steve Johnson,
 # right, and his wife arrive ...", "Lordstown Motors gave rides in prototypes ... on June 21, 2021
 # as part of ...": a date with its year but not its weekday, as news agencies' captions give it,
 # where their stories write "on Thursday, Feb. 23, 2023") is no story's lead.
 # "Steve Johnson, right, and his wife Rosemarie arrive at ...": where someone stands in a picture.
 _PICTURED = r",\s+(?:left|right|cent(?:er|re)|(?:second|third)\s+(?:from\s+)?(?:left|right)),"
 PICTURED = re.compile(_PICTURED, re.IGNORECASE)
-LEANS_ON_ANOTHER = re.compile(rf"^\W*(?:another|but|and|however|meanwhile)\b|^(?:\S+\s+){{1,5}}?also\b|{_PICTURED}|"
+LEANS_ON_ANOTHER = re.compile(rf"^\W*(?:another|but|and|or|however|meanwhile)\b|^(?:\S+\s+){{1,5}}?also\b|{_PICTURED}|"
                               r"\bon\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}\b",
                               re.IGNORECASE)
 

@@ -674,7 +674,10 @@ WEBB = ["The James Webb Space Telescope just peered into a celestial Pandora's b
         "Webb's latest observation of the cluster has revealed never-before-seen details in infrared light.",
         "Astronomers in the UNCOVER program used Webb's Near-Infrared Camera for 30 hours to capture long-exposure "
         "images of the cluster and of the faint, very old galaxies that lie far beyond it in infrared light.",
-        "The photo released by NASA stitches together four images of the cluster."]
+        "The photo released by NASA stitches together four images of the cluster.",
+        "The cluster is truly huge.",
+        "Or so the team of astronomers says about it.",
+        "Pandora's Cluster, where three massive clusters of galaxies are merging, was imaged by the older telescope before Webb."]
 
 
 def test_a_summary_that_says_little_of_a_long_article_goes_on_with_what_it_says_next(settings, script):
@@ -684,7 +687,8 @@ def test_a_summary_that_says_little_of_a_long_article_goes_on_with_what_it_says_
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "Hubble" in text)
     summary = summarize(runtime, ["webb"])
     # in reading order, within the budget of 75 words: not the lead (the headline), not the headline
-    # again, not "It acts ..." (it points back to that), not a sentence past the budget
+    # again, not "It acts ..." (it points back to that), not a sentence past the budget, nor one of
+    # a few words, one that leans on the sentence before, or one that says again what is shown
     assert [s.text for s in summary.sentences] == [WEBB[1], WEBB[4], WEBB[5], WEBB[7]]
     assert summary.summary.endswith("[4].") and all(s.supported for s in summary.sentences)
     # where the summary already says enough, nothing is added
