@@ -51,8 +51,11 @@ QUESTION = re.compile(r"\?['\"’”)\]]*$")
 # copying the sentence would print as its own; not reported speech ("Peskov said Putin said he ...").
 SAID_TWICE = re.compile(r"[,\"”]\s*said\s+(?:(?:the\s+)?[A-Z][\w.'’-]{0,40}\s+){1,6}said"
                         r"(?=\s+(?:in|on|at|to|during|after)\b|\s*[.,])")
-# A sentence that fills out a thin summary has at least this many words: shorter ones say little.
+# A sentence that fills out a thin summary has at least this many words (shorter ones say little),
+# and at least this share of its content words new to the headline and what is shown: the stems
+# are crude ("fear" is not "fearing"), and a sentence that is half repeats reads as a repeat.
 FILL_MIN_WORDS = 6
+FILL_NEW_SHARE = 0.5
 # A lead that adds this many content words to the headline cut from it says more than the headline.
 LEAD_ADDS_WORDS = 3
 # "And now, Politico reports ...", "But the company said ...": a link to a sentence the summary does
@@ -243,7 +246,7 @@ class Summarizer:
         if style != "headline":
             kept = told_under_headline(kept, numbered, leads, title, budget, overlap)
             if is_thin(kept, passages, words, self.policy):
-                kept = filled_out(kept, passages, leads, title, budget, overlap)
+                kept = filled_out(kept, passages, leads, title, budget)
         out, citations = renumber(undated_timeless(kept, numbered), numbered)
         lead = next((p for p in numbered if p.n in leads), None) if titled_by_article else None
         shown_lead = lead is not None and any(lead.n in s.citations for s in kept)
@@ -480,13 +483,14 @@ def is_thin(sentences: list[CheckedSentence], passages: Sequence[Passage], words
 
 
 def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], leads: set[int], title: str | None,
-               budget: int, overlap: float) -> list[CheckedSentence]:
+               budget: int) -> list[CheckedSentence]:
     """The sentences, gone on with the salient sentences they do not show, in reading order: each
     that reads alone (or follows one shown), says something (`FILL_MIN_WORDS`: not "TikTok is in
-    trouble.") and says it anew (most of its words not already in the headline and what is shown
+    trouble.") and says it anew (`FILL_NEW_SHARE`, against the headline and what is shown
     together: not "Residents of a small town are fearing for their futures, after toxic chemicals
     from a derailed train were burned in East Palestine, Ohio" under the derailment's headline and
-    "Residents of the small town evacuated, and now many fear for their futures"), while they fit
+    "Residents of the small town evacuated, and now many fear for their futures", or the other way
+    round), while they fit
     the budget; all in reading order, so that "The space observatory" still follows the headline
     that names it. Under "The James Webb Space Telescope peered
     into a celestial Pandora's box", one sentence on Hubble's earlier images left out what Webb
@@ -499,7 +503,7 @@ def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], le
         cited = {c for s in shown for c in s.citations} | leads
         if (n in cited or length < FILL_MIN_WORDS or said + length > budget or LEANS_ON_ANOTHER.search(candidate.text)
                 or (POINTS_BACK.match(candidate.text) and n - 1 not in cited)
-                or len(words & told) >= overlap * len(words)):
+                or len(words - told) < FILL_NEW_SHARE * len(words)):
             continue
         shown.append(candidate)
         said += length

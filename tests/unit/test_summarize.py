@@ -677,7 +677,8 @@ WEBB = ["The James Webb Space Telescope just peered into a celestial Pandora's b
         "The photo released by NASA stitches together four images of the cluster.",
         "The cluster is truly huge.",
         "Or so the team of astronomers says about it.",
-        "Pandora's Cluster, where three massive clusters of galaxies are merging, was imaged by the older telescope before Webb."]
+        "Pandora's Cluster, where three massive clusters of galaxies are merging, was imaged by the older telescope before Webb.",
+        "Webb observed the merging galaxies with new cameras in spring."]
 
 
 def test_a_summary_that_says_little_of_a_long_article_goes_on_with_what_it_says_next(settings, script):
