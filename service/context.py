@@ -23,7 +23,7 @@ from service.policy import AnswerPolicy
 from service.prompts import Quoted, quoted
 from service.records import Article
 from service.retrieve import Hit
-from service.text import is_promotion, sentence_spans
+from service.text import is_promotion, past_kicker, sentence_spans
 
 # "He ran...", "In 2007, he was...", "During his career": a pronoun among the first words,
 # before any name could be.
@@ -132,6 +132,10 @@ def _sentences(hits: Sequence[Hit]) -> list[Passage]:
             seen.add((hit.article.id, start))
             if is_promotion(text[start:end]):  # the site's plea or link, not the story's: never a quote
                 continue
+            if start == 0:  # a desk's tag or dateline is the site's, and reads as garble in an answer
+                start = past_kicker(text, start, end)
+                if start == end:
+                    continue
             referent = _referent_start(text, start, spans[i - 1][0] if i else None)
             if referent is not None:
                 start = referent

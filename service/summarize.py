@@ -35,8 +35,8 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import (FILE_CAPTION, KICKER, LEANS_ON_ANOTHER, PICTURED, POINTS_BACK, WORD, content_words,
-                          is_caption, is_promotion, name_forms, names, numbers, sentence_spans, timeless)
+from service.text import (FILE_CAPTION, LEANS_ON_ANOTHER, PICTURED, POINTS_BACK, WORD, content_words,
+                          is_caption, is_promotion, name_forms, names, numbers, past_kicker, sentence_spans, timeless)
 from service.verify import CheckedSentence, degradations, verify
 
 log = logging.getLogger(__name__)
@@ -164,8 +164,8 @@ def numbered_sentences(articles: Sequence[Article], chunks: dict[str, list[Chunk
                     or SAID_TWICE.search(article.text, start, end) or PICTURED.search(article.text, start, end)
                     or unattributed_speech(article.text[start:end])) and not start <= lead_at < end:
                 continue
-            if not story and (kicker := KICKER.match(article.text[start:end] + " ")):  # the tag opens the story only
-                start += min(kicker.end(), end - start)
+            if not story:  # a desk's tag opens the story only
+                start = past_kicker(article.text, start, end)
             if start == end:  # a dateline on its own line ("CNN --")
                 continue
             if caption := FILE_CAPTION.match(article.text[start:end]):

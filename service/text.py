@@ -143,6 +143,14 @@ HEADLINE_SCAN_CHARS = 3000  # the story starts within its opening, after any ple
 # or a share prompt run into it, or both.
 KICKER = re.compile(r"^(?:[A-Z][A-Z .,]{2,40}(?::|\s[-–—]{1,2})\s+|\([A-Z][\w .]{1,30}\)\s*[-–—]{1,2}\s*|"
                     r"[Ss]end this page to someone via email\s+){1,2}")
+def past_kicker(text: str, start: int, end: int) -> int:
+    """Where the story's first sentence, text[start:end], starts past a desk's tag or a dateline
+    ("(Reuters) -Belgium's intelligence service ...", "FIRST ON FOX: ..."): end where it is
+    nothing else."""
+    kicker = KICKER.match(text[start:end] + " ")
+    return start + min(kicker.end(), end - start) if kicker else start
+
+
 # An archive photo's caption run into the story's sentence by the splitter, which reads its
 # closing "Calif." as an abbreviation: "FILE Carlos Watson participates in a panel ..., in Beverly
 # Hills, Calif. Watson, founder of Ozy Media, was arrested ...". The caption ends at its first full

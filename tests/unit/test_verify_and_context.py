@@ -110,6 +110,14 @@ def test_build_context(question, policy, expected):
     assert all(p.article.text[p.start:p.end] == p.text for p in context.passages)
 
 
+def test_a_quote_opening_the_story_leaves_out_its_desks_tag():
+    wire = article("wire", "(Reuters) -Belgium's intelligence service is monitoring the cargo hub at Liege airport. "
+                           "The hub handles parcels for Alibaba.")
+    context = build_context("Who is monitoring the cargo hub?", hits_of(wire), OverlapReranker(), POLICY)
+    assert context.passages[0].text == "Belgium's intelligence service is monitoring the cargo hub at Liege airport."
+    assert all(p.article.text[p.start:p.end] == p.text for p in context.passages)
+
+
 def test_build_context_without_hits_finds_nothing():
     context = build_context("anything", [], OverlapReranker(), POLICY)
     assert context.passages == [] and context.best_relevance is None
