@@ -328,6 +328,8 @@ def coverage(digest: Digest) -> str:
         f"published {day(start)} to {day(end)}" if start and end else
         f"published from {day(start)}" if start else f"published until {day(end)}")
     undated = sum(item.published is None for item in digest.reports)
+    if span and undated:  # alone, "published 5 October 2023" read to an editor as the issue's own date
+        span = f"{len(digest.reports) - undated} of {len(digest.reports)} articles dated, {span}"
     # Undated, a story's "on Thursday" or "later this year" would read as this issue's.
     note = f"{undated} undated: the days they name date from their articles, not from this issue" if undated else ""
     return " · ".join(part for part in (span, note) if part)
