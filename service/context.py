@@ -132,13 +132,13 @@ def _sentences(hits: Sequence[Hit]) -> list[Passage]:
             seen.add((hit.article.id, start))
             if is_promotion(text[start:end]):  # the site's plea or link, not the story's: never a quote
                 continue
+            referent = _referent_start(text, start, spans[i - 1][0] if i else None)
+            if referent is not None:
+                start = referent
             if start == 0:  # a desk's tag or dateline is the site's, and reads as garble in an answer
                 start = past_kicker(text, start, end)
                 if start == end:
                     continue
-            referent = _referent_start(text, start, spans[i - 1][0] if i else None)
-            if referent is not None:
-                start = referent
             sentences.append(Passage(n=0, article=hit.article, chunk_id=hit.chunk.id, start=start, end=end,
                                      relevance=0.0))
     return sentences

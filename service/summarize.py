@@ -485,30 +485,33 @@ def is_thin(sentences: list[CheckedSentence], passages: Sequence[Passage], words
 def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], leads: set[int], title: str | None,
                budget: int) -> list[CheckedSentence]:
     """The sentences, gone on with the salient sentences they do not show, in reading order: each
-    that reads alone (or follows one shown), says something (`FILL_MIN_WORDS`: not "TikTok is in
-    trouble.") and says it anew (`FILL_NEW_SHARE`, against the headline and what is shown
-    together: not "Residents of a small town are fearing for their futures, after toxic chemicals
-    from a derailed train were burned in East Palestine, Ohio" under the derailment's headline and
-    "Residents of the small town evacuated, and now many fear for their futures", or the other way
-    round), while they fit
-    the budget; all in reading order, so that "The space observatory" still follows the headline
-    that names it. Under "The James Webb Space Telescope peered
-    into a celestial Pandora's box", one sentence on Hubble's earlier images left out what Webb
-    observed, which the article goes on to say."""
+    that reads alone (or follows one shown from its article), says something (`FILL_MIN_WORDS`:
+    not "TikTok is in trouble.") and says it anew (`FILL_NEW_SHARE`, against the headline and what
+    is shown together: not "Residents of the small town evacuated, and now many fear for their
+    futures" beside "Residents of a small town are fearing for their futures"), while they fit the
+    budget. Each goes after the last sentence shown that comes before it in the article, so that
+    "The space observatory" still follows the headline that names it. Under "The James Webb Space
+    Telescope peered into a celestial Pandora's box", one sentence on Hubble's earlier images left
+    out what Webb observed, which the article goes on to say."""
     said = sum(len(s.text.split()) for s in sentences)
     shown = list(sentences)
     told = content_words(title or "").union(*(content_words(s.text) for s in sentences))
+    article_of = {p.n: p.article.id for p in passages}
     for candidate in map(without_opening_link, extractive_summary(passages)):
         n, length, words = candidate.citations[0], len(candidate.text.split()), content_words(candidate.text)
         cited = {c for s in shown for c in s.citations} | leads
+        follows_one_shown = n - 1 in cited and article_of.get(n - 1) == article_of[n]
         if (n in cited or length < FILL_MIN_WORDS or said + length > budget or LEANS_ON_ANOTHER.search(candidate.text)
-                or (POINTS_BACK.match(candidate.text) and n - 1 not in cited)
-                or len(words - told) < FILL_NEW_SHARE * len(words)):
+                or (POINTS_BACK.match(candidate.text) and not follows_one_shown)
+                or not words or len(words - told) < FILL_NEW_SHARE * len(words)):
             continue
-        shown.append(candidate)
+        # after the last sentence shown that comes before it in the article: the summary's own
+        # order stands (a sentence that names the headline's subject may open it on purpose)
+        at = max((i + 1 for i, s in enumerate(shown) if s.citations and min(s.citations) < n), default=0)
+        shown.insert(at, candidate)
         said += length
         told |= words
-    return sorted(shown, key=lambda s: min(s.citations, default=0))
+    return shown
 
 
 def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:

@@ -134,7 +134,7 @@ def name_forms(text: str) -> set[str]:
 PROMOTION = re.compile(
     r"^\W*(?:(?:editor['’]s note\W*)?(?:sign up|subscribe|send this page|click here|follow us|read more|also see|"
     r"download (?:the|our))\b|(?:get|explore)\b[^.]{0,80}\bnews\b|thanks? (?:you )?for (?:signing up|subscribing)\b)"
-    r"|\bdelivered (?:right )?to your inbox\b|\bsomething is loading\b|\bin a personali[sz]ed feed\b"
+    r"|\bstories you want\b[^.]{0,40}\binbox\b|\bsomething is loading\b|^\W*access your favou?rite topics\b"
     r"|\bby clicking\W+sign up\b", re.IGNORECASE)
 CAPTION = re.compile(r"^\W*FILE\b|^\W*\(?(?:(?:AP|Reuters|Getty) )?Photo\b|\bFile\)\W*$", re.IGNORECASE)
 HEADLINE_WORDS = 4  # fewer is a dateline ("CNN --") or a fragment
@@ -143,6 +143,8 @@ HEADLINE_SCAN_CHARS = 3000  # the story starts within its opening, after any ple
 # or a share prompt run into it, or both.
 KICKER = re.compile(r"^(?:[A-Z][A-Z .,]{2,40}(?::|\s[-–—]{1,2})\s+|\([A-Z][\w .]{1,30}\)\s*[-–—]{1,2}\s*|"
                     r"[Ss]end this page to someone via email\s+){1,2}")
+
+
 def past_kicker(text: str, start: int, end: int) -> int:
     """Where the story's first sentence, text[start:end], starts past a desk's tag or a dateline
     ("(Reuters) -Belgium's intelligence service ...", "FIRST ON FOX: ..."): end where it is

@@ -692,6 +692,11 @@ def test_a_summary_that_says_little_of_a_long_article_goes_on_with_what_it_says_
     # a few words, one that leans on the sentence before, or one that says again what is shown
     assert [s.text for s in summary.sentences] == [WEBB[1], WEBB[4], WEBB[5], WEBB[7]]
     assert summary.summary.endswith("[4].") and all(s.supported for s in summary.sentences)
+    # the summary's own order stands: each added sentence goes after the last one shown before it
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in sorted(
+        numbered(p).items(), key=lambda item: "latest" not in item[1]) if "Hubble" in text or "latest" in text)
+    # (the observatory's sentence now says too little that is new: "observation" told "observed")
+    assert [s.text for s in summarize(runtime, ["webb"]).sentences] == [WEBB[5], WEBB[4], WEBB[6], WEBB[7]]
     # where the summary already says enough, nothing is added
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "Hubble" in text
                                         or "UNCOVER" in text)

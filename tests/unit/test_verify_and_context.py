@@ -118,6 +118,15 @@ def test_a_quote_opening_the_story_leaves_out_its_desks_tag():
     assert all(p.article.text[p.start:p.end] == p.text for p in context.passages)
 
 
+def test_a_quote_carrying_the_sentence_before_it_leaves_out_the_desks_tag_too():
+    wire = article("wire", "(Reuters) -Belgium's intelligence service is monitoring the cargo hub at Liege airport. "
+                           "It said the hub handles parcels for Alibaba.")
+    context = build_context("Whose parcels does the cargo hub handle?", hits_of(wire), OverlapReranker(), POLICY)
+    assert all(not p.text.startswith("(Reuters)") for p in context.passages)
+    assert "Belgium's intelligence service is monitoring the cargo hub at Liege airport. It said the hub handles " \
+           "parcels for Alibaba." in [p.text for p in context.passages]
+
+
 def test_build_context_without_hits_finds_nothing():
     context = build_context("anything", [], OverlapReranker(), POLICY)
     assert context.passages == [] and context.best_relevance is None
