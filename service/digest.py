@@ -41,8 +41,8 @@ TEMPLATES = Path(__file__).with_name("templates")
 # Raised when what a summary keeps changes without its prompts changing, so that cached summaries
 # made by the old rules are made again (2: unsupported sentences quoted, not rewritten; leads; 3: no
 # captions offered, undated sentences without "this month"; 4: no word of a sentence's own stands in
-# for its quote's).
-SUMMARY_RULES = "5"
+# for its quote's; 5 and 6: thin summaries filled out from their articles, then in their own order).
+SUMMARY_RULES = "6"
 log = logging.getLogger(__name__)
 
 
