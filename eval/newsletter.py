@@ -23,7 +23,7 @@ from pathlib import Path
 import service  # noqa: F401  (offline variables first)
 from eval.datasets import SEED_PUBLISHED, corpus_sources, news_recorded
 from eval.summaries import write_review
-from service.digest import SummaryCache, build_digest, write_digest
+from service.digest import DigestItem, SummaryCache, build_digest, write_digest
 from service.ingest.pipeline import ingest
 from service.models.registry import Models
 from service.runtime import Runtime
@@ -62,10 +62,19 @@ def main() -> None:
           f"{sum(words)} words, {min(words, default=0)}-{max(words, default=0)} a story; "
           f"{len(articles) / seconds * 60:.2f} articles/min")
     print("written:", ", ".join(str(path) for path in written.values()))
-    shown = [{"article": item.article_id, "title": item.title, "sentence": sentence.text,
-              "quotes": [next(c.quote for c in item.summary.citations if c.n == n) for n in sentence.citations]}
-             for item in digest.reports for sentence in item.summary.sentences]
+    shown = [record for item in digest.reports for record in review_records(item)]
     print("review:", write_review(args.review_out, "digest-example", shown, REVIEW_SEED))
+
+
+def review_records(item: DigestItem) -> list[dict]:
+    """A story's sentences with their quotes, for a reader to judge; a headline the model wrote is
+    one of them, checked like the rest."""
+    quote = {c.n: c.quote for c in item.summary.citations}
+    written = ([("the sentence is the story's headline", item.summary.title, item.summary.title_citations)]
+               if item.summary.title_citations else [])
+    told = [(item.summary.title or item.title, s.text, s.citations) for s in item.summary.sentences]
+    return [{"article": item.article_id, "title": title, "sentence": text, "quotes": [quote[n] for n in numbers]}
+            for title, text, numbers in written + told]
 
 
 if __name__ == "__main__":

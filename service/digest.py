@@ -26,7 +26,7 @@ import jinja2
 from pydantic import BaseModel, Field
 
 from service.citations import with_markers
-from service.headlines import headline
+from service.headlines import headline, titled_by_lead
 from service.models.embedder import Embedder
 from service.models.reranker import Reranker
 from service.records import Article, Filters
@@ -41,8 +41,9 @@ TEMPLATES = Path(__file__).with_name("templates")
 # Raised when what a summary keeps changes without its prompts changing, so that cached summaries
 # made by the old rules are made again (2: unsupported sentences quoted, not rewritten; leads; 3: no
 # captions offered, undated sentences without "this month"; 4: no word of a sentence's own stands in
-# for its quote's; 5 and 6: thin summaries filled out from their articles, then in their own order).
-SUMMARY_RULES = "6"
+# for its quote's; 5 and 6: thin summaries filled out from their articles, then in their own order;
+# 7: a headline of the model's own for an article without a title).
+SUMMARY_RULES = "7"
 log = logging.getLogger(__name__)
 
 
@@ -169,8 +170,10 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
             item.summary, item.cached = cached, True
         else:
             try:
+                # An article without a title of its own gets a headline the model writes, where it
+                # passes the check: its lead cut short repeated the summary's first sentence.
                 item.summary = summarizer.summarize([article], {article.id: texts.chunks_of(tenant, article)}, style,
-                                                    words)
+                                                    words, write_title=titled_by_lead(article.title, article.text))
                 if not item.summary.degraded:  # a stand-in is not kept: the next run tries the model again
                     cache.put(key, item.summary)
             except Exception:  # one article failing is reported; the batch goes on
@@ -221,7 +224,7 @@ def merge_same_stories(items: list[DigestItem], embedder: Embedder, policy: Summ
     leads = []
     for group in groups:
         lead = max(group, key=lambda i: sum(float(summaries[i] @ titles[j]) for j in group if j != i))
-        items[lead].also.extend(items[j].model_copy(update={"summary": first_sentence(items[j].summary),
+        items[lead].also.extend(items[j].model_copy(update={"summary": first_sentence(items[j].summary, headed=False),
                                                             "shown_as": shown_as(items[j])})
                                 for j in group if j != lead)
         number_reports(items[lead])
@@ -253,6 +256,7 @@ def numbered_after(summary: Summary, offset: int) -> Summary:
     sentences = [s.model_copy(update={"citations": [n + shift for n in s.citations]}) for s in summary.sentences]
     return summary.model_copy(update={
         "sentences": sentences, "citations": [c.model_copy(update={"n": c.n + shift}) for c in summary.citations],
+        "title_citations": [n + shift for n in summary.title_citations],
         "summary": " ".join(with_markers(s.text, s.citations) for s in sentences)})
 
 
@@ -267,12 +271,16 @@ def group_by_topic(items: list[DigestItem], embedder: Embedder, policy: SummaryP
     return [Topic(name=name, items=[items[i] for i in members]) for name, members in found]
 
 
-def first_sentence(summary: Summary) -> Summary:
-    """The summary cut to its first sentence and the quotes that sentence cites (numbered from 1
+def first_sentence(summary: Summary, headed: bool = True) -> Summary:
+    """The summary cut to its first sentence and the quotes that it and, where it is `headed` (shown
+    under its own headline, not as another report of a story), its headline cite (numbered from 1
     already: citations are numbered in order of first use)."""
     first = summary.sentences[0]
+    title_citations = summary.title_citations if headed else []
+    cited = set(first.citations) | set(title_citations)
     return summary.model_copy(update={
-        "sentences": [first], "citations": [c for c in summary.citations if c.n in first.citations],
+        "sentences": [first], "citations": [c for c in summary.citations if c.n in cited],
+        "title_citations": title_citations,
         "summary": with_markers(first.text, first.citations)})
 
 
@@ -292,12 +300,13 @@ def markdown_text(value: object) -> object:
     return markdown_escaped(value) if isinstance(value, str) else value
 
 
-# A headline is the article's own title or cut from its lead, not a checked sentence; and the checker
-# is a program that misses some errors (an editor found two it let through): the tagline claims no
-# more than that, and sends the reader to the quotes.
+# A headline is the article's own title, one the model wrote and the checker passed (it cites its
+# quote), or one cut from the lead; and the checker is a program that misses some errors (an editor
+# found two it let through): the tagline claims no more than that, and sends the reader to the quotes.
 TAGLINE = ("Every summary sentence cites the source sentences it rests on and was checked against them by a program "
            "that can miss errors: the quotes under each story are verbatim from the articles. Each headline is the title "
-           "of its article, or cut from the first sentence of it.")
+           "of its article, one written from the sentence it cites and checked against it, or cut from the first "
+           "sentence of the article.")
 
 
 def day(value: date | None) -> str:

@@ -37,7 +37,7 @@ from service.settings import Settings
 from service.store import Store
 from service.text import (FILE_CAPTION, LEANS_ON_ANOTHER, PICTURED, POINTS_BACK, WORD, content_words,
                           is_caption, is_promotion, name_forms, names, numbers, past_kicker, sentence_spans, timeless)
-from service.verify import CheckedSentence, degradations, verify
+from service.verify import CheckedSentence, degradations, headline_shortens, verify
 
 log = logging.getLogger(__name__)
 GENERATOR_FAILED = "the generator failed: the summary is the most salient sentences themselves"
@@ -88,7 +88,10 @@ class SummarizeRequest(BaseModel):
 
 
 class Summary(BaseModel):
-    title: str | None = Field(description="The newsletter item's title (checked), else the article's title.")
+    title: str | None = Field(description="The headline the model wrote (checked against `title_citations`), else "
+                              "the article's title.")
+    title_citations: list[int] = Field(default_factory=list, description="The quotes a headline the model wrote "
+                                       "rests on.")
     headline_source: Citation | None = Field(
         default=None, description="The article's sentence the title was cut from (an article that came without "
         "one), where no summary sentence cites it: what a reader checks the title against.")
@@ -191,14 +194,16 @@ class Summarizer:
                            load_prompt("summarize-styles", PROMPT_VERSION).template.splitlines() if line.strip())
 
     def summarize(self, articles: Sequence[Article], chunks: dict[str, list[Chunk]], style: Style,
-                  words: int | None = None, verify_mode: str = "remove") -> Summary:
+                  words: int | None = None, verify_mode: str = "remove", write_title: bool = False) -> Summary:
+        """`write_title`: the model heads the summary with a headline of its own (the newsletter style
+        always does), shown where it passes `checked_title`; else the article's title stands."""
         words = self.policy.words_for(style, words)
         usage, timings = Usage(), {"generate": 0.0, "verify": 0.0}
         numbered = numbered_sentences(articles, chunks)
         passages = select_salient(numbered, self.embedder, self.policy)
         degraded: list[str] = []
         try:
-            text = self._generate(passages, style, words, usage, timings)
+            text = self._generate(passages, style, words, usage, timings, write_title)
         except LLMError:
             log.warning("the summary's generator failed; summarising extractively", exc_info=True)
             degraded.append(GENERATOR_FAILED)
@@ -215,13 +220,10 @@ class Summarizer:
         # to all but 1,200 homes" for a storm that cut power to 42,000).
         checked, quoted = (quotes_in_place(checked, passages, self.policy.quote_overlap, budget)
                            if style != "headline" else (checked, 0))
-        title = None
-        if title_line is not None:
-            as_sentence = DraftSentence(sentence_case(title_line.text, articles), title_line.citations)
-            verdict = verify([as_sentence], passages, self.checker, min_support, self.policy.max_new_words)[0]
-            kept_as_written = verdict.supported and verdict.text == as_sentence.text  # not its quote instead
-            title = title_line.text.rstrip(".") if kept_as_written else None
+        written_title = (self.checked_title(title_line, passages, articles)
+                         if title_line is not None and (style == "newsletter" or write_title) else None)
         timings["verify"] += _ms(started)
+        title = written_title.text if written_title else None
         titled_by_article = title is None and len(articles) == 1  # its own title, or one cut from its lead
         if titled_by_article:
             title = headline(articles[0].title, articles[0].text)
@@ -232,28 +234,37 @@ class Summarizer:
         # shown, the earliest salient sentence that does not stands alone, else the first written.
         # A story's lead is shown as its headline where the article came without a title.
         leads = lead_passages(articles, numbered)
+        # Under a headline of the model's own, the lead is not shown above the summary: the summary
+        # may tell it, and a sentence pointing back to it needs it told first.
+        headline_leads = set() if written_title else leads
         overlap = self.policy.repeat_overlap
         unlinked = [without_opening_link(sentence) for sentence in without_repeats(shown, title, overlap)]
         # A lead the headline was cut from may stand alone where it says more than the headline.
         standing = [s for s in extractive_summary(passages) if not POINTS_BACK.match(s.text)
-                    and (says_more_than(s.text, title) if s.citations[0] in leads
+                    and (says_more_than(s.text, title) if s.citations[0] in headline_leads
                          else without_repeats([s], title, overlap, keep_one=False))]
-        alone = read_alone(unlinked, leads)
+        alone = read_alone(unlinked, headline_leads)
         kept = (within_budget(alone if style == "headline" else opened_by_lead(alone, passages, leads, title, budget),
                               budget)
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
         if style != "headline":
-            kept = told_under_headline(kept, numbered, leads, title, budget, overlap)
+            kept = told_under_headline(kept, numbered, headline_leads, title, budget, overlap)
             if is_thin(kept, passages, words, self.policy):
-                kept = filled_out(kept, passages, leads, title, budget)
-        out, citations = renumber(undated_timeless(kept, numbered), numbered)
+                kept = filled_out(kept, passages, headline_leads, title, budget)
+        # The headline's quotes are numbered first, as a reader meets them.
+        out, citations = renumber(undated_timeless([written_title, *kept] if written_title else kept, numbered),
+                                  numbered)
+        title_citations = []
+        if written_title:
+            title, title_citations, out = out[0].text, out[0].citations, out[1:]
         lead = next((p for p in numbered if p.n in leads), None) if titled_by_article else None
         shown_lead = lead is not None and any(lead.n in s.citations for s in kept)
         headline_source = cite(lead, 0) if lead is not None and not shown_lead else None
         rendered = ("\n".join(f"- {with_markers(s.text, s.citations)}" for s in out) if style == "bullets"
                     else " ".join(with_markers(s.text, s.citations) for s in out))
-        return Summary(title=title, headline_source=headline_source, summary=rendered, style=style, words=words,
+        return Summary(title=title, title_citations=title_citations, headline_source=headline_source,
+                       summary=rendered, style=style, words=words,
                        sentences=out, citations=citations, article_ids=[a.id for a in articles], generated=len(drafts),
                        faithfulness=round(supported / len(checked), 4) if checked else 1.0,
                        removed=0 if verify_mode == "flag" else len(checked) - supported,
@@ -266,10 +277,29 @@ class Summarizer:
                 {"role": "user", "content": self.template.render(passages=render_passages(passages),
                                                                  instruction=instruction)}]
 
+    def checked_title(self, line: DraftSentence, passages: Sequence[Passage], articles: Sequence[Article]
+                      ) -> CheckedSentence | None:
+        """The model's headline, where the checker finds it supported as written by the sentences it
+        cites, and it is short. A headline says what happened in a few words of its own and in the
+        present tense ("Girl dies of bird flu in Cambodia, officials say"), so it is not held to
+        shortening its quote as a summary sentence is; it keeps what its quote attributes or hedges,
+        names only what the quote names, and is not a question."""
+        as_sentence = DraftSentence(sentence_case(line.text, articles).strip().rstrip("."), line.citations)
+        if (not as_sentence.text or QUESTION.search(as_sentence.text)
+                or len(as_sentence.text.split()) > self.policy.words_for("headline", None)):
+            return None
+        verdict = verify([as_sentence], passages, self.checker, self.policy.min_support)[0]
+        kept_as_written = verdict.supported and verdict.text == as_sentence.text  # not its quote instead
+        by_number = {p.n: p.text for p in passages}
+        return verdict if (kept_as_written and verdict.citations and headline_shortens(
+            verdict.text, [by_number[n] for n in verdict.citations], self.policy.max_new_words)) else None
+
     def _generate(self, passages: Sequence[Passage], style: str, words: int, usage: Usage,
-                  timings: dict[str, float]) -> str:
+                  timings: dict[str, float], write_title: bool) -> str:
         started = time.perf_counter()
         instruction = self.styles[style].format(words=words)
+        if write_title and style != "newsletter":
+            instruction = f"{self.styles['title']}\n{instruction}"
         completion = self.llm.complete(self._messages(passages, instruction), max_tokens=self.policy.max_tokens(words))
         usage.add(completion)
         timings["generate"] += _ms(started)
@@ -313,7 +343,7 @@ def split_output(text: str, style: str, valid: set[int]) -> tuple[DraftSentence 
     """(title, sentences) of a generated summary: each bullet is a sentence of its own."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     title = None
-    if style == "newsletter" and lines and TITLE.match(lines[0]):
+    if style != "headline" and lines and TITLE.match(lines[0]):
         parsed = parse_cited_text(TITLE.sub("", lines.pop(0)).strip("*# "), valid)
         title = parsed[0] if parsed else None
     if style == "headline":

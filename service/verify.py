@@ -29,6 +29,7 @@ show gives way to its quotes: the question's words are the asker's, not the sour
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -189,6 +190,42 @@ def shortens(sentence: str, quotes: list[str], max_new_words: int) -> bool:
         return False
     orders = itertools.permutations(sequences) if len(sequences) <= MOST_PERMUTED else [sequences]
     return any(_shortened_within(own, list(itertools.chain(*order)), shown) for order in orders)
+
+
+def headline_shortens(headline: str, quotes: list[str], max_new_words: int) -> bool:
+    """Whether a headline is its quotes shortened (see `shortens`), its verbs read in their quotes'
+    tense: a headline says "pleads" for "pleaded", as headlines do, but keeps the quote's words in
+    their order ("EU Commission bans TikTok employees" for "banned employees from using TikTok" says
+    another thing)."""
+    written = {word.lower(): word for quote in quotes for word in WORD.findall(quote)}
+
+    def as_quoted(match: re.Match) -> str:
+        word = match.group()
+        if word.lower() in written:
+            return word
+        bases = _bases(word)
+        return next((quoted for lower, quoted in written.items() if bases & _bases(lower)), word)
+
+    return shortens(WORD.sub(as_quoted, headline), quotes, max_new_words)
+
+
+# Endings a headline's present tense drops or adds to its quote's word ("bans" for "banned",
+# "releasing" for "release"), longest first.
+HEADLINE_ENDINGS = ("ing", "es", "ed", "s", "d", "e")
+
+
+def _bases(word: str) -> set[str]:
+    """The word and what it is without a tense or number ending, at least three letters long:
+    "banned" -> {"banned", "bann", "ban"}."""
+    word = word.lower()
+    found = {word}
+    for ending in HEADLINE_ENDINGS:
+        base = word[:-len(ending)]
+        if word.endswith(ending) and len(base) >= 3:
+            found.add(base)
+            if len(base) > 3 and base[-1] == base[-2]:
+                found.add(base[:-1])
+    return found
 
 
 def _shortened_within(own: list[str], chain: list[str], shown: set[str]) -> bool:

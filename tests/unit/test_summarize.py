@@ -569,6 +569,70 @@ def test_a_story_headed_by_its_cut_lead_opens_with_the_lead_that_says_who_report
             digest, kind)
 
 
+def test_a_story_without_a_title_is_headed_by_a_headline_the_model_wrote_where_it_shortens_its_quote(
+        settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    lead = "The EU Commission has now banned employees from using TikTok on work phones and personal phones."
+    rest = ("Staff were ordered to remove the app from their official devices by March 15. "
+            "The Commission said the ban protects its data.")
+    ingest(enumerate([Source(id="tiktok", text=f"{lead} {rest}", source="Wire")]), runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    prompts = []
+
+    def writing(headline):
+        def write(prompt):
+            prompts.append(prompt)
+            return f"Title: {headline} [1]\n" + cite_first_words(prompt)
+        return write
+
+    script.summary = writing("EU Commission has banned employees from using TikTok")
+    digest = digest_of(runtime, [runtime.store.texts.get("default", "tiktok")])
+    summary = digest.items[0].summary
+    assert 'starts with "Title: "' in prompts[-1]  # asked for only where the article has no title of its own
+    assert summary.title == "EU Commission has banned employees from using TikTok" and summary.title_citations == [1]
+    # under a headline of its own, the lead is the summary's first sentence: the news is in the body
+    assert summary.sentences[0].citations == [1] and summary.citations[0].quote == lead
+    assert summary.headline_source is None
+    for kind, marked in (("md", "TikTok \\[1\\]"), ("txt", "TikTok [1]"), ("html", "TikTok</h3>")):
+        assert (marked in render(digest, kind)) == (kind != "html")
+    assert '">[1]</sup></h3>' in render(digest, "html")
+    from service.digest import first_sentence
+
+    # in brief, a story keeps its headline's quote; as another report of a story, its headline is not shown
+    assert first_sentence(summary).title_citations == [1] and first_sentence(summary).citations[0].quote == lead
+    assert first_sentence(summary, headed=False).title_citations == []
+    # the same words in another order say another thing; a name the quote lacks is not its
+    for wrong in ("EU Commission has banned TikTok employees", "EU Commission has banned employees in Brussels from "
+                  "using TikTok"):
+        script.summary = writing(wrong)
+        cache = SummaryCache(runtime.settings.data_dir / "cache" / "other")
+        unchecked = build_digest([runtime.store.texts.get("default", "tiktok")], runtime.summarizer(),
+                                 runtime.store, cache, "default", title="Morning").items[0].summary
+        assert unchecked.title == lead.replace(" now", "").rstrip("."), wrong  # the lead's
+        assert unchecked.title_citations == [] and unchecked.headline_source is not None
+    # an article with a title of its own keeps it, and is not asked for another
+    prompts.clear()
+    script.summary = writing("Port authority approves harbour expansion")
+    titled = build_digest([runtime.store.texts.get("default", "tiktok").model_copy(update={"title": "TikTok banned"})],
+                          runtime.summarizer(), runtime.store, SummaryCache(runtime.settings.data_dir / "t"),
+                          "default", title="Morning").items[0]
+    assert titled.summary.title == "TikTok banned" and 'starts with "Title: "' not in prompts[-1]
+
+
+def test_a_headline_reads_its_verbs_in_the_tense_of_its_quote_but_keeps_its_order():
+    from service.verify import headline_shortens
+
+    plea = ("An Australian pleaded guilty on Thursday to the manslaughter of an American Scott Johnson, who fell to "
+            "his death 35 years ago.")
+    assert headline_shortens("Australian pleads guilty to manslaughter of Scott Johnson", [plea], 1)
+    assert not headline_shortens("Scott Johnson pleads guilty to manslaughter of Australian", [plea], 1)
+    derailment = "A train derailed in East Palestine, Ohio, leading to the release of toxic chemicals."
+    assert headline_shortens("Train derailed in East Palestine, Ohio, releasing toxic chemicals", [derailment], 1)
+    pizza = ("The boss of pizza giant Domino's has admitted the company failed to get the balance right when it "
+             "upped delivery prices.")
+    assert not headline_shortens("Domino's boss admits delivery pricing error", [pizza], 1)  # the words are its own
+
+
 def test_a_story_in_brief_is_its_first_sentence_and_the_quotes_it_cites(rt):
     from service.digest import IN_BRIEF, group_by_topic
 
