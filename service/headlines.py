@@ -51,6 +51,9 @@ ADDITION = re.compile(r",\s+(?:along with|as well as|including)\b")
 # ", according to reports" and ", state media reported" close a lead and govern all of it: they
 # close its headline too.
 CLOSING_ATTRIBUTION = re.compile(r",\s+(?:according\s+to\s+[^,]{1,60}|[^,]{1,60}\s(?:said|says|reported|reports))$")
+# Who said it, as a clause of its own between commas: ", health officials have said,", ", according
+# to reports."
+REPORTED_BY = re.compile(r",\s+(according\s+to\s+[^,.;]{1,60}|[^,.;]{1,60}\s(?:said|says|reported|reports))(?=[,.;])")
 QUOTATION_MARKS = re.compile(r'[“”"]')
 TRAILING_PUNCTUATION = " \t\n,;:.!?–—-"
 
@@ -98,6 +101,13 @@ def lead_headline(lead: str) -> str | None:
                     and not _condition_follows(body, start)):
                 return kept + attribution
     return shortened if len(shortened) <= LONGEST_WHOLE_LEAD else None
+
+
+def reported_by(quote: str) -> str | None:
+    """The clause of `quote` that says who said or reported it (", health officials have said"),
+    where it has one."""
+    found = REPORTED_BY.search(quote)
+    return found.group(1) if found else None
 
 
 def _condition_follows(body: str, start: int) -> bool:

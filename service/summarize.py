@@ -25,7 +25,8 @@ from service.checker import Checker
 from service.checker.qualifiers import unattributed_speech
 from service.citations import Citation, CitedSentence, DraftSentence, cite, parse_cited_text, renumber, with_markers
 from service.context import Passage, render_passages
-from service.headlines import headline, titled_by_lead, titling_lead
+from service.headlines import MOST_CHARS as HEADLINE_CHARS
+from service.headlines import headline, reported_by, titled_by_lead, titling_lead
 from service.ingest.extract import ExtractionError
 from service.ingest.pipeline import Source, extract, ingest, to_article
 from service.models.embedder import Embedder
@@ -280,19 +281,30 @@ class Summarizer:
     def checked_title(self, line: DraftSentence, passages: Sequence[Passage], articles: Sequence[Article]
                       ) -> CheckedSentence | None:
         """The model's headline, where the checker finds it supported as written by the sentences it
-        cites, and it is short. A headline says what happened in a few words of its own and in the
-        present tense ("Girl dies of bird flu in Cambodia, officials say"), so it is not held to
-        shortening its quote as a summary sentence is; it keeps what its quote attributes or hedges,
-        names only what the quote names, and is not a question."""
-        as_sentence = DraftSentence(sentence_case(line.text, articles).strip().rstrip("."), line.citations)
-        if (not as_sentence.text or QUESTION.search(as_sentence.text)
-                or len(as_sentence.text.split()) > self.policy.words_for("headline", None)):
+        cites (else by its article's lead) and it shortens them (`headline_shortens`: their words in
+        their order, its verbs in a headline's tense), keeping what they attribute or hedge and
+        naming only what they name; not a question, and no longer than a headline cut from a lead.
+        The embedded model drops who said it from most headlines it writes: where the quote closes
+        a clause with it (", health officials have said"), the headline is tried again with it."""
+        written = sentence_case(line.text, articles).strip().rstrip(".")
+        if not written or QUESTION.search(written):
             return None
-        verdict = verify([as_sentence], passages, self.checker, self.policy.min_support)[0]
-        kept_as_written = verdict.supported and verdict.text == as_sentence.text  # not its quote instead
         by_number = {p.n: p.text for p in passages}
-        return verdict if (kept_as_written and verdict.citations and headline_shortens(
-            verdict.text, [by_number[n] for n in verdict.citations], self.policy.max_new_words)) else None
+
+        def as_written(text: str, cited: list[int]) -> CheckedSentence | None:
+            if len(text) > HEADLINE_CHARS:
+                return None
+            verdict = verify([DraftSentence(text, cited)], passages, self.checker, self.policy.min_support)[0]
+            quotes = [by_number[n] for n in verdict.citations]
+            kept = verdict.supported and verdict.text == text and quotes  # not its quote instead
+            return verdict if kept and headline_shortens(text, quotes, self.policy.max_new_words) else None
+
+        for cited in (line.citations, *([n] for n in sorted(lead_passages(articles, passages)))):
+            said = reported_by(" ".join(by_number[n] for n in cited if n in by_number))
+            found = as_written(written, cited) or (said and as_written(f"{written}, {said}", cited))
+            if found:
+                return found
+        return None
 
     def _generate(self, passages: Sequence[Passage], style: str, words: int, usage: Usage,
                   timings: dict[str, float], write_title: bool) -> str:

@@ -206,7 +206,33 @@ def headline_shortens(headline: str, quotes: list[str], max_new_words: int) -> b
         bases = _bases(word)
         return next((quoted for lower, quoted in written.items() if bases & _bases(lower)), word)
 
-    return shortens(WORD.sub(as_quoted, headline), quotes, max_new_words)
+    in_their_tense = WORD.sub(as_quoted, headline)
+    return (shortens(in_their_tense, quotes, max_new_words)
+            and not leaves_out_a_clause(in_their_tense, " ".join(quotes)))
+
+
+# A headline may leave out a phrase of its quote between two words it keeps ("Train derailed in
+# East Palestine, Ohio, [leading to the] release of toxic chemicals"), up to this many content words;
+# past it, it has left out what joins them ("Poilievre shuts down [his account on the social media
+# app] TikTok").
+HEADLINE_GAP = 3
+
+
+def leaves_out_a_clause(headline: str, quote: str) -> bool:
+    """Whether, between two of its words, the headline leaves out more than `HEADLINE_GAP` content
+    words of its quote (each word of the headline read at its first place in the quote after the
+    last)."""
+    chain = content_word_sequence(quote)
+    at = None
+    for word in content_word_sequence(headline):
+        start = 0 if at is None else at + 1
+        found = next((i for i in range(start, len(chain)) if chain[i] == word), None)
+        if found is None:
+            continue  # a word of its own: `shortens` counts those
+        if at is not None and found - at - 1 > HEADLINE_GAP:
+            return True
+        at = found
+    return False
 
 
 # Endings a headline's present tense drops or adds to its quote's word ("bans" for "banned",
