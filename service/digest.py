@@ -42,8 +42,9 @@ TEMPLATES = Path(__file__).with_name("templates")
 # made by the old rules are made again (2: unsupported sentences quoted, not rewritten; leads; 3: no
 # captions offered, undated sentences without "this month"; 4: no word of a sentence's own stands in
 # for its quote's; 5 and 6: thin summaries filled out from their articles, then in their own order;
-# 7: a headline of the model's own for an article without a title).
-SUMMARY_RULES = "7"
+# 7: a headline of the model's own for an article without a title; 8: a day kept where a phrase
+# between commas needs it).
+SUMMARY_RULES = "8"
 log = logging.getLogger(__name__)
 
 

@@ -283,6 +283,9 @@ def _without_weekday(found: re.Match[str]) -> str:
     if before.lower() == "on" and not on and found.start() == 0:  # "On Monday, police said": it opens after
         return ""
     kept = (before.lower() in KEPT_AFTER and not on) or (before == "Mail" and on)  # "The Mail on Sunday"
+    # ", released Wednesday, is ...": without its day, the phrase is a bare "released,"
+    between_commas = comma and not on and before.endswith("ed") and found.string[:found.start()].endswith(", ")
+    kept = kept or between_commas
     return found.group() if kept else before + comma
 
 

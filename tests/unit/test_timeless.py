@@ -28,6 +28,7 @@ from service.text import sentence_spans, timeless
     ("She is now seven years old.", None),
     ('"We have now decided to leave," he said.', None),
     ("The now-defunct diner closed.", None),
+    ("The draft guidance, released Wednesday, is a response to demand.", None),
     ("The drug is not just used for diabetes.", None),
     ("The bill only just passed.", None),
     ("Revenue rose 10% from last year.", None),
