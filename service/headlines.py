@@ -50,10 +50,15 @@ OPEN_CONDITION = re.compile(r"\b(?:unless|if|provided|except)\b", re.IGNORECASE)
 ADDITION = re.compile(r",\s+(?:along with|as well as|including)\b")
 # ", according to reports" and ", state media reported" close a lead and govern all of it: they
 # close its headline too.
-CLOSING_ATTRIBUTION = re.compile(r",\s+(?:according\s+to\s+[^,]{1,60}|[^,]{1,60}\s(?:said|says|reported|reports))$")
+def _attribution_clause(outside: str) -> str:
+    """A clause that says who said or reported it, of up to 60 characters none of them in `outside`."""
+    return rf"according\s+to\s+[^{outside}]{{1,60}}|[^{outside}]{{1,60}}\s(?:said|says|reported|reports)"
+
+
+CLOSING_ATTRIBUTION = re.compile(rf",\s+(?:{_attribution_clause(',')})$")
 # Who said it, as a clause of its own between commas: ", health officials have said,", ", according
 # to reports."
-REPORTED_BY = re.compile(r",\s+(according\s+to\s+[^,.;]{1,60}|[^,.;]{1,60}\s(?:said|says|reported|reports))(?=[,.;])")
+REPORTED_BY = re.compile(rf",\s+({_attribution_clause(',.;')})(?=[,.;])")
 QUOTATION_MARKS = re.compile(r'[“”"]')
 TRAILING_PUNCTUATION = " \t\n,;:.!?–—-"
 

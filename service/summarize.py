@@ -299,7 +299,9 @@ class Summarizer:
             kept = verdict.supported and verdict.text == text and quotes  # not its quote instead
             return verdict if kept and headline_shortens(text, quotes, self.policy.max_new_words) else None
 
-        for cited in (line.citations, *([n] for n in sorted(lead_passages(articles, passages)))):
+        # each set of quotes once: the lead it cites is not checked again as the lead
+        tried = dict.fromkeys((tuple(line.citations), *((n,) for n in sorted(lead_passages(articles, passages)))))
+        for cited in map(list, tried):
             said = reported_by(" ".join(by_number[n] for n in cited if n in by_number))
             found = as_written(written, cited) or (said and as_written(f"{written}, {said}", cited))
             if found:

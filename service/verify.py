@@ -198,13 +198,14 @@ def headline_shortens(headline: str, quotes: list[str], max_new_words: int) -> b
     their order ("EU Commission bans TikTok employees" for "banned employees from using TikTok" says
     another thing)."""
     written = {word.lower(): word for quote in quotes for word in WORD.findall(quote)}
+    written_bases = [(_bases(lower), quoted) for lower, quoted in written.items()]
 
     def as_quoted(match: re.Match) -> str:
         word = match.group()
         if word.lower() in written:
             return word
         bases = _bases(word)
-        return next((quoted for lower, quoted in written.items() if bases & _bases(lower)), word)
+        return next((quoted for their_bases, quoted in written_bases if bases & their_bases), word)
 
     in_their_tense = WORD.sub(as_quoted, headline)
     return (shortens(in_their_tense, quotes, max_new_words)

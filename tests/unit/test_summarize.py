@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from service.cli import main
 from service.citations import Citation, CitedSentence
-from service.digest import TAGLINE, Selection, SummaryCache, build_digest, email, render, select_articles
+from service.digest import (TAGLINE, Selection, SummaryCache, build_digest, email, first_sentence, render,
+                            select_articles)
 from service.errors import PROBLEM_JSON
 from service.models.llm import Usage
 from service.policy import SummaryPolicy
@@ -598,8 +599,6 @@ def test_a_story_without_a_title_is_headed_by_a_headline_the_model_wrote_where_i
     for kind, marked in (("md", "TikTok \\[1\\]"), ("txt", "TikTok [1]"), ("html", "TikTok</h3>")):
         assert (marked in render(digest, kind)) == (kind != "html")
     assert '">[1]</sup></h3>' in render(digest, "html")
-    from service.digest import first_sentence
-
     # in brief, a story keeps its headline's quote; as another report of a story, its headline is not shown
     assert first_sentence(summary).title_citations == [1] and first_sentence(summary).citations[0].quote == lead
     assert first_sentence(summary, headed=False).title_citations == []
