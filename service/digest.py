@@ -45,6 +45,9 @@ TEMPLATES = Path(__file__).with_name("templates")
 # 7: a headline of the model's own for an article without a title; 8: a day kept where a phrase
 # between commas needs it).
 SUMMARY_RULES = "8"
+# Of an article, what two reports of one story are compared by: about the 256 word pieces the
+# embedder reads of a text.
+OPENING_CHARS = 1500
 log = logging.getLogger(__name__)
 
 
@@ -194,30 +197,42 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
         item.error = item.error or "no sentence of the summary was supported by the article"
     dates = sorted(item.published for item in done if item.published)
     published_from, published_to = period
+    by_id = {article.id: article for article in articles}
     return Digest(title=title, generated_at=datetime.now(timezone.utc), model=llm.model,
                   checker=summarizer.checker.description,
                   published_from=published_from or (dates[0] if dates else None),
                   published_to=published_to or (dates[-1] if dates else None),
                   stories_until=stories_until,
-                  topics=group_by_topic(merge_same_stories(done, summarizer.embedder, summarizer.policy),
+                  topics=group_by_topic(merge_same_stories(done, [by_id[item.article_id].text for item in done],
+                                                           summarizer.embedder, summarizer.policy),
                                         summarizer.embedder, summarizer.policy),
                   failed=failed)
 
 
-def merge_same_stories(items: list[DigestItem], embedder: Embedder, policy: SummaryPolicy) -> list[DigestItem]:
+def merge_same_stories(items: list[DigestItem], texts: Sequence[str], embedder: Embedder, policy: SummaryPolicy
+                       ) -> list[DigestItem]:
     """The items, each story once: articles whose headline and summary embed as close as
-    `same_story_similarity` report the same story, shown as one led by the report whose summary
-    says most of what the others' headlines say, the others under it by their first sentence. An
-    editor sends one story with two sources, not the same story twice, and leads with the report
-    that tells it (not one about the background)."""
+    `same_story_similarity`, or whose `texts` open as close as `same_opening_similarity`, report the
+    same story, shown as one led by the report whose summary says most of what the others'
+    headlines say, the others under it by their first sentence. An editor sends one story with two
+    sources, not the same story twice, and leads with the report that tells it (not one about the
+    background). Two summaries of one story can tell it from different sentences; the articles
+    still open on the same facts."""
     if len(items) < 2:
         return items
-    texts = [f"{item.title}. {item.summary.summary}" for item in items]
-    vectors = embedder.embed(texts + [item.summary.summary for item in items] + [item.title for item in items])
-    stories, summaries, titles = vectors[:len(items)], vectors[len(items):2 * len(items)], vectors[2 * len(items):]
+    n = len(items)
+    vectors = embedder.embed([f"{item.title}. {item.summary.summary}" for item in items]
+                             + [item.summary.summary for item in items] + [item.title for item in items]
+                             + [text[:OPENING_CHARS] for text in texts])
+    stories, summaries, titles, openings = vectors[:n], vectors[n:2 * n], vectors[2 * n:3 * n], vectors[3 * n:]
+
+    def same_story(i: int, j: int) -> bool:
+        return (float(stories[i] @ stories[j]) >= policy.same_story_similarity
+                or float(openings[i] @ openings[j]) >= policy.same_opening_similarity)
+
     groups: list[list[int]] = []
-    for i in range(len(items)):
-        group = next((g for g in groups if float(stories[i] @ stories[g[0]]) >= policy.same_story_similarity), None)
+    for i in range(n):
+        group = next((g for g in groups if same_story(i, g[0])), None)
         if group is None:
             groups.append([i])
         else:

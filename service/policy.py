@@ -111,6 +111,11 @@ class SummaryPolicy:
     # closest two other stories, two Webb telescope observations: 0.60 and 0.56): the digest shows
     # it once, the other report under it.
     same_story_similarity: float = 0.64
+    # Two articles whose openings embed this close report one story, whatever their summaries say:
+    # the model summarised those two TikTok reports from different sentences in the c8846de build
+    # (0.62, so they were shown twice), while their openings are 0.87 alike; the closest two
+    # other articles, the two Webb observations (both open with the same CNN newsletter line): 0.61.
+    same_opening_similarity: float = 0.75
     # Digest sections: stories join when their average cosine distance is below this (unrelated
     # news is ~0.8 apart), and a digest has at most this many sections: the example digest's 26
     # stories fill nine desks with two or more stories each besides "In brief".

@@ -316,7 +316,8 @@ def test_the_report_that_tells_the_shared_story_leads_it():
     background = item("politico", "The Commission bans TikTok",  # the longer summary: not what decides
                       "The U.S. banned the app in December on all federal government phones and computers.")
     news = item("bbc", "EC orders staff to remove TikTok", "The Commission will ban TikTok from its devices.")
-    [story] = merge_same_stories([background, news], Vectors(), replace(SummaryPolicy(), same_story_similarity=0.5))
+    [story] = merge_same_stories([background, news], [background.summary.summary, news.summary.summary], Vectors(),
+                                 replace(SummaryPolicy(), same_story_similarity=0.5))
     assert story.article_id == "bbc" and [other.article_id for other in story.also] == ["politico"]
 
 
