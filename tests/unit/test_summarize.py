@@ -258,6 +258,8 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     line = f"From the archive: stories up to 28 February 2023, compiled {made} · 3 stories · 3 undated"
     assert line in render(archive, "txt") and line in render(archive, "html") and line in render(archive, "md")
     assert render(digest, "txt").startswith(f"MORNING\n\n{made} · 3 stories")
+    # in the plain-text part, a story's headline and its outlet and date are lines of their own
+    assert "\nHarbour expansion approved\nPort News · date unknown\nhttps://example.org/h\n" in render(digest, "txt")
     message = email_message.message_from_bytes(email(digest), policy=email_policy.default)
     plain, rich = (part.get_content() for part in message.iter_parts())
     assert message.get_content_type() == "multipart/alternative" and message["Subject"] == "Morning"
@@ -597,7 +599,7 @@ def test_a_story_without_a_title_is_headed_by_a_headline_the_model_wrote_where_i
     # under a headline of its own, the lead is the summary's first sentence: the news is in the body
     assert summary.sentences[0].citations == [1] and summary.citations[0].quote == lead
     assert summary.headline_source is None
-    for kind, marked in (("md", "TikTok \\[1\\]"), ("txt", "TikTok [1]"), ("html", "TikTok</h3>")):
+    for kind, marked in (("md", "TikTok \\[1\\]"), ("txt", "TikTok [1]\n"), ("html", "TikTok</h3>")):
         assert (marked in render(digest, kind)) == (kind != "html")
     assert '">[1]</sup></h3>' in render(digest, "html")
     # in brief, a story keeps its headline's quote; as another report of a story, its headline is not shown
