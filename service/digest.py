@@ -372,6 +372,7 @@ def render(digest: Digest, fmt: str) -> str:
     environment.filters["web_url"] = web_url
     environment.filters["markdown_url"] = markdown_url
     environment.filters["day"] = day
+    environment.filters["markers"] = lambda numbers: ", ".join(f"[{n}]" for n in numbers)
     template = environment.get_template(f"digest.{fmt}.j2")
     return template.render(digest=digest, citations_of=citations_of, issue_day=issue_day, stories=stories,
                            coverage=coverage, shown_as=shown_as, TAGLINE=TAGLINE)
