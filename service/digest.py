@@ -34,7 +34,7 @@ from service.retrieve import retrieve
 from service.store import Store
 from service.policy import SummaryPolicy
 from service.sections import IN_BRIEF, sections
-from service.summarize import PROMPT_VERSION, Style, Summarizer, Summary
+from service.summarize import PROMPT_VERSION, REPLY, Style, Summarizer, Summary
 from service.text import markdown_escaped, markdown_url
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -43,8 +43,8 @@ TEMPLATES = Path(__file__).with_name("templates")
 # captions offered, undated sentences without "this month"; 4: no word of a sentence's own stands in
 # for its quote's; 5 and 6: thin summaries filled out from their articles, then in their own order;
 # 7: a headline of the model's own for an article without a title; 8: a day kept where a phrase
-# between commas needs it).
-SUMMARY_RULES = "8"
+# between commas needs it; 9: a denial or a finding of no evidence kept).
+SUMMARY_RULES = "9"
 # Of an article, what two reports of one story are compared by: about the 256 word pieces the
 # embedder reads of a text.
 OPENING_CHARS = 1500
@@ -288,16 +288,21 @@ def group_by_topic(items: list[DigestItem], embedder: Embedder, policy: SummaryP
 
 
 def first_sentence(summary: Summary, headed: bool = True) -> Summary:
-    """The summary cut to its first sentence and the quotes that it and, where it is `headed` (shown
-    under its own headline, not as another report of a story), its headline cite (numbered from 1
-    already: citations are numbered in order of first use)."""
-    first = summary.sentences[0]
+    """The summary cut to its first sentence, and its answer to what the story alleges (a denial,
+    no evidence found) where it gives one, with the quotes that they and, where it is `headed`
+    (shown under its own headline, not as another report of a story), its headline cite,
+    numbered again from 1."""
+    first, *rest = summary.sentences
+    shown = [first, *[s for s in rest if REPLY.search(s.text)][:1]]
     title_citations = summary.title_citations if headed else []
-    cited = set(first.citations) | set(title_citations)
+    cited = sorted(set(title_citations).union(*(s.citations for s in shown)))
+    number = {n: i for i, n in enumerate(cited, start=1)}
+    sentences = [s.model_copy(update={"citations": [number[n] for n in s.citations]}) for s in shown]
     return summary.model_copy(update={
-        "sentences": [first], "citations": [c for c in summary.citations if c.n in cited],
-        "title_citations": title_citations,
-        "summary": with_markers(first.text, first.citations)})
+        "sentences": sentences,
+        "citations": [c.model_copy(update={"n": number[c.n]}) for c in summary.citations if c.n in number],
+        "title_citations": [number[n] for n in title_citations],
+        "summary": " ".join(with_markers(s.text, s.citations) for s in sentences)})
 
 
 def web_url(url: str | None) -> str | None:

@@ -65,6 +65,12 @@ OPENING_LINK = re.compile(r"^(?:(?:and\s+now|also|meanwhile|however|now|still),\
                           r"(?=(?:the|a|an|he|she|they|it|its|this|his|her|their|police|officials)\b))",
                           re.IGNORECASE)
 
+# An answer to what a story alleges: a denial, or an inquiry that found no evidence ("Alibaba denied
+# any wrongdoing, it added"; "the authorities ... have not found any evidence of poison"). An
+# editor does not send the allegation without it; the session 34 editor found both left out.
+REPLY = re.compile(r"\b(?:denied|denies|deny|denying|rejected|rejects|disputed|disputes|refuted|refutes)\b|"
+                   r"\b(?:no|not\s+(?:\w+\s+){0,2}any)\s+evidence\b", re.IGNORECASE)
+
 
 class SummarizeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -253,6 +259,7 @@ class Summarizer:
             kept = told_under_headline(kept, numbered, headline_leads, title, budget, overlap)
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
+            kept = with_reply(kept, numbered, budget)
         # The headline's quotes are numbered first, as a reader meets them.
         out, citations = renumber(undated_timeless([written_title, *kept] if written_title else kept, numbered),
                                   numbered)
@@ -556,6 +563,29 @@ def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], le
         said += length
         told |= words
     return shown
+
+
+def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], budget: int) -> list[CheckedSentence]:
+    """The sentences with the article's first answer to what it alleges (`REPLY`), where none of them
+    gives one: in its place in reading order, the last sentences giving way where it would overrun
+    the budget (never the first, which tells the news). An answer that leans on a sentence not
+    shown ("Another ...", "He denied it") is no answer a reader can follow."""
+    if not sentences or any(REPLY.search(s.text) for s in sentences):
+        return sentences
+    replies = [reply for reply in map(without_opening_link, extractive_summary(numbered))
+               if REPLY.search(reply.text) and not POINTS_BACK.match(reply.text)
+               and not LEANS_ON_ANOTHER.search(reply.text)]
+    if not replies:
+        return sentences
+    reply = replies[0]
+    length = len(reply.text.split())
+    kept = list(sentences)
+    while len(kept) > 1 and sum(len(s.text.split()) for s in kept) + length > budget:
+        kept.pop()
+    if sum(len(s.text.split()) for s in kept) + length > budget:
+        return sentences
+    at = max((i + 1 for i, s in enumerate(kept) if s.citations and min(s.citations) < reply.citations[0]), default=1)
+    return [*kept[:at], reply, *kept[at:]]
 
 
 def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:

@@ -175,6 +175,36 @@ def test_the_quote_standing_in_for_an_unsupported_summary_loses_its_opening_link
     assert summary.citations[0].quote.startswith("But the council")
 
 
+def test_a_summary_keeps_the_articles_answer_to_what_it_alleges(settings, script):
+    from service.digest import first_sentence
+
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    allegation = ("Belgium's intelligence service is monitoring the Liege cargo hub of Alibaba over possible "
+                  "espionage, the Financial Times reported.")
+    text = " ".join([allegation, "The hub opened in 2021 and employs 900 people.",
+                     "Trucks leave the hub for twelve countries every night.",
+                     "But the company has denied any wrongdoing, the newspaper added.",
+                     "The service declined to comment on the report."])
+    ingest(enumerate([Source(id="hub", title="Alibaba hub watched", text=text)]), runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    summary = summarize(runtime, ["hub"])  # the fake cites the first two sentences only
+    assert [s.text for s in summary.sentences] == [
+        allegation, "The hub opened in 2021 and employs 900 people.",
+        "The company has denied any wrongdoing, the newspaper added."]  # its link to what it answers goes
+    # where it would overrun the budget, the sentences after the first give way to it
+    tight = summarize(runtime, ["hub"], words=22)
+    assert [s.text for s in tight.sentences] == [allegation, tight.sentences[1].text]
+    assert "denied" in tight.sentences[1].text and [c.n for c in tight.citations] == [1, 2]
+    # in brief: the first sentence and the answer, their quotes numbered from 1
+    brief = first_sentence(summary)
+    assert [s.citations for s in brief.sentences] == [[1], [2]] and [c.n for c in brief.citations] == [1, 2]
+    assert "denied any wrongdoing" in brief.citations[1].quote and brief.summary.endswith("added [2].")
+    # an answer that leans on a sentence the summary does not show is none a reader can follow
+    ingest(enumerate([Source(id="leaning", title="Hub", text=f"{allegation} Trucks leave every night. "
+                             "He denied it.")]), runtime.store, runtime.models.embedder, runtime.settings, "default")
+    assert "denied" not in summarize(runtime, ["leaning"]).summary
+
+
 def test_several_articles_make_one_summary_citing_each(rt, script):
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items()
                                         if "strike on Friday" in text or "approved" in text)
