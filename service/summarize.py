@@ -68,8 +68,12 @@ OPENING_LINK = re.compile(r"^(?:(?:and\s+now|also|meanwhile|however|now|still),\
 # An answer to what a story alleges: a denial, or an inquiry that found no evidence ("Alibaba denied
 # any wrongdoing, it added"; "the authorities ... have not found any evidence of poison"). An
 # editor does not send the allegation without it; the session 34 editor found both left out.
-REPLY = re.compile(r"\b(?:denied|denies|deny|denying|rejected|rejects|disputed|disputes|refuted|refutes)\b|"
-                   r"\b(?:no|not\s+(?:\w+\s+){0,2}any)\s+evidence\b", re.IGNORECASE)
+DENIAL = r"\b(?:denied|denies|deny|denying|rejected|rejects|disputed|disputes|refuted|refutes)\b"
+REPLY = re.compile(rf"{DENIAL}|\b(?:no|not\s+(?:\w+\s+){{0,2}}any)\s+evidence\b", re.IGNORECASE)
+# "ByteDance has consistently denied these accusations": what it answers is in the sentence before.
+ANSWERS_THE_SENTENCE_BEFORE = re.compile(
+    rf"{DENIAL}\s+(?:these|those|this|that|it|them|the\s+(?:claims?|accusations?|allegations?|reports?|charges?))\b",
+    re.IGNORECASE)
 
 
 class SummarizeRequest(BaseModel):
@@ -569,12 +573,15 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], bu
     """The sentences with the article's first answer to what it alleges (`REPLY`), where none of them
     gives one: in its place in reading order, the last sentences giving way where it would overrun
     the budget (never the first, which tells the news). An answer that leans on a sentence not
-    shown ("Another ...", "He denied it") is no answer a reader can follow."""
+    shown ("Another ...", "He denied it", "denied these accusations" after another sentence than
+    the accusations) is no answer a reader can follow."""
     if not sentences or any(REPLY.search(s.text) for s in sentences):
         return sentences
+    shown = {n for s in sentences for n in s.citations}
     replies = [reply for reply in map(without_opening_link, extractive_summary(numbered))
                if REPLY.search(reply.text) and not POINTS_BACK.match(reply.text)
-               and not LEANS_ON_ANOTHER.search(reply.text)]
+               and not LEANS_ON_ANOTHER.search(reply.text)
+               and not (ANSWERS_THE_SENTENCE_BEFORE.search(reply.text) and reply.citations[0] - 1 not in shown)]
     if not replies:
         return sentences
     reply = replies[0]

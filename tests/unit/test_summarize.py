@@ -203,6 +203,14 @@ def test_a_summary_keeps_the_articles_answer_to_what_it_alleges(settings, script
     ingest(enumerate([Source(id="leaning", title="Hub", text=f"{allegation} Trucks leave every night. "
                              "He denied it.")]), runtime.store, runtime.models.embedder, runtime.settings, "default")
     assert "denied" not in summarize(runtime, ["leaning"]).summary
+    # "denied these accusations" answers the sentence before it: only after that sentence
+    accused = "Governments have accused the company of collecting data from its users."
+    ingest(enumerate([Source(id="accused", title="Hub", text=f"{allegation} Trucks leave the hub every night. "
+                             f"{accused} The company has denied these accusations.")]),
+           runtime.store, runtime.models.embedder, runtime.settings, "default")
+    assert "denied" not in summarize(runtime, ["accused"]).summary
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if n in (1, 3))
+    assert summarize(runtime, ["accused"]).summary.endswith("The company has denied these accusations [3].")
 
 
 def test_several_articles_make_one_summary_citing_each(rt, script):
