@@ -296,8 +296,11 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     line = f"From the archive: stories up to 28 February 2023, compiled {made} · 3 stories · 3 undated"
     assert line in render(archive, "txt") and line in render(archive, "html") and line in render(archive, "md")
     assert render(digest, "txt").startswith(f"MORNING\n\n{made} · 3 stories")
-    # in the plain-text part, a story's headline and its outlet and date are lines of their own
-    assert "\nHarbour expansion approved\nPort News · date unknown\nhttps://example.org/h\n" in render(digest, "txt")
+    # in the plain-text part, a story's headline is ruled off, its outlet and date a line of their own;
+    # no line ends in a space
+    plain = render(digest, "txt")
+    assert f"\nHarbour expansion approved\n{'-' * 26}\nPort News · date unknown\nhttps://example.org/h\n" in plain
+    assert not [line for line in plain.splitlines() if line.endswith(" ")]
     message = email_message.message_from_bytes(email(digest), policy=email_policy.default)
     plain, rich = (part.get_content() for part in message.iter_parts())
     assert message.get_content_type() == "multipart/alternative" and message["Subject"] == "Morning"
