@@ -43,8 +43,9 @@ TEMPLATES = Path(__file__).with_name("templates")
 # captions offered, undated sentences without "this month"; 4: no word of a sentence's own stands in
 # for its quote's; 5 and 6: thin summaries filled out from their articles, then in their own order;
 # 7: a headline of the model's own for an article without a title; 8: a day kept where a phrase
-# between commas needs it; 9: a denial or a finding of no evidence kept).
-SUMMARY_RULES = "9"
+# between commas needs it; 9: a denial or a finding of no evidence kept; 10: where the accused stand
+# kept, and "As of Tuesday," gone whole).
+SUMMARY_RULES = "10"
 # Of an article, what two reports of one story are compared by: about the 256 word pieces the
 # embedder reads of a text.
 OPENING_CHARS = 1500

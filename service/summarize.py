@@ -65,11 +65,17 @@ OPENING_LINK = re.compile(r"^(?:(?:and\s+now|also|meanwhile|however|now|still),\
                           r"(?=(?:the|a|an|he|she|they|it|its|this|his|her|their|police|officials)\b))",
                           re.IGNORECASE)
 
-# An answer to what a story alleges: a denial, or an inquiry that found no evidence ("Alibaba denied
-# any wrongdoing, it added"; "the authorities ... have not found any evidence of poison"). An
-# editor does not send the allegation without it; the session 34 editor found both left out.
+# An answer to what a story alleges: a denial, an inquiry that found no evidence, where the accused
+# stand ("Alibaba denied any wrongdoing, it added"; "the authorities ... have not found any
+# evidence of poison"). An editor does not send the allegation without it; the session 34 editor
+# found these left out.
 DENIAL = r"\b(?:denied|denies|deny|denying|rejected|rejects|disputed|disputes|refuted|refutes)\b"
-REPLY = re.compile(rf"{DENIAL}|\b(?:no|not\s+(?:\w+\s+){{0,2}}any)\s+evidence\b", re.IGNORECASE)
+# "pleaded not guilty", "maintains his innocence", "none of the four detainees has been formally
+# charged" (left out of the Tate story).
+STANDING = (r"\bpleaded\s+not\s+guilty\b|\bmaintain(?:s|ed|ing)?\s+(?:his|her|their|its)\s+innocence\b|"
+            r"\bnone\s+of\s+(?:\w+\s+){1,4}(?:has|have|had)\s+been\s+(?:formally\s+)?charged\b|"
+            r"\b(?:has|have|had)\s+not\s+(?:yet\s+)?been\s+(?:formally\s+)?charged\b")
+REPLY = re.compile(rf"{DENIAL}|\b(?:no|not\s+(?:\w+\s+){{0,2}}any)\s+evidence\b|{STANDING}", re.IGNORECASE)
 # "ByteDance has consistently denied these accusations": what it answers is in the sentence before.
 ANSWERS_THE_SENTENCE_BEFORE = re.compile(
     rf"{DENIAL}\s+(?:these|those|this|that|it|them|the\s+(?:claims?|accusations?|allegations?|reports?|charges?))\b",

@@ -248,7 +248,10 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 WEEKDAY = re.compile(rf"(?<!\w)(?P<before>\w{{0,40}})(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}\b(?!['’])"
                      rf"(?!,?\s+{_MONTH}\s+\d)(?!,?\s+(?:and|or|to|through|until)\b|\s+[A-Z])(?P<comma>,)?")
 KEPT_AFTER = frozenset("""early late since by until till before after from next last this every cyber super good black
-easter ash palm holy blue bloody giving and or between through to""".split())
+easter ash palm holy blue bloody giving and or between through to of""".split())
+# "As of Tuesday, none of them has been charged": the day goes with its phrase ("As of," read as
+# a slip); "the events of Tuesday" keeps it, as the rest needs it.
+OPENING_AS_OF = re.compile(rf"^\W*as\s+of\s+{_WEEKDAY}{_PART_OF_DAY},\s+(?=\w)", re.IGNORECASE)
 _RELATIVE = r"(?:(?:earlier|later)\s+)?(?:this|last|next)\s+(?:week|month|year|weekend)"
 # "..., Ohio this month,", "to the UK later this year", "yesterday"; not "this year's budget", not
 # "USA Today", and not where other words need it ("rose 10% from last year", "up 40% this year").
@@ -268,7 +271,7 @@ def timeless(sentence: str) -> str:
     """The sentence without the words that date it by the day it ran ("on Thursday", "this month",
     "last year", "just", "has now"): what it says is unchanged, but not when, which only its
     article's date could tell."""
-    without = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, sentence))
+    without = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, OPENING_AS_OF.sub("", sentence)))
     without = NOW_BEFORE_VERB.sub(_without_now, RELATIVE_TIME.sub(_without_relative_time, without))
     without = OPENING_RELATIVE_TIME.sub("", JUST_NOW.sub("", without).lstrip())
     return without[:1].upper() + without[1:] if sentence[:1].isupper() else without
