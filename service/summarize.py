@@ -269,7 +269,7 @@ class Summarizer:
             kept = told_under_headline(kept, numbered, headline_leads, title, budget, overlap)
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
-            kept = with_reply(kept, numbered, budget)
+            kept = with_reply(kept, numbered, leads, budget)
         # The headline's quotes are numbered first, as a reader meets them.
         out, citations = renumber(undated_timeless([written_title, *kept] if written_title else kept, numbered),
                                   numbered)
@@ -575,10 +575,13 @@ def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], le
     return shown
 
 
-def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], budget: int) -> list[CheckedSentence]:
+def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int
+               ) -> list[CheckedSentence]:
     """The sentences with the article's first answer to what it alleges (`REPLY`), where none of them
     gives one: in its place in reading order, the last sentences giving way where it would overrun
-    the budget (never the first, which tells the news). An answer that leans on a sentence not
+    the budget, except the one that tells the news: the lead where one is shown (the Tate story
+    opened on his December arrest, and kept its answer at the cost of the court's extension), else
+    the first. An answer that leans on a sentence not
     shown ("Another ...", "He denied it", "denied these accusations" after another sentence than
     the accusations) is no answer a reader can follow."""
     if not sentences or any(REPLY.search(s.text) for s in sentences):
@@ -592,9 +595,13 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], bu
         return sentences
     reply = replies[0]
     length = len(reply.text.split())
+    telling = [s for s in sentences if leads & set(s.citations)] or sentences[:1]
     kept = list(sentences)
-    while len(kept) > 1 and sum(len(s.text.split()) for s in kept) + length > budget:
-        kept.pop()
+    for candidate in reversed(sentences):
+        if sum(len(s.text.split()) for s in kept) + length <= budget:
+            break
+        if candidate not in telling:
+            kept.remove(candidate)
     if sum(len(s.text.split()) for s in kept) + length > budget:
         return sentences
     at = max((i + 1 for i, s in enumerate(kept) if s.citations and min(s.citations) < reply.citations[0]), default=1)

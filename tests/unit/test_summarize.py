@@ -218,6 +218,15 @@ def test_a_summary_keeps_the_articles_answer_to_what_it_alleges(settings, script
         "raided in December. As of Tuesday, none of the four detainees has been formally charged."))]),
         runtime.store, runtime.models.embedder, runtime.settings, "default")
     assert summarize(runtime, ["detained"]).sentences[-1].text == "None of the four detainees has been formally charged."
+    # the lead is not what gives way to the answer where the model put it last (the Tate story lost
+    # the court's extension to its answer)
+    from service.summarize import with_reply
+    numbered_passages = numbered_sentences([runtime.store.texts.get("default", "detained")], {})
+    told = [CheckedSentence(text=numbered_passages[1].text, citations=[2], supported=True, score=1.0),
+            CheckedSentence(text=numbered_passages[0].text, citations=[1], supported=True, score=1.0)]
+    for leads, budget, shown in (({1}, 33, [[2], [1], [3]]), ({1}, 28, [[1], [3]]), ({1}, 23, [[2], [1]]),
+                                 (set(), 23, [[2], [3]])):
+        assert [s.citations for s in with_reply(told, numbered_passages, leads, budget)] == shown, (leads, budget)
 
 
 def test_several_articles_make_one_summary_citing_each(rt, script):
