@@ -581,9 +581,9 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
     gives one: in its place in reading order, the last sentences giving way where it would overrun
     the budget, except the one that tells the news: the lead where one is shown (the Tate story
     opened on his December arrest, and kept its answer at the cost of the court's extension), else
-    the first. An answer that leans on a sentence not
-    shown ("Another ...", "He denied it", "denied these accusations" after another sentence than
-    the accusations) is no answer a reader can follow."""
+    the first. An answer that leans on a sentence not shown ("Another ...", "He denied it", "denied
+    these accusations" after another sentence than the accusations) is no answer a reader can
+    follow."""
     if not sentences or any(REPLY.search(s.text) for s in sentences):
         return sentences
     shown = {n for s in sentences for n in s.citations}
@@ -594,15 +594,16 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
     if not replies:
         return sentences
     reply = replies[0]
-    length = len(reply.text.split())
     telling = [s for s in sentences if leads & set(s.citations)] or sentences[:1]
     kept = list(sentences)
+    used = sum(len(s.text.split()) for s in [*sentences, reply])
     for candidate in reversed(sentences):
-        if sum(len(s.text.split()) for s in kept) + length <= budget:
+        if used <= budget:
             break
         if candidate not in telling:
             kept.remove(candidate)
-    if sum(len(s.text.split()) for s in kept) + length > budget:
+            used -= len(candidate.text.split())
+    if used > budget:
         return sentences
     at = max((i + 1 for i, s in enumerate(kept) if s.citations and min(s.citations) < reply.citations[0]), default=1)
     return [*kept[:at], reply, *kept[at:]]
