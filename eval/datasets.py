@@ -61,8 +61,10 @@ def corpus_sources():
 
     # Reuters carried the FT's report on 5 October 2023; the saved page has no date of its own (its
     # header's, 28 September 2024, is the day it was saved).
-    seed = Source(id="seed", page_text=SEED_PAGE.read_text(encoding="utf-8"), source="ThePrint",
+    # ThePrint's page is Reuters' wire copy, as its disclaimer says.
+    seed = Source(id="seed", page_text=SEED_PAGE.read_text(encoding="utf-8"), source="ThePrint, from Reuters",
                   published=SEED_PUBLISHED)
     # SummEdits does not record its articles' outlets: the dataset's name in their place read as one.
+    # Those whose dateline credits one (CNN's "CNN --", Fox's "FIRST ON FOX:") take it at ingestion.
     return [seed] + [Source(id=f"summedits-{i:02d}", text=d)
                      for i, d in enumerate(news_documents())]

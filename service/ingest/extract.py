@@ -39,6 +39,16 @@ FURNITURE = re.compile(
 )
 MIN_ARTICLE_WORDS = 5
 
+# The outlets an article may credit itself to in its dateline or kicker ("CNN --", "LONDON, Oct 5
+# (Reuters) -", "FIRST ON FOX:"). Only names known to be outlets count: "FILE -", "UPDATE:" or a
+# city's dateline credit no one.
+OUTLET_CREDITS = {"AP": "The Associated Press", "AFP": "AFP", "BBC": "BBC", "BLOOMBERG": "Bloomberg",
+                  "CNN": "CNN", "DPA": "dpa", "FOX": "Fox News", "REUTERS": "Reuters", "UPI": "UPI",
+                  "XINHUA": "Xinhua"}
+CREDIT = re.compile(r"(?:[A-Z][A-Za-z0-9 .,]{0,40}\s)?\((?P<wire>[A-Za-z]{2,12})\)\s*[-–—]"
+                    r"|(?P<dateline>[A-Z]{2,12})\s*(?:--|[–—])|FIRST ON (?P<kicker>[A-Z]{2,12}):")
+CREDIT_PARAGRAPHS = 3  # a newsletter plea or a caption may come before the dateline
+
 
 def decode_body(raw: bytes, declared_charset: str | None = None) -> str:
     """Bytes to text; binary data and undecodable bytes are refused, not guessed at."""
@@ -78,7 +88,20 @@ def from_text(body: str, fields: ArticleFields) -> Extracted:
     if not _has_article_sentence([line for p in paragraphs for line in p.split("\n")]):
         raise ExtractionError("the text holds no article sentence (only boilerplate or fragments)")
     title = fields.title or lead_title(headline_sentence(text) or re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0])
+    if fields.source is None:
+        fields = fields.model_copy(update={"source": credited_outlet(paragraphs)})
     return Extracted(title=title, text=text, fields=fields)
+
+
+def credited_outlet(paragraphs: list[str]) -> str | None:
+    """The outlet an article credits itself to at the start of one of its first paragraphs, if
+    it names a known one: text pasted without its outlet still says where it came from."""
+    for paragraph in paragraphs[:CREDIT_PARAGRAPHS]:
+        credit = CREDIT.match(paragraph)
+        name = credit and (credit["wire"] or credit["dateline"] or credit["kicker"]).upper()
+        if name in OUTLET_CREDITS:
+            return OUTLET_CREDITS[name]
+    return None
 
 
 def from_page_text(body: str, fields: ArticleFields) -> Extracted:

@@ -94,3 +94,26 @@ def test_html_that_is_all_boilerplate_is_refused():
 ])
 def test_an_untitled_articles_title_is_its_first_sentence_that_is_the_storys(body, title):
     assert from_text(body, ArticleFields()).title == title
+
+
+@pytest.mark.parametrize("body, outlet", [
+    ("Sign up for CNN's science newsletter. Explore the universe with news.\n\nCNN --\n\n"
+     "The James Webb telescope has spotted six galaxies that formed early.", "CNN"),
+    ("(Reuters) -Belgium's intelligence service has been monitoring the hub, the FT reported.", "Reuters"),
+    ("LONDON, Oct 5 (Reuters) - Belgium's intelligence service has been monitoring the hub.", "Reuters"),
+    ("WASHINGTON (AP) — The Senate passed the bill on Tuesday after a long debate.", "The Associated Press"),
+    ("FIRST ON FOX: Chairman Michael McCaul traveled to Kyiv on Tuesday with a delegation.", "Fox News"),
+    # Not credits: an AP caption's "FILE -", a city's dateline, an outlet quoted further down.
+    ("FILE - Steve Johnson arrives at the court in Sydney on May 2, 2022, for a hearing.", None),
+    ("PARIS — The museum reopened on Monday after a year of repairs to its roof.", None),
+    ("The minister resigned on Monday.\n\nTwo more ministers followed.\n\nA third waited.\n\n"
+     "CNN -- The party has not said who will replace them.", None),
+    ("The minister resigned on Monday, an aide told CNN, after a week of reports.", None),
+])
+def test_an_article_without_an_outlet_takes_the_one_its_dateline_credits(body, outlet):
+    assert from_text(body, ArticleFields()).fields.source == outlet
+
+
+def test_the_callers_outlet_is_kept_over_the_articles_credit():
+    body = "(Reuters) -Belgium's intelligence service has been monitoring the hub, the FT reported."
+    assert from_text(body, ArticleFields(source="ThePrint")).fields.source == "ThePrint"

@@ -34,6 +34,7 @@ HARI_WENT_HOME = ". Hari went home."
 CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "answer.FINISHED_END": (answer.FINISHED_END.search, ".\" [1] ", "x"),
     "extract.FURNITURE 'download the ... app'": (extract.FURNITURE.search, "download the ", ""),
+    "extract.credited_outlet": (lambda s: extract.credited_outlet([s]), "A ", "x"),
     "text.SENTENCE_END": (text.SENTENCE_END.search, ".)", "x"),
     "text.PROMOTION": (text.PROMOTION.search, "get ", ""),
     "text.CAPTION": (text.CAPTION.search, "x File)! ", "x"),  # not at the start: every "File)" is a near-match
