@@ -335,13 +335,13 @@ def day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "date unknown"
 
 
-def issue_day(digest: Digest) -> str:
-    """The day the issue was made; an issue of archived articles says so first, so that no
-    reader takes a story's present tense, or its "Tuesday", for this week's."""
-    made = day(digest.generated_at)
+def issue_line(digest: Digest) -> str:
+    """The day the issue was made and what it holds; an issue of archived articles says so first,
+    so that no reader takes a story's present tense, or its "Tuesday", for this week's."""
+    made, held = day(digest.generated_at), stories(digest)
     if digest.stories_until is None:
-        return made
-    return f"From the archive: stories up to {day(digest.stories_until)}, compiled {made}"
+        return f"{made} · {held}"
+    return f"From the archive, compiled {made}: {held} published by {day(digest.stories_until)}"
 
 
 def stories(digest: Digest) -> str:
@@ -352,7 +352,8 @@ def stories(digest: Digest) -> str:
 
 
 def coverage(digest: Digest) -> str:
-    """The publication dates a digest covers, and how many of its stories have none."""
+    """The publication dates a digest covers, and how many of its articles have none, as sentences
+    of their own (run into the issue line, an editor could not parse them)."""
     start, end = digest.published_from, digest.published_to
     span = "" if not start and not end else (
         f"published {day(start)}" if start == end else
@@ -362,8 +363,9 @@ def coverage(digest: Digest) -> str:
     if span and undated:  # alone, "published 5 October 2023" read to an editor as the issue's own date
         span = f"{len(digest.reports) - undated} of {len(digest.reports)} articles dated, {span}"
     # Undated, a story's "on Thursday" or "later this year" would read as this issue's.
-    note = f"{undated} undated: the days they name date from their articles, not from this issue" if undated else ""
-    return " · ".join(part for part in (span, note) if part)
+    note = (f"{undated} undated: a day one of them names, such as “Tuesday”, is its article's, not this issue's"
+            if undated else "")
+    return " ".join(f"{part[0].upper()}{part[1:]}." for part in (span, note) if part)
 
 
 def render(digest: Digest, fmt: str) -> str:
@@ -380,8 +382,8 @@ def render(digest: Digest, fmt: str) -> str:
     environment.filters["day"] = day
     environment.filters["markers"] = lambda numbers: ", ".join(f"[{n}]" for n in numbers)
     template = environment.get_template(f"digest.{fmt}.j2")
-    return template.render(digest=digest, citations_of=citations_of, issue_day=issue_day, stories=stories,
-                           coverage=coverage, shown_as=shown_as, TAGLINE=TAGLINE)
+    return template.render(digest=digest, citations_of=citations_of, issue_line=issue_line, coverage=coverage,
+                           shown_as=shown_as, TAGLINE=TAGLINE)
 
 
 def email(digest: Digest) -> bytes:

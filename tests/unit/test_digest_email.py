@@ -61,7 +61,7 @@ def test_the_digest_reads_in_a_mail_client_at_phone_width(settings, browser, tmp
             for citation in item.summary.citations:
                 assert f"[{citation.n}] “{' '.join(citation.quote.split())}”" in body
         assert "Gulf Wire · 23 February 2023" in body and "Motor News · date unknown" in body
-        assert "2 of 3 articles dated, published 23 February 2023 to 24 February 2023 · 1 undated" in body
+        assert "2 of 3 articles dated, published 23 February 2023 to 24 February 2023. 1 undated: " in body
         assert "<img src=x onerror=alert(1)>EV maker pauses" in body  # the title, as text
         page.screenshot(path=shots / f"digest-{name}.png", full_page=True)
         page.close()

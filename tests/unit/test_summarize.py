@@ -297,7 +297,7 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     assert "[1] “The port authority approved the harbour expansion on Monday, its chairman said.”" in html
     assert 'href="https://example.org/h"' in html and "<script" not in html and "<style" not in html
     assert "Port News · date unknown · " in html
-    assert "3 stories · 3 undated: the days they name date from their articles, not from this issue" in html
+    assert ">3 undated: a day one of them names, such as “Tuesday”, is its article&#39;s, not this issue&#39;s.<" in html
     assert TAGLINE in html and "quoted from its source" not in html
     harbour = next(item for item in digest.items if item.article_id == "harbour")
     # the word count is the metadata's, true to the words shown; a reader has no use for it
@@ -309,9 +309,10 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     # an issue of archived articles says so, and up to which day its stories can be from
     archive = digest.model_copy(update={"stories_until": date(2023, 2, 28)})
     made = f"{digest.generated_at.day} {digest.generated_at:%B %Y}"
-    line = f"From the archive: stories up to 28 February 2023, compiled {made} · 3 stories · 3 undated"
+    line = f"From the archive, compiled {made}: 3 stories published by 28 February 2023"
     assert line in render(archive, "txt") and line in render(archive, "html") and line in render(archive, "md")
-    assert render(digest, "txt").startswith(f"MORNING\n\n{made} · 3 stories")
+    assert render(digest, "txt").startswith(f"MORNING\n\n{made} · 3 stories\n3 undated: a day one of them names")
+    assert f"_{made} · 3 stories_\n\n_3 undated: " in markdown
     # in the plain-text part, a story's headline is ruled off, its outlet and date a line of their own;
     # no line ends in a space
     plain = render(digest, "txt")
@@ -343,7 +344,7 @@ def test_two_reports_of_one_story_are_one_story_with_both_sources(rt, script):
     html = render(digest, "html")
     assert f"Also reported by {again.source} · date unknown" in html
     assert f"[{own + 1}] “{again.summary.citations[0].quote}”" in html
-    assert "3 stories from 4 articles · 4 undated" in html
+    assert "3 stories from 4 articles</p>" in html and ">4 undated: " in html
     for kind in ("md", "txt"):
         assert f"Also reported by {again.source}" in render(digest, kind)
     unknown = again.model_copy(update={"source": None, "shown_as": None})  # no outlet: no "reported by"
