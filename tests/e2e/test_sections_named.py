@@ -30,3 +30,12 @@ def test_each_story_is_filed_on_its_own_desk(embedder):
     assert desk_of["derailment"] == desk_of["mine"] == "Accidents and disasters"
     assert desk_of["milk"] == "Food and drink"
     assert len(found) == 4
+
+
+def test_companies_and_markets_share_the_business_pages_and_foreign_affairs_is_world(embedder):
+    stories = ["Domino's boss admits price rise misjudged. The pizza chain's profits fell after it raised delivery prices.",
+               "Asian shares follow Wall Street lower. Investors feared central banks would keep raising rates.",
+               "Protesters pour paint outside Russian embassy. Activists in London backed Ukraine on the war's anniversary.",
+               "US congressman visits Kyiv. The chairman of the Foreign Affairs Committee met Ukraine's president."]
+    found = sections(stories, embedder, POLICY.section_join_distance, POLICY.most_sections)
+    assert sorted((name, members) for name, members in found) == [("Business", [0, 1]), ("World", [2, 3])]
