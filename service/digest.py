@@ -35,7 +35,7 @@ from service.store import Store
 from service.policy import SummaryPolicy
 from service.sections import IN_BRIEF, sections
 from service.summarize import PROMPT_VERSION, REPLY, Style, Summarizer, Summary
-from service.text import markdown_escaped, markdown_url
+from service.text import WORD, content_words, markdown_escaped, markdown_url
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Raised when what a summary keeps changes without its prompts changing, so that cached summaries
@@ -49,6 +49,11 @@ SUMMARY_RULES = "10"
 # Of an article, what two reports of one story are compared by: about the 256 word pieces the
 # embedder reads of a text.
 OPENING_CHARS = 1500
+# A story's first sentence tells its headline where it opens with this share of the headline's
+# content words, no more than LEAD_IN_GAP others between any two of them.
+LEAD_IN_SHARE = 0.7
+LEAD_IN_GAP = 3
+CLAUSE_CLOSING = re.compile(r"(?:\s+[\w']+){1,3}(?=[,;:.!?]|$)")
 log = logging.getLogger(__name__)
 
 
@@ -258,6 +263,37 @@ def shown_as(report: DigestItem) -> str:
     return f"Also reported by {' '.join(report.source.split())}" if report.source else "Related report"
 
 
+def lead_in(item: DigestItem) -> int:
+    """How many characters of a story's first sentence tell its headline, where the sentence opens
+    with it in nearly its words (a headline cut from the lead the sentence tells, "Moderna, Inc.'s
+    revenues ..." for "Moderna's revenues ..."): the story is told from that sentence, those words
+    in bold, as briefs are, rather than under a headline the sentence repeats, which an editor
+    would not send. 0 for a story told under its headline."""
+    summary = item.summary
+    # A headline the model wrote is a headline, not its lead cut short: the story stays under it.
+    if summary is None or summary.style == "bullets" or not summary.sentences or summary.title_citations:
+        return 0
+    headline_words = content_words(summary.title or item.title)
+    first = summary.sentences[0].text
+    told, told_to, missed = set(), 0, 0
+    for word in WORD.finditer(first):
+        stem = next(iter(content_words(word.group())), None)
+        if stem is None:
+            continue
+        if stem in headline_words:
+            told.add(stem)
+            told_to, missed = word.end(), 0
+        elif not told or (missed := missed + 1) > LEAD_IN_GAP:
+            break  # a sentence that opens otherwise, or one past the headline's words
+    if not headline_words or len(told) < LEAD_IN_SHARE * len(headline_words):
+        return 0
+    # "..., health officials [have said]," the words that close the headline's clause close the bold
+    closing = CLAUSE_CLOSING.match(first, told_to)
+    if closing and not content_words(closing.group()):
+        told_to = closing.end()
+    return told_to if summary.summary.startswith(first[:told_to]) else 0
+
+
 def number_reports(item: DigestItem) -> None:
     """The quotes of a story's other reports numbered after the story's own, in order."""
     offset = len(item.summary.citations)
@@ -326,9 +362,9 @@ def markdown_text(value: object) -> object:
 # quote), or one cut from the lead; and the checker is a program that misses some errors (an editor
 # found two it let through): the tagline claims no more than that, and sends the reader to the quotes.
 TAGLINE = ("Every summary sentence cites the source sentences it rests on and was checked against them by a program "
-           "that can miss errors: the quotes under each story are verbatim from the articles. Each headline is the title "
-           "of its article, one written from the sentence it cites and checked against it, or cut from the first "
-           "sentence of the article.")
+           "that can miss errors: the quotes under each story are verbatim from the articles. A headline is the title "
+           "of its article, one written from the sentence it cites and checked against it, or the first sentence of "
+           "the article, shortened; a story that opens with that sentence has those words in bold instead.")
 
 
 def day(value: date | None) -> str:
@@ -383,7 +419,7 @@ def render(digest: Digest, fmt: str) -> str:
     environment.filters["markers"] = lambda numbers: ", ".join(f"[{n}]" for n in numbers)
     template = environment.get_template(f"digest.{fmt}.j2")
     return template.render(digest=digest, citations_of=citations_of, issue_line=issue_line, coverage=coverage,
-                           shown_as=shown_as, TAGLINE=TAGLINE)
+                           shown_as=shown_as, lead_in=lead_in, TAGLINE=TAGLINE)
 
 
 def email(digest: Digest) -> bytes:

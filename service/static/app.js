@@ -461,7 +461,7 @@
               el("p", { class: "meta" }, `${other.shown_as || (other.source ? `Also reported by ${other.source}` : "Related report")} · ${other.published || "date unknown"}:`),
               citedText(other.summary.sentences, other.summary.citations)]),
             sourcesList([summary, ...others.map((other) => other.summary)].flatMap((s) => s.citations)),
-            ...(summary.headline_source ? [el("p", { class: "meta" }, "Headline cut from: ", el("q", {}, summary.headline_source.quote))] : [])));
+            ...(summary.headline_source ? [el("p", { class: "meta" }, "Headline shortened from the article's first sentence: ", el("q", {}, summary.headline_source.quote))] : [])));
         }
       }
       if (digest.failed.length) {

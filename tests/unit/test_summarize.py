@@ -626,10 +626,18 @@ def test_a_story_headed_by_its_cut_lead_opens_with_the_lead_that_says_who_report
     # the headline's own sentence, which no sentence shown cites, is there to check it against
     assert headline_style.headline_source.quote == lead and summary.headline_source is None
     digest = digest_of(runtime, [runtime.store.texts.get("default", "binance")])
+    # told from its lead, the story opens with it, the headline's words in bold, not under a headline it repeats
+    headline = summary.title
+    digest.items[0].summary = summary
+    html, markdown, plain = (render(digest, kind) for kind in ("html", "md", "txt"))
+    assert f'<strong style="font-size:17px;">{headline}</strong>, including Alameda Research' in html
+    assert "<h3" not in html and f"**{headline}**, including Alameda Research" in markdown and "###" not in markdown
+    assert f"\n* {undated_lead} [1] The assets" in plain and f"\n{headline}\n" not in plain
     digest.items[0].summary = headline_style
     for kind in ("md", "html", "txt"):
-        assert "Headline cut from: " in render(digest, kind) and "stablecoin collateral to hedge funds" in render(
-            digest, kind)
+        shown = render(digest, kind)
+        assert "Headline shortened from the article's first sentence: " in shown
+        assert "stablecoin collateral to hedge funds" in shown and "**" not in shown and "<strong" not in shown
 
 
 def test_a_story_without_a_title_is_headed_by_a_headline_the_model_wrote_where_it_shortens_its_quote(
