@@ -44,8 +44,8 @@ TEMPLATES = Path(__file__).with_name("templates")
 # for its quote's; 5 and 6: thin summaries filled out from their articles, then in their own order;
 # 7: a headline of the model's own for an article without a title; 8: a day kept where a phrase
 # between commas needs it; 9: a denial or a finding of no evidence kept; 10: where the accused stand
-# kept, and "As of Tuesday," gone whole).
-SUMMARY_RULES = "10"
+# kept, and "As of Tuesday," gone whole; 11: a story headed by its cut lead told from that lead).
+SUMMARY_RULES = "11"
 # Of an article, what two reports of one story are compared by: about the 256 word pieces the
 # embedder reads of a text.
 OPENING_CHARS = 1500
@@ -181,9 +181,11 @@ def build_digest(articles: Sequence[Article], summarizer: Summarizer, store: Sto
         else:
             try:
                 # An article without a title of its own gets a headline the model writes, where it
-                # passes the check: its lead cut short repeated the summary's first sentence.
+                # passes the check: its lead cut short repeated the summary's first sentence. Where
+                # none passes, the story is told from its lead, the headline's words in bold.
+                untitled = titled_by_lead(article.title, article.text)
                 item.summary = summarizer.summarize([article], {article.id: texts.chunks_of(tenant, article)}, style,
-                                                    words, write_title=titled_by_lead(article.title, article.text))
+                                                    words, write_title=untitled, told_from_lead=untitled)
                 if not item.summary.degraded:  # a stand-in is not kept: the next run tries the model again
                     cache.put(key, item.summary)
             except Exception:  # one article failing is reported; the batch goes on

@@ -211,9 +211,13 @@ class Summarizer:
                            load_prompt("summarize-styles", PROMPT_VERSION).template.splitlines() if line.strip())
 
     def summarize(self, articles: Sequence[Article], chunks: dict[str, list[Chunk]], style: Style,
-                  words: int | None = None, verify_mode: str = "remove", write_title: bool = False) -> Summary:
+                  words: int | None = None, verify_mode: str = "remove", write_title: bool = False,
+                  told_from_lead: bool = False) -> Summary:
         """`write_title`: the model heads the summary with a headline of its own (the newsletter style
-        always does), shown where it passes `checked_title`; else the article's title stands."""
+        always does), shown where it passes `checked_title`; else the article's title stands.
+        `told_from_lead`: a summary shown without the headline cut from its lead (a digest's story
+        opens with the lead instead, the headline's words in bold) opens with that lead, whatever it
+        adds to the headline."""
         words = self.policy.words_for(style, words)
         usage, timings = Usage(), {"generate": 0.0, "verify": 0.0}
         numbered = numbered_sentences(articles, chunks)
@@ -256,13 +260,15 @@ class Summarizer:
         headline_leads = set() if written_title else leads
         overlap = self.policy.repeat_overlap
         unlinked = [without_opening_link(sentence) for sentence in without_repeats(shown, title, overlap)]
-        # A lead the headline was cut from may stand alone where it says more than the headline.
+        # A lead the headline was cut from may stand alone where it says more than the headline, or
+        # where it is shown in the headline's place.
         standing = [s for s in extractive_summary(passages) if not POINTS_BACK.match(s.text)
-                    and (says_more_than(s.text, title) if s.citations[0] in headline_leads
+                    and (told_from_lead or says_more_than(s.text, title) if s.citations[0] in headline_leads
                          else without_repeats([s], title, overlap, keep_one=False))]
         alone = read_alone(unlinked, headline_leads)
-        kept = (within_budget(alone if style == "headline" else opened_by_lead(alone, passages, leads, title, budget),
-                              budget)
+        opened = (alone if style == "headline" else
+                  opened_by_lead(alone, passages, leads, title, budget, always=told_from_lead and bool(headline_leads)))
+        kept = (within_budget(opened, budget)
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
         if style != "headline":
@@ -491,16 +497,18 @@ def lead_start(article: Article) -> int:
 
 
 def opened_by_lead(sentences: list[CheckedSentence], passages: Sequence[Passage], leads: set[int],
-                   title: str | None, budget: int) -> list[CheckedSentence]:
+                   title: str | None, budget: int, always: bool = False) -> list[CheckedSentence]:
     """The sentences, opened by the story's lead where its headline was cut from it and no
     sentence cites it: the lead says who reported what the rest states ("A report by Forbes found
     that Binance transferred ..."), and all the headline promises. Not where the headline is all
     of it but a day or two (the summary would repeat it), nor where the lead and the first
-    sentence together overrun the budget (the lead would push out what the model wrote)."""
+    sentence together overrun the budget (the lead would push out what the model wrote), unless
+    `always` (the headline is not shown: the lead tells the news in its place)."""
     lead = next((p for p in passages if p.n in leads), None)
-    if (lead is None or not sentences or any(lead.n in s.citations for s in sentences)
-            or not says_more_than(lead.text, title)
-            or len(lead.text.split()) + len(sentences[0].text.split()) > budget):
+    if lead is None or not sentences or any(lead.n in s.citations for s in sentences):
+        return sentences
+    if not always and (not says_more_than(lead.text, title)
+                       or len(lead.text.split()) + len(sentences[0].text.split()) > budget):
         return sentences
     return [*extractive_summary([lead]), *sentences]
 

@@ -640,6 +640,28 @@ def test_a_story_headed_by_its_cut_lead_opens_with_the_lead_that_says_who_report
         assert "stablecoin collateral to hedge funds" in shown and "**" not in shown and "<strong" not in shown
 
 
+def test_a_digest_story_headed_by_its_cut_lead_is_told_from_that_lead_whatever_it_adds(settings, script):
+    from service.digest import lead_in
+
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    lead = "Police shot Ezequias Souza Ribeiro dead on Wednesday after he went on the run."
+    rest = ("Ribeiro, 27, had killed seven people at a bar in Sinop after losing a game of pool to them. "
+            "His accomplice Edgar Ricardo de Oliveira surrendered to police.")
+    ingest(enumerate([Source(id="sinop", text=f"{lead} {rest}", source="Wire")]), runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if text != lead)
+    # summarised alone, under its headline: the lead says no more than the headline, and is not repeated
+    alone = summarize(runtime, ["sinop"])
+    assert alone.title == "Police shot Ezequias Souza Ribeiro dead after he went on the run"
+    assert alone.sentences[0].text.startswith("Ribeiro, 27,") and alone.headline_source.quote == lead
+    # in a digest the headline is not shown above the story: the lead tells the news in its place
+    [item] = digest_of(runtime, [runtime.store.texts.get("default", "sinop")]).items
+    told = item.summary
+    assert told.sentences[0].text == "Police shot Ezequias Souza Ribeiro dead after he went on the run."
+    assert told.sentences[1].text.startswith("Ribeiro, 27,") and told.headline_source is None
+    assert lead_in(item) == len(told.title)
+
+
 def test_a_story_without_a_title_is_headed_by_a_headline_the_model_wrote_where_it_shortens_its_quote(
         settings, script):
     runtime, _ = fake_runtime(settings, script, checker_judge="none")
@@ -683,7 +705,9 @@ def test_a_story_without_a_title_is_headed_by_a_headline_the_model_wrote_where_i
         unchecked = build_digest([runtime.store.texts.get("default", "tiktok")], runtime.summarizer(),
                                  runtime.store, cache, "default", title="Morning").items[0].summary
         assert unchecked.title == lead.replace(" now", "").rstrip("."), wrong  # the lead's
-        assert unchecked.title_citations == [] and unchecked.headline_source is not None
+        assert unchecked.title_citations == [] and unchecked.headline_source is None
+        # told from the lead the headline is cut from, as a digest shows it in the headline's place
+        assert unchecked.sentences[0].text.startswith(unchecked.title) and unchecked.sentences[0].citations == [1]
     # an article with a title of its own keeps it, and is not asked for another
     prompts.clear()
     script.summary = writing("Port authority approves harbour expansion")
