@@ -503,10 +503,14 @@ def opened_by_lead(sentences: list[CheckedSentence], passages: Sequence[Passage]
     that Binance transferred ..."), and all the headline promises. Not where the headline is all
     of it but a day or two (the summary would repeat it), nor where the lead and the first
     sentence together overrun the budget (the lead would push out what the model wrote), unless
-    `always` (the headline is not shown: the lead tells the news in its place)."""
+    `always` (the headline is not shown: the lead tells the news in its place, and a sentence that
+    cites it comes first)."""
     lead = next((p for p in passages if p.n in leads), None)
-    if lead is None or not sentences or any(lead.n in s.citations for s in sentences):
+    if lead is None or not sentences:
         return sentences
+    telling = [s for s in sentences if lead.n in s.citations]
+    if telling:  # told in the headline's place, the news comes before its background
+        return [*telling[:1], *(s for s in sentences if s is not telling[0])] if always else sentences
     if not always and (not says_more_than(lead.text, title)
                        or len(lead.text.split()) + len(sentences[0].text.split()) > budget):
         return sentences

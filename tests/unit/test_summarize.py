@@ -662,6 +662,23 @@ def test_a_digest_story_headed_by_its_cut_lead_is_told_from_that_lead_whatever_i
     assert lead_in(item) == len(told.title)
 
 
+def test_a_digest_story_told_from_its_lead_gives_the_news_before_its_background(settings, script):
+    runtime, _ = fake_runtime(settings, script, checker_judge="none")
+    lead = ("A Romanian court on Tuesday agreed to extend former kickboxer and social media influencer Andrew Tate's "
+            "detention on suspicion of human trafficking, rape, and forming an organized crime group for another 30 "
+            "days, according to reports.")
+    arrest = "Tate was arrested on Dec. 29 with his brother Tristan after police raided their Bucharest properties."
+    charges = "None of the four detainees has been formally charged, and their lawyers will appeal."
+    ingest(enumerate([Source(id="tate", text=f"{lead} {arrest} {charges}", source="Wire")]), runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in sorted(numbered(p).items(),
+                                                                              key=lambda item: item[1] != arrest))
+    article = runtime.store.texts.get("default", "tate")
+    assert summarize(runtime, ["tate"]).sentences[0].text.startswith("Tate was arrested")  # as written, alone
+    [item] = digest_of(runtime, [article]).items
+    assert [s.text[:12] for s in item.summary.sentences] == ["A Romanian c", "Tate was arr", "None of the "]
+
+
 def test_a_story_without_a_title_is_headed_by_a_headline_the_model_wrote_where_it_shortens_its_quote(
         settings, script):
     runtime, _ = fake_runtime(settings, script, checker_judge="none")
