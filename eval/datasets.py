@@ -61,8 +61,8 @@ def corpus_sources():
 
     # Reuters carried the FT's report on 5 October 2023; the saved page has no date of its own (its
     # header's, 28 September 2024, is the day it was saved).
-    # ThePrint's page is Reuters' wire copy, as its disclaimer says.
-    seed = Source(id="seed", page_text=SEED_PAGE.read_text(encoding="utf-8"), source="ThePrint, from Reuters",
+    # ThePrint's page is Reuters' wire copy, as its disclaimer says: credited as an editor would.
+    seed = Source(id="seed", page_text=SEED_PAGE.read_text(encoding="utf-8"), source="Reuters (via ThePrint)",
                   published=SEED_PUBLISHED)
     # SummEdits does not record its articles' outlets: the dataset's name in their place read as one.
     # Those whose dateline credits one (CNN's "CNN --", Fox's "FIRST ON FOX:") take it at ingestion.

@@ -373,6 +373,14 @@ def day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "date unknown"
 
 
+def credit(report: DigestItem) -> str:
+    """A story's outlet and publication date, "CNN · date unknown"; one line for both unknown, which
+    an editor found printed as "outlet unknown · date unknown" under 21 stories of 25."""
+    if not report.source and report.published is None:
+        return "outlet and date unknown"
+    return f"{' '.join((report.source or 'outlet unknown').split())} · {day(report.published)}"
+
+
 def issue_line(digest: Digest) -> str:
     """The day the issue was made and what it holds; an issue of archived articles says so first,
     so that no reader takes a story's present tense, or its "Tuesday", for this week's."""
@@ -421,7 +429,7 @@ def render(digest: Digest, fmt: str) -> str:
     environment.filters["markers"] = lambda numbers: ", ".join(f"[{n}]" for n in numbers)
     template = environment.get_template(f"digest.{fmt}.j2")
     return template.render(digest=digest, citations_of=citations_of, issue_line=issue_line, coverage=coverage,
-                           shown_as=shown_as, lead_in=lead_in, TAGLINE=TAGLINE)
+                           shown_as=shown_as, lead_in=lead_in, credit=credit, TAGLINE=TAGLINE)
 
 
 def email(digest: Digest) -> bytes:

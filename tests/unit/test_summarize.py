@@ -899,3 +899,12 @@ def test_a_summary_that_says_little_of_a_long_article_goes_on_with_what_it_says_
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "Hubble" in text
                                         or "UNCOVER" in text)
     assert [s.text for s in summarize(runtime, ["webb"]).sentences] == [WEBB[4], WEBB[6]]
+
+
+def test_a_storys_credit_names_its_outlet_and_date_and_says_once_where_both_are_unknown():
+    from service.digest import DigestItem, credit
+
+    story = DigestItem(article_id="a", title="Mine collapse", url=None, source=None, published=None)
+    assert credit(story) == "outlet and date unknown"
+    assert credit(story.model_copy(update={"source": " CNN\n"})) == "CNN · date unknown"
+    assert credit(story.model_copy(update={"published": date(2023, 10, 5)})) == "outlet unknown · 5 October 2023"
