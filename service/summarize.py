@@ -75,7 +75,13 @@ DENIAL = r"\b(?:denied|denies|deny|denying|rejected|rejects|disputed|disputes|re
 STANDING = (r"\bpleaded\s+not\s+guilty\b|\bmaintain(?:s|ed|ing)?\s+(?:his|her|their|its)\s+innocence\b|"
             r"\bnone\s+of\s+(?:\w+\s+){1,4}(?:has|have|had)\s+been\s+(?:formally\s+)?charged\b|"
             r"\b(?:has|have|had)\s+not\s+(?:yet\s+)?been\s+(?:formally\s+)?charged\b")
-REPLY = re.compile(rf"{DENIAL}|\b(?:no|not\s+(?:\w+\s+){{0,2}}any)\s+evidence\b|{STANDING}", re.IGNORECASE)
+# The accused's answer in their own words: Binance's "clarified that there was no commingling of
+# funds", Ozy's lawyer's "We are really disappointed", ByteDance's "We are disappointed with this
+# decision, which we believe to be misguided" (each left out of a digest an editor would not send).
+RETORT = (r"\bclarified\s+that\s+there\s+(?:was|were)\s+no\b|\b(?:we|i)\s+(?:are|am)\s+(?:\w+\s+)?disappointed\b|"
+          r"\bdisappointed\s+(?:with|by)\s+(?:this|the)\s+decision\b|\bin\s+good\s+faith\b|\bno\s+wrongdoing\b|"
+          r"\b(?:misguided|baseless|unfounded|groundless)\b|\bwithout\s+merit\b")
+REPLY = re.compile(rf"{DENIAL}|\b(?:no|not\s+(?:\w+\s+){{0,2}}any)\s+evidence\b|{STANDING}|{RETORT}", re.IGNORECASE)
 # "ByteDance has consistently denied these accusations": what it answers is in the sentence before.
 ANSWERS_THE_SENTENCE_BEFORE = re.compile(
     rf"{DENIAL}\s+(?:these|those|this|that|it|them|the\s+(?:claims?|accusations?|allegations?|reports?|charges?))\b",

@@ -50,6 +50,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "text.timeless now": (text.timeless, " has now ", "x"),
     "text.timeless now in quotation marks": (text.timeless, "“has now ", "x"),
     "summarize.SAID_TWICE": (summarize.SAID_TWICE.search, ", said A ", "x"),
+    "summarize.REPLY": (summarize.REPLY.search, "we are not any ", "x"),
     "comparisons.NAME_DATED": (lambda s: list(comparisons.NAME_DATED.finditer(s)), "Ab Cd (x ", "x"),
     "qualifiers.dropped_qualifiers speakers": (
         lambda s: qualifiers.dropped_qualifiers("The BBC said the plan would fail.", [s]), " the EC said A", "."),

@@ -908,3 +908,21 @@ def test_a_storys_credit_names_its_outlet_and_date_and_says_once_where_both_are_
     assert credit(story) == "outlet and date unknown"
     assert credit(story.model_copy(update={"source": " CNN\n"})) == "CNN · date unknown"
     assert credit(story.model_copy(update={"published": date(2023, 10, 5)})) == "outlet unknown · 5 October 2023"
+
+
+@pytest.mark.parametrize("sentence, answers", [
+    ("A spokesperson for the exchange clarified that there was no commingling of funds.", True),
+    ('"We are really disappointed," Watson\'s attorney, Lanny Breuer, told the Journal after the arrest.', True),
+    ("ByteDance is not happy with the EC's move, with a spokesperson stating, \"We are disappointed with this "
+     "decision, which we believe to be misguided and based on fundamental misconceptions.\"", True),
+    ("The company said the claims were baseless and it had acted in good faith.", True),
+    ("Alibaba denied any wrongdoing, it added.", True),
+    # not answers: a reaction to something else, a plain report
+    ("Fans were disappointed when the match was called off because of rain.", False),
+    ("The assets were shifted from the peg wallet to the exchange's cold wallet.", False),
+    ("There was no sign of the missing hikers on Tuesday.", False),
+])
+def test_an_answer_to_what_a_story_alleges_is_told_in_the_words_of_the_accused(sentence, answers):
+    from service.summarize import REPLY
+
+    assert bool(REPLY.search(sentence)) is answers
