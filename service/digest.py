@@ -15,6 +15,7 @@ import json
 import os
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
@@ -35,7 +36,7 @@ from service.store import Store
 from service.policy import SummaryPolicy
 from service.sections import IN_BRIEF, sections
 from service.summarize import PROMPT_VERSION, REPLY, Style, Summarizer, Summary
-from service.text import WORD, content_words, markdown_escaped, markdown_url
+from service.text import WORD, content_word_sequence, content_words, markdown_escaped, markdown_url
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Raised when what a summary keeps changes without its prompts changing, so that cached summaries
@@ -54,6 +55,7 @@ OPENING_CHARS = 1500
 # content words, no more than LEAD_IN_GAP others between any two of them.
 LEAD_IN_SHARE = 0.7
 LEAD_IN_GAP = 3
+CLOSERS = re.compile(r"[)\]”’\"']*")
 CLAUSE_CLOSING = re.compile(r"(?:\s+[\w']+){1,3}(?=[,;:.!?]|$)")
 log = logging.getLogger(__name__)
 
@@ -276,24 +278,27 @@ def lead_in(item: DigestItem) -> int:
     # A headline the model wrote is a headline, not its lead cut short: the story stays under it.
     if summary is None or summary.style == "bullets" or not summary.sentences or summary.title_citations:
         return 0
-    headline_words = content_words(summary.title or item.title)
+    untold = Counter(content_word_sequence(summary.title or item.title))  # each of its words, as often as it has it
+    headline_words = len(untold)
     first = summary.sentences[0].text
     told, told_to, missed = set(), 0, 0
     for word in WORD.finditer(first):
         stem = next(iter(content_words(word.group())), None)
         if stem is None:
             continue
-        if stem in headline_words:
+        if untold[stem] > 0:  # "Conservative Leader ..., while NDP Leader": the headline has one
+            untold[stem] -= 1
             told.add(stem)
             told_to, missed = word.end(), 0
         elif not told or (missed := missed + 1) > LEAD_IN_GAP:
             break  # a sentence that opens otherwise, or one past the headline's words
-    if not headline_words or len(told) < LEAD_IN_SHARE * len(headline_words):
+    if not headline_words or len(told) < LEAD_IN_SHARE * headline_words:
         return 0
     # "..., health officials [have said]," the words that close the headline's clause close the bold
     closing = CLAUSE_CLOSING.match(first, told_to)
     if closing and not content_words(closing.group()):
         told_to = closing.end()
+    told_to = CLOSERS.match(first, told_to).end()  # "(UAS)", not "(UAS" in bold
     return told_to if summary.summary.startswith(first[:told_to]) else 0
 
 

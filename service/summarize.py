@@ -273,7 +273,8 @@ class Summarizer:
                          else without_repeats([s], title, overlap, keep_one=False))]
         alone = read_alone(unlinked, headline_leads)
         opened = (alone if style == "headline" else
-                  opened_by_lead(alone, passages, leads, title, budget, always=told_from_lead and bool(headline_leads)))
+                  opened_by_lead(alone, numbered if told_from_lead else passages, leads, title, budget,
+                                 always=told_from_lead and bool(headline_leads)))
         kept = (within_budget(opened, budget)
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
@@ -510,7 +511,8 @@ def opened_by_lead(sentences: list[CheckedSentence], passages: Sequence[Passage]
     of it but a day or two (the summary would repeat it), nor where the lead and the first
     sentence together overrun the budget (the lead would push out what the model wrote), unless
     `always` (the headline is not shown: the lead tells the news in its place, and a sentence that
-    cites it comes first)."""
+    cites it comes first; `passages` are then all the article's, as the lead may not have been
+    among those offered to the model)."""
     lead = next((p for p in passages if p.n in leads), None)
     if lead is None or not sentences:
         return sentences

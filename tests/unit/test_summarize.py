@@ -926,3 +926,34 @@ def test_an_answer_to_what_a_story_alleges_is_told_in_the_words_of_the_accused(s
     from service.summarize import REPLY
 
     assert bool(REPLY.search(sentence)) is answers
+
+
+@pytest.mark.parametrize("headline, first, bold", [
+    # the headline's words, each as often as it has them; past them, none in bold
+    ("Conservative Leader Pierre Poilievre has shut down his account on the social media app TikTok",
+     "Conservative Leader Pierre Poilievre has shut down his account on TikTok, while NDP Leader Jagmeet Singh "
+     "is taking a pause.", "Conservative Leader Pierre Poilievre has shut down his account on TikTok"),
+    ("For years, journey times flying east from Israel depended on who you were flying with",
+     "For years, journey times flying east from Israel depended on who you were flying with.",
+     "For years, journey times flying east from Israel depended on who you were flying with"),
+    # a closing bracket, and the words that close the headline's clause, go with it
+    ("Australia's agency will deploy a system for small, uncrewed aircraft systems (UAS",
+     "Australia's agency will deploy a system for small, uncrewed aircraft systems (UAS) in 2025.",
+     "Australia's agency will deploy a system for small, uncrewed aircraft systems (UAS)"),
+    ("An 11-year-old girl from Cambodia has died from bird flu, health officials",
+     "An 11-year-old girl from Cambodia has died from bird flu, health officials have said, the first since 2014.",
+     "An 11-year-old girl from Cambodia has died from bird flu, health officials have said"),
+    # a first sentence that opens otherwise is told under its headline
+    ("A Romanian court agreed to extend Andrew Tate's detention",
+     "Tate was arrested on Dec. 29 after a Romanian court agreed to extend Andrew Tate's detention.", ""),
+])
+def test_a_story_opens_with_its_headlines_words_in_bold_only_as_far_as_its_first_sentence_tells_them(
+        headline, first, bold):
+    from service.citations import with_markers
+    from service.digest import DigestItem, lead_in
+
+    sentence = CitedSentence(text=first, citations=[1], supported=True, score=1.0)
+    summary = Summary.model_construct(title=headline, title_citations=[], style="brief", sentences=[sentence],
+                                      summary=with_markers(first, [1]))
+    story = DigestItem(article_id="a", title=headline, url=None, source=None, published=None, summary=summary)
+    assert first[:lead_in(story)] == bold
