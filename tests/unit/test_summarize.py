@@ -600,6 +600,16 @@ def test_a_lead_that_gave_the_story_its_headline_is_offered_as_its_first_sentenc
     assert lead in chosen[lead_title(lead)] and lead not in chosen[lead]
 
 
+def ingest_untitled(runtime, article_id, text):
+    ingest(enumerate([Source(id=article_id, text=text, source="Wire")]), runtime.store, runtime.models.embedder,
+           runtime.settings, "default")
+
+
+def citing_all_but(lead):
+    """A model's summary citing every sentence offered but the lead."""
+    return lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if text != lead)
+
+
 def test_a_story_headed_by_its_cut_lead_opens_with_the_lead_that_says_who_reported_it(settings, script):
     runtime, _ = fake_runtime(settings, script, checker_judge="none")
     lead = ("A report by Forbes found that Binance transferred nearly $1.8 billion worth of stablecoin collateral "
@@ -607,9 +617,8 @@ def test_a_story_headed_by_its_cut_lead_opens_with_the_lead_that_says_who_report
             "exchange FTX.")
     rest = ("The assets were shifted from the peg wallet to the exchange's cold wallet. "
             "Other beneficiaries include Tron founder Justin Sun, who received $138 million.")
-    ingest(enumerate([Source(id="binance", text=f"{lead} {rest}", source="Wire")]), runtime.store,
-           runtime.models.embedder, runtime.settings, "default")
-    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if text != lead)
+    ingest_untitled(runtime, "binance", f"{lead} {rest}")
+    script.summary = citing_all_but(lead)
     summary = summarize(runtime, ["binance"])
     assert summary.title == ("A report by Forbes found that Binance transferred nearly $1.8 billion worth of "
                              "stablecoin collateral to hedge funds")
@@ -647,9 +656,8 @@ def test_a_digest_story_headed_by_its_cut_lead_is_told_from_that_lead_whatever_i
     lead = "Police shot Ezequias Souza Ribeiro dead on Wednesday after he went on the run."
     rest = ("Ribeiro, 27, had killed seven people at a bar in Sinop after losing a game of pool to them. "
             "His accomplice Edgar Ricardo de Oliveira surrendered to police.")
-    ingest(enumerate([Source(id="sinop", text=f"{lead} {rest}", source="Wire")]), runtime.store,
-           runtime.models.embedder, runtime.settings, "default")
-    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if text != lead)
+    ingest_untitled(runtime, "sinop", f"{lead} {rest}")
+    script.summary = citing_all_but(lead)
     # summarised alone, under its headline: the lead says no more than the headline, and is not repeated
     alone = summarize(runtime, ["sinop"])
     assert alone.title == "Police shot Ezequias Souza Ribeiro dead after he went on the run"
@@ -669,8 +677,7 @@ def test_a_digest_story_told_from_its_lead_gives_the_news_before_its_background(
             "days, according to reports.")
     arrest = "Tate was arrested on Dec. 29 with his brother Tristan after police raided their Bucharest properties."
     charges = "None of the four detainees has been formally charged, and their lawyers will appeal."
-    ingest(enumerate([Source(id="tate", text=f"{lead} {arrest} {charges}", source="Wire")]), runtime.store,
-           runtime.models.embedder, runtime.settings, "default")
+    ingest_untitled(runtime, "tate", f"{lead} {arrest} {charges}")
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in sorted(numbered(p).items(),
                                                                               key=lambda item: item[1] != arrest))
     article = runtime.store.texts.get("default", "tate")
@@ -685,8 +692,7 @@ def test_a_story_without_a_title_is_headed_by_a_headline_the_model_wrote_where_i
     lead = "The EU Commission has now banned employees from using TikTok on work phones and personal phones."
     rest = ("Staff were ordered to remove the app from their official devices by March 15. "
             "The Commission said the ban protects its data.")
-    ingest(enumerate([Source(id="tiktok", text=f"{lead} {rest}", source="Wire")]), runtime.store,
-           runtime.models.embedder, runtime.settings, "default")
+    ingest_untitled(runtime, "tiktok", f"{lead} {rest}")
     prompts = []
 
     def writing(headline, cites=1):
