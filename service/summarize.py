@@ -514,12 +514,12 @@ def opened_by_lead(sentences: list[CheckedSentence], passages: Sequence[Passage]
     cites it comes first; `passages` are then all the article's, as the lead may not have been
     among those offered to the model)."""
     lead = next((p for p in passages if p.n in leads), None)
-    if lead is None or not sentences:
+    if lead is None:
         return sentences
     telling = [s for s in sentences if lead.n in s.citations]
     if telling:  # told in the headline's place, the news comes before its background
         return [*telling[:1], *(s for s in sentences if s is not telling[0])] if always else sentences
-    if not always and (not says_more_than(lead.text, title)
+    if not always and (not sentences or not says_more_than(lead.text, title)
                        or len(lead.text.split()) + len(sentences[0].text.split()) > budget):
         return sentences
     return [*extractive_summary([lead]), *sentences]

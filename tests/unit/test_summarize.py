@@ -668,6 +668,12 @@ def test_a_digest_story_headed_by_its_cut_lead_is_told_from_that_lead_whatever_i
     assert told.sentences[0].text == "Police shot Ezequias Souza Ribeiro dead after he went on the run."
     assert told.sentences[1].text.startswith("Ribeiro, 27,") and told.headline_source is None
     assert lead_in(item) == len(told.title)
+    # where the model's every sentence gave way (the chips story's one repeated its headline), the lead stands alone
+    from service.summarize import opened_by_lead
+
+    passages = numbered_sentences([runtime.store.texts.get("default", "sinop")], {})
+    assert [s.text for s in opened_by_lead([], passages, {1}, told.title, 60, always=True)] == [lead]
+    assert opened_by_lead([], passages, {1}, told.title, 60) == []
 
 
 def test_a_digest_story_told_from_its_lead_gives_the_news_before_its_background(settings, script):
