@@ -272,14 +272,16 @@ class Summarizer:
                     and (told_from_lead or says_more_than(s.text, title) if s.citations[0] in headline_leads
                          else without_repeats([s], title, overlap, keep_one=False))]
         alone = read_alone(unlinked, headline_leads)
+        lead_in_place = told_from_lead and bool(headline_leads)  # the lead shown where its headline is not
         opened = (alone if style == "headline" else
                   opened_by_lead(alone, numbered if told_from_lead else passages, leads, title, budget,
-                                 always=told_from_lead and bool(headline_leads)))
+                                 always=lead_in_place))
         kept = (within_budget(opened, budget)
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
         if style != "headline":
-            kept = told_under_headline(kept, numbered, headline_leads, title, budget, overlap)
+            if not lead_in_place:  # in its headline's place, the lead is the news, not "the headline again"
+                kept = told_under_headline(kept, numbered, headline_leads, title, budget, overlap)
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
             kept = with_reply(kept, numbered, leads, budget)

@@ -674,6 +674,12 @@ def test_a_digest_story_headed_by_its_cut_lead_is_told_from_that_lead_whatever_i
     passages = numbered_sentences([runtime.store.texts.get("default", "sinop")], {})
     assert [s.text for s in opened_by_lead([], passages, {1}, told.title, 60, always=True)] == [lead]
     assert opened_by_lead([], passages, {1}, told.title, 60) == []
+    # nor does a sentence that names the headline's names take its place: it is the news, not "the headline again"
+    script.summary = lambda p: next(f"{text} [{n}]" for n, text in numbered(p).items() if text == lead)
+    cache = SummaryCache(runtime.settings.data_dir / "cache" / "lead only")
+    [item] = build_digest([runtime.store.texts.get("default", "sinop")], runtime.summarizer(), runtime.store, cache,
+                          "default", title="Morning").items
+    assert item.summary.sentences[0].text == "Police shot Ezequias Souza Ribeiro dead after he went on the run."
 
 
 def test_a_digest_story_told_from_its_lead_gives_the_news_before_its_background(settings, script):
