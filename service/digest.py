@@ -55,6 +55,7 @@ OPENING_CHARS = 1500
 # content words, no more than LEAD_IN_GAP others between any two of them.
 LEAD_IN_SHARE = 0.7
 LEAD_IN_GAP = 3
+DOTTED_REST = re.compile(r"(?:(?:\.[A-Z])+\.)?")
 CLOSERS = re.compile(r"[)\]”’\"']*")
 CLAUSE_CLOSING = re.compile(r"(?:\s+[\w']+){1,3}(?=[,;:.!?]|$)")
 log = logging.getLogger(__name__)
@@ -298,6 +299,7 @@ def lead_in(item: DigestItem) -> int:
     closing = CLAUSE_CLOSING.match(first, told_to)
     if closing and not content_words(closing.group()):
         told_to = closing.end()
+    told_to = DOTTED_REST.match(first, told_to).end()  # "U.S.", not "U" in bold
     told_to = CLOSERS.match(first, told_to).end()  # "(UAS)", not "(UAS" in bold
     return told_to if summary.summary.startswith(first[:told_to]) else 0
 

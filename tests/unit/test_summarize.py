@@ -961,6 +961,9 @@ def test_an_answer_to_what_a_story_alleges_is_told_in_the_words_of_the_accused(s
     ("An 11-year-old girl from Cambodia has died from bird flu, health officials",
      "An 11-year-old girl from Cambodia has died from bird flu, health officials have said, the first since 2014.",
      "An 11-year-old girl from Cambodia has died from bird flu, health officials have said"),
+    ("The Biden administration will spur the semiconductor sector in the U",
+     "The Biden administration will spur the semiconductor sector in the U.S.",
+     "The Biden administration will spur the semiconductor sector in the U.S."),
     # a first sentence that opens otherwise is told under its headline
     ("A Romanian court agreed to extend Andrew Tate's detention",
      "Tate was arrested on Dec. 29 after a Romanian court agreed to extend Andrew Tate's detention.", ""),
