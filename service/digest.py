@@ -26,7 +26,7 @@ from pathlib import Path
 import jinja2
 from pydantic import BaseModel, Field
 
-from service.citations import with_markers
+from service.citations import SENTENCE_END, with_markers
 from service.headlines import headline, titled_by_lead
 from service.models.embedder import Embedder
 from service.models.reranker import Reranker
@@ -434,6 +434,8 @@ def render(digest: Digest, fmt: str) -> str:
     environment.filters["web_url"] = web_url
     environment.filters["markdown_url"] = markdown_url
     environment.filters["day"] = day
+    # A sentence shown without its full stop (a caption's, a subheading's) would run into the next.
+    environment.filters["full_stop"] = lambda text: "" if SENTENCE_END.search(text) else "."
     environment.filters["markers"] = lambda numbers: ", ".join(f"[{n}]" for n in numbers)
     template = environment.get_template(f"digest.{fmt}.j2")
     return template.render(digest=digest, citations_of=citations_of, issue_line=issue_line, coverage=coverage,

@@ -677,9 +677,14 @@ def test_a_digest_story_headed_by_its_cut_lead_is_told_from_that_lead_whatever_i
     # nor does a sentence that names the headline's names take its place: it is the news, not "the headline again"
     script.summary = lambda p: next(f"{text} [{n}]" for n, text in numbered(p).items() if text == lead)
     cache = SummaryCache(runtime.settings.data_dir / "cache" / "lead only")
-    [item] = build_digest([runtime.store.texts.get("default", "sinop")], runtime.summarizer(), runtime.store, cache,
-                          "default", title="Morning").items
+    digest = build_digest([runtime.store.texts.get("default", "sinop")], runtime.summarizer(), runtime.store, cache,
+                          "default", title="Morning")
+    [item] = digest.items
     assert item.summary.sentences[0].text == "Police shot Ezequias Souza Ribeiro dead after he went on the run."
+    # a sentence without its full stop (a caption's) is shown with one, not run into the next
+    item.summary.sentences = [s.model_copy(update={"text": s.text.rstrip(".")}) for s in item.summary.sentences]
+    assert "went on the run</strong>.<sup" in render(digest, "html")
+    assert "* Police shot Ezequias Souza Ribeiro dead after he went on the run. [1]" in render(digest, "txt")
 
 
 def test_a_digest_story_told_from_its_lead_gives_the_news_before_its_background(settings, script):
