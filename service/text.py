@@ -217,6 +217,13 @@ LEANS_ON_ANOTHER = re.compile(rf"^\W*(?:another|but|and|or|however|meanwhile)\b|
                               re.IGNORECASE)
 
 
+# A feature's opening that sets a scene over years rather than telling the news ("For years, ...",
+# "For decades, ...", "Imagine ..."); the news comes later, dated ("On February 23, ...", "... said
+# Thursday").
+FEATURE_OPENING = re.compile(r"^\W*(?:(?:for|over)\s+(?:many\s+)?(?:years|decades|generations|centuries)\b|"
+                             r"imagine\b|picture\s+this\b|once\s+upon\b)", re.IGNORECASE)
+
+
 def opening_sentences(text: str) -> list[str]:
     """The story's opening sentences that could lead it: not a plea to subscribe, not a caption,
     their desk's tag removed."""
@@ -232,9 +239,19 @@ def headline_sentence(text: str) -> str | None:
 
 def lead_among(found: list[str]) -> str | None:
     """The first of a story's opening sentences that reads as its lead: not one that goes on from
-    another; failing that, the first of them."""
-    return next((s for s in found if not POINTS_BACK.match(s) and not LEANS_ON_ANOTHER.search(s)
-                 and not s.rstrip("\"'”’) ").endswith("?")), found[0] if found else None)
+    another, nor a caption or subheading after the first (no full stop: "Police shot Ezequias Souza
+    Ribeiro dead on Wednesday after he went on the run" above "Police have killed a gunman who
+    slaughtered seven"; first, such a line is the story's own headline); failing that, the first
+    of them. A feature's scene-setting opening ("For years,
+    journey times flying east from Israel depended on who you were flying with") gives way to the
+    first sentence after it that dates its news ("On February 23, the Civil Aviation Authority of
+    Oman announced ..."), where one does."""
+    standing = [s for s in found if not POINTS_BACK.match(s) and not LEANS_ON_ANOTHER.search(s)
+                and not s.rstrip("\"'”’) ").endswith("?") and (SENTENCE_END.search(s) or s is found[0])]
+    lead = standing[0] if standing else (found[0] if found else None)
+    if lead is not None and FEATURE_OPENING.match(lead):
+        return next((s for s in standing if DATED_NEWS.search(s) and not FEATURE_OPENING.match(s)), lead)
+    return lead
 
 
 # Words that date a sentence by the day it ran: in a digest of undated stories, and in a headline
@@ -264,6 +281,8 @@ JUST_NOW = re.compile(r"(?<!\bnot)(?<!\bonly)\s+just(?=\s+[a-z]+ed\b)")
 # before a word ending as a participle does (a lexical rule: "is now seven" keeps it); never in
 # someone's quoted words, which are theirs as they said them.
 NOW_BEFORE_VERB = re.compile(r'["“][^"“”]*["”]|\b(has|have|had|is|are|was|were)\s+now\s+(?=[a-z]+(?:ed|ing)\b)')
+# A sentence that dates its news by the day: "on Thursday", "On February 23,", "Feb. 23, 2023".
+DATED_NEWS = re.compile(rf"\b(?:{_WEEKDAY}|{_MONTH}\s+\d{{1,2}}(?!\d))\b")
 WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
 
 

@@ -147,6 +147,17 @@ def test_a_headline_does_not_say_this_month_or_yesterday():
      "Lordstown Motors said Thursday it will suspend production of the pickup."),
     ("An Australian pleaded guilty on Thursday, Feb. 23, 2023, to manslaughter. He was arrested in 2020.",
      "An Australian pleaded guilty on Thursday, Feb. 23, 2023, to manslaughter."),
+    # nor a caption after the story's first line, which may be its own headline
+    ("Edgar Ricardo de Oliveira also fled but surrendered to police Thursday morning\n\n"
+     "Police shot Ezequias Souza Ribeiro dead on Wednesday after he went on the run\n\n"
+     "Police have killed a gunman who slaughtered seven after losing two games of pool.",
+     "Police have killed a gunman who slaughtered seven after losing two games of pool."),
+    ("The EU Commission has now banned employees from using TikTok\n\nTikTok's been facing similar treatments.",
+     "The EU Commission has now banned employees from using TikTok"),
+    # a feature's scene-setting opening gives way to the sentence that dates its news
+    ("For years, flights east took longer on Israeli airlines. The reason? They were banned from Omani airspace. "
+     "In July 2022 Saudi Arabia opened its airspace. On February 23, Oman announced that it will open its airspace "
+     "to all carriers.", "On February 23, Oman announced that it will open its airspace to all carriers."),
     # where every sentence goes on from another, the first
     ("He also said so in Sydney today. They also agreed with him.", "He also said so in Sydney today."),
 ])
