@@ -97,8 +97,10 @@ class SummaryPolicy:
     # sentences offered, says little of a long article: it goes on with the article's salient
     # sentences (see summarize.filled_out). In the example digest, six of 25 stories were told in one
     # sentence of 15 to 23 words of 60, one of them only the background to its headline; a summary
-    # of a three-sentence article in one or two is not thin.
+    # of a three-sentence article in one or two is not thin. Nor is one of a single sentence, unless
+    # the article is long: the chips story was only its 33-word lead ("unveiled new details").
     thin_share: float = 0.5
+    thin_sentences: int = 1
     thin_sentence_share: float = 0.25
     # Output tokens for a summary of N words: about two tokens a word, plus the citation markers.
     tokens_per_word: int = 2

@@ -36,8 +36,9 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import (FILE_CAPTION, LEANS_ON_ANOTHER, PICTURED, POINTS_BACK, WORD, content_words,
-                          is_caption, is_promotion, name_forms, names, numbers, past_kicker, sentence_spans, timeless)
+from service.text import (FEATURE_OPENING, FILE_CAPTION, LEANS_ON_ANOTHER, PICTURED, POINTS_BACK, STOPWORDS, TITLES,
+                          WORD, content_words, is_caption, is_promotion, name_forms, names, numbers, past_kicker,
+                          sentence_spans, timeless)
 from service.verify import CheckedSentence, degradations, headline_shortens, verify
 
 log = logging.getLogger(__name__)
@@ -282,9 +283,11 @@ class Summarizer:
         if style != "headline":
             if not lead_in_place:  # in its headline's place, the lead is the news, not "the headline again"
                 kept = told_under_headline(kept, numbered, headline_leads, title, budget, overlap)
+            # the accused's answer before the filling: it is news, the filling background
+            kept = with_reply(kept, numbered, leads, budget)
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
-            kept = with_reply(kept, numbered, leads, budget)
+        kept = self.introducing(kept, numbered, title)
         # The headline's quotes are numbered first, as a reader meets them.
         out, citations = renumber(undated_timeless([written_title, *kept] if written_title else kept, numbered),
                                   numbered)
@@ -304,6 +307,29 @@ class Summarizer:
                        quoted=quoted, dropped_qualifiers=dropping, degraded=degraded + degradations(checked),
                        model=self.llm.model, prompt_version=PROMPT_VERSION,
                        timings=timings, usage=usage)
+
+    def introducing(self, sentences: list[CheckedSentence], numbered: Sequence[Passage], title: str | None
+                    ) -> list[CheckedSentence]:
+        """The sentences, a person one names by surname alone before the story has named them given
+        their full name ("Carlos Watson's attorney"), with the article's first sentence that names
+        them so cited beside its own, where the checker finds it supported as written: under "The
+        founder of Ozy Media was arrested", "Watson's attorney" was nobody's."""
+        told, introduced = title or "", []
+        for sentence in sentences:
+            article = next((p.article for p in numbered if p.n in sentence.citations), None)
+            found = given_in_full(sentence.text, told, article.text) if article else None
+            source = found and next((p for p in numbered if p.article.id == article.id
+                                     and re.search(rf"\b{found[1]}\b", p.text)), None)
+            if found and source and source.n not in sentence.citations:
+                cited = [*sentence.citations, source.n]
+                by_number = {p.n: p.text for p in numbered}
+                verdict = self.checker.check(found[0], [by_number[n] for n in cited])
+                if verdict.probability >= (self.policy.min_support or self.checker.calibration.threshold):
+                    sentence = dataclasses.replace(sentence, text=found[0], citations=cited,
+                                                   score=verdict.probability)
+            introduced.append(sentence)
+            told += " " + sentence.text
+        return introduced
 
     def _messages(self, passages: Sequence[Passage], instruction: str) -> list[dict[str, str]]:
         return [{"role": "system", "content": self.system},
@@ -562,7 +588,8 @@ def is_thin(sentences: list[CheckedSentence], passages: Sequence[Passage], words
     """Whether a summary says little of a long article (see `SummaryPolicy.thin_share`)."""
     said = sum(len(s.text.split()) for s in sentences)
     shown = {n for s in sentences for n in s.citations}
-    return said < policy.thin_share * words and len(shown) <= policy.thin_sentence_share * len(passages)
+    return ((said < policy.thin_share * words or len(sentences) <= policy.thin_sentences)
+            and len(shown) <= policy.thin_sentence_share * len(passages))
 
 
 def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], leads: set[int], title: str | None,
@@ -580,18 +607,20 @@ def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], le
     shown = list(sentences)
     told = content_words(title or "").union(*(content_words(s.text) for s in sentences))
     article_of = {p.n: p.article.id for p in passages}
+    opening = int(bool(shown) and bool(leads & set(shown[0].citations)))  # a lead that opens the story stays first
     for candidate in map(without_opening_link, extractive_summary(passages)):
         n, length, words = candidate.citations[0], len(candidate.text.split()), content_words(candidate.text)
         cited = {c for s in shown for c in s.citations} | leads
         follows_one_shown = n - 1 in cited and article_of.get(n - 1) == article_of[n]
         if (n in cited or length < FILL_MIN_WORDS or said + length > budget or LEANS_ON_ANOTHER.search(candidate.text)
+                or FEATURE_OPENING.match(candidate.text)
                 or (POINTS_BACK.match(candidate.text) and not follows_one_shown)
                 or not words or len(words - told) < FILL_NEW_SHARE * len(words)):
             continue
         # after the last sentence shown that comes before it in the article: the summary's own
         # order stands (a sentence that names the headline's subject may open it on purpose)
         at = max((i + 1 for i, s in enumerate(shown) if s.citations and min(s.citations) < n), default=0)
-        shown.insert(at, candidate)
+        shown.insert(max(at, opening), candidate)
         said += length
         told |= words
     return shown
@@ -629,6 +658,46 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
         return sentences
     at = max((i + 1 for i, s in enumerate(kept) if s.citations and min(s.citations) < reply.citations[0]), default=1)
     return [*kept[:at], reply, *kept[at:]]
+
+
+# A capitalised word on its own: "Watson" of "Watson's attorney", "White" of "White, 52,".
+_BARE_WORD = re.compile(r"(?<![\w'’.-])[A-Z][a-z]{2,30}+(?=['’]s\b|[^\w'’-]|$)")
+
+
+def given_in_full(text: str, told: str, article_text: str) -> tuple[str, str] | None:
+    """`text`, and the full name, with the first surname it gives bare that `told` (what the story said before it) does
+    not given the full name its article introduced it by ("Watson" -> "Carlos Watson"): where the
+    article first writes it after one given name ("Carlos Watson ... Watson's attorney"), only
+    ever with that one, and never in lower case ("White" of "black and white" is no name alone).
+    Not a word of someone's quoted words, and not a name the article writes bare before it writes
+    it in full ("Australia ... Airservices Australia"), nor the last word of a longer name."""
+    for bare in _BARE_WORD.finditer(text):
+        surname, before = bare.group(), text[:bare.start()]
+        if (before.count('"') + before.count("“") - before.count("”")) % 2 or _after_a_name(text, bare.start()) \
+                or re.match(r"\s+[A-Z]", text[bare.end():]):
+            continue
+        if re.search(rf"\b{surname}\b", told) or not any(
+                _mid_sentence(article_text, found.start()) and not _after_a_name(article_text, found.start())
+                for found in re.finditer(rf"\b{surname}\b", article_text)):
+            continue
+        full = [found for found in re.finditer(rf"\b([A-Z][a-z]+)\s+{surname}\b", article_text)
+                if found.group(1).lower() not in STOPWORDS | TITLES]
+        first_bare = next((found.start() for found in re.finditer(rf"\b{surname}\b", article_text)
+                           if not _after_a_name(article_text, found.start())), None)
+        if full and len({found.group(1) for found in full}) == 1 and full[0].start() < (first_bare or 0):
+            name = f"{full[0].group(1)} {surname}"
+            return f"{before}{name}{text[bare.end():]}", name
+    return None
+
+
+def _mid_sentence(text: str, at: int) -> bool:
+    """Whether text[at] is within a sentence: a name written alone there is a name ("between White
+    and a niece"), where any word opening a sentence is capitalised ("Police moved quickly")."""
+    return re.search(r"(?:^|[.!?\n]['\"”’)]*)\s*$", text[max(0, at - 40):at]) is None
+
+
+def _after_a_name(text: str, at: int) -> bool:
+    return re.search(r"[A-Z][\w'’.-]*\s+$", text[max(0, at - 40):at]) is not None
 
 
 def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:

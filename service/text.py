@@ -198,11 +198,18 @@ def is_promotion(sentence: str) -> bool:
 
 # A sentence that opens by pointing back ("He died ...", "This comes after ...", "The move could
 # cut ...", "The two Romanian women ...", "Six of their victims ...") leans on the one before it in
-# its article: shown after another, it points at the wrong man or at nothing.
+# its article: shown after another, it points at the wrong man or at nothing ("All that is set to
+# change", "Shortly after, Ozy said ..."). So does one dated by
+# another's time ("White, 52, was arrested in Sydney that year", the year of a reward the sentence
+# before names): after "pleaded guilty on Feb. 23, 2023", it read as 2023.
 POINTS_BACK = re.compile(r"^\W*(?:(?:\w+\s+){1,3}?of\s+(?=(?:his|her|their|its|these)\b))?"
                          r"(?:he|she|they|it|his|her|their|its|these|those|both(?!\s+\S+\s+and\b)|"
                          r"the\s+(?:move|two|three|four)(?!-)|"
-                         r"(?:this|that)(?!\s+(?:year|week|month|morning|afternoon|evening|weekend)\b))\b",
+                         r"(?:this|that)(?!\s+(?:year|week|month|morning|afternoon|evening|weekend)\b)|"
+                         r"all\s+(?:that|this)|(?:shortly|soon|moments|hours|days|weeks|months|years)\s+"
+                         r"(?:after|later|afterwards?)(?=\s*,))\b|"
+                         r"^(?=.*?\b(?:that|the\s+same|the\s+following|the\s+previous|the\s+next)\s+"
+                         r"(?:year|month|week|day|night|morning|afternoon|evening|weekend)\b)",
                          re.IGNORECASE)
 # A sentence that goes on from one before it ("Edgar Ricardo de Oliveira also fled ...", "Another
 # government entity is making a move ...", "Or so it seems", "The reason?") or a photo's caption ("Steve Johnson,

@@ -18,6 +18,7 @@ from service.errors import PROBLEM_JSON
 from service.models.llm import Usage
 from service.policy import SummaryPolicy
 from service.records import Article
+from service.context import Passage
 from service.summarize import GENERATOR_FAILED, Summary, numbered_sentences, select_salient, without_repeats
 from service.verify import CheckedSentence
 from service.ingest.pipeline import Source, ingest
@@ -538,7 +539,7 @@ def test_a_sentence_pointing_back_to_one_the_summary_does_not_show_is_dropped(se
 
 def test_a_summary_whose_every_sentence_points_back_is_a_sentence_that_stands_alone(settings, script):
     runtime, _ = fake_runtime(settings, script, checker_judge="none")
-    runtime.summary_policy = replace(runtime.summary_policy, thin_share=0.0)  # this rule alone: not filled out
+    runtime.summary_policy = replace(runtime.summary_policy, thin_share=0.0, thin_sentences=0)  # this rule alone: not filled out
     ingest(enumerate([Source(id="sinop", title="Pool hall shooting", text=SHOOTING, source="Wire")]), runtime.store,
            runtime.models.embedder, runtime.settings, "default")
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "He died" in text)
@@ -846,7 +847,7 @@ def test_a_sentence_about_some_of_their_victims_points_back():
 
 def test_a_summary_that_names_nothing_its_headline_names_opens_with_the_sentence_that_does(settings, script):
     runtime, _ = fake_runtime(settings, script, checker_judge="none")
-    runtime.summary_policy = replace(runtime.summary_policy, thin_share=0.0)  # this rule alone: not filled out
+    runtime.summary_policy = replace(runtime.summary_policy, thin_share=0.0, thin_sentences=0)  # this rule alone: not filled out
     lead = "Police shot Ezequias Souza Ribeiro dead on Wednesday after he went on the run"
     text = "\n\n".join([
         lead, "Ezequias Souza Ribeiro, 27, went on the run after executing a group of people at a bar in Sinop.",
@@ -983,3 +984,95 @@ def test_a_story_opens_with_its_headlines_words_in_bold_only_as_far_as_its_first
                                       summary=with_markers(first, [1]))
     story = DigestItem(article_id="a", title=headline, url=None, source=None, published=None, summary=summary)
     assert first[:lead_in(story)] == bold
+
+
+OZY = ("The founder of the digital start-up Ozy Media was arrested on fraud charges as part of a scheme to prop up "
+       "the struggling company. The arrest of Carlos Watson at a Manhattan hotel came after two of the company's top "
+       "executives pleaded guilty this month. The indictment accuses Watson of conspiring to commit securities fraud. "
+       "\"We are really disappointed,\" Watson's attorney, Lanny Breuer, told the Journal after the arrest. "
+       "Ozy shut down in 2021.")
+
+
+def test_a_person_the_story_names_by_surname_alone_is_named_in_full_on_first_mention(settings, script):
+    from tests.unit.test_ask import judge_by_words
+
+    # the fast signals are unsure of a sentence joining two quotes: the judge decides, by its words
+    runtime, _ = fake_runtime(settings, lambda messages: (judge_by_words(messages[-1]["content"])
+                                                          if "<source>" in messages[-1]["content"] else script(messages)),
+                              checker_judge="llm")
+    ingest(enumerate([Source(id="ozy", title="Ozy founder arrested", text=OZY)]), runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if n in (1, 4))
+    summary = summarize(runtime, ["ozy"])
+    texts = [s.text for s in summary.sentences]
+    assert texts[1] == ("\"We are really disappointed,\" Carlos Watson's attorney, Lanny Breuer, told the Journal "
+                        "after the arrest.")
+    # the sentence that names him in full is quoted beside the attorney's
+    assert [c.quote[:30] for c in summary.citations if c.n in summary.sentences[1].citations] == [
+        "\"We are really disappointed,\" ", "The arrest of Carlos Watson at"]
+    # unchecked (no judge where the fast signals are unsure), the sentence stands as its quote has it
+    unjudged, _ = fake_runtime(settings, script, checker_judge="none")
+    ingest(enumerate([Source(id="ozy", title="Ozy founder arrested", text=OZY)]), unjudged.store,
+           unjudged.models.embedder, unjudged.settings, "default")
+    assert "\" Watson's attorney" in summarize(unjudged, ["ozy"]).sentences[1].text
+
+
+def test_a_story_told_in_one_sentence_of_a_long_article_goes_on_after_its_lead():
+    from service.summarize import filled_out, is_thin
+
+    policy = SummaryPolicy()
+    texts = ["The administration unveiled new details of how it will spend billions on chips.",
+             "For years, chip plants went abroad because labour there cost less.",
+             "The centerpiece is the creation of at least two manufacturing and research hubs.",
+             "Raimondo spoke at Georgetown University about the next phase of the plan.",
+             "Companies like Intel have scored visits from the president to tout new plants."]
+    article = Article(id="chips", title="Chips", text=" ".join(texts), content_hash="h",
+                      ingested_at=datetime.now(timezone.utc))
+    starts = [article.text.index(t) for t in texts]
+    passages = [Passage(n=i + 1, article=article, chunk_id="c", start=at, end=at + len(t), relevance=0.0)
+                for i, (at, t) in enumerate(zip(starts, texts))]
+    lead = CheckedSentence(text=texts[0], citations=[1], supported=True, score=1.0)
+    assert is_thin([lead], passages, 60, policy)  # 14 words of 60, one sentence: thin either way
+    assert not is_thin([lead], passages, 60, replace(policy, thin_share=0.0, thin_sentences=0))
+    filled = filled_out([lead], passages, {1}, None, 30)
+    # the lead stays first; a feature's scene-setting is no filling
+    assert [s.citations for s in filled] == [[1], [3]]
+
+
+@pytest.mark.parametrize(("sentence", "told", "article", "named"), [
+    ("Watson's attorney spoke.", "", "Carlos Watson was arrested. It accuses Watson of fraud. Watson's attorney spoke.",
+     "Carlos Watson's attorney spoke."),
+    # named already in the story
+    ("Watson's attorney spoke.", "Carlos Watson was arrested.", "Carlos Watson was arrested. Watson's attorney spoke.",
+     None),
+    # a word that only opens sentences alone is no name on its own ("Military Police", "Police moved")
+    ("Police moved quickly.", "", "Military Police say he died. Police moved quickly.", None),
+    # written alone before it is written in full: a name of its own
+    ("Australia will deploy it.", "", "Australia will deploy it. It is run by Airservices Australia, says Australia.",
+     None),
+    # two people of that name
+    ("Johnson said so.", "", "Scott Johnson died. Steve Johnson spoke. Then Johnson said so.", None),
+    # someone's quoted words are theirs as they said them
+    ("\"Watson is a con man,\" said Peace.", "", "Carlos Watson was arrested. It accuses Watson of fraud.", None),
+])
+def test_a_surname_alone_is_given_in_full_only_where_the_article_introduced_that_person(sentence, told, article,
+                                                                                      named):
+    from service.summarize import given_in_full
+
+    found = given_in_full(sentence, told, article)
+    assert (found[0] if found else None) == named
+
+
+@pytest.mark.parametrize(("sentence", "points_back"), [
+    ("White, 52, was arrested in Sydney that year and pleaded not guilty.", True),
+    ("All that is set to change.", True),
+    ("Shortly after, Ozy said it was shutting down.", True),
+    ("Days later, he was found.", True),
+    ("This year, sales rose by a tenth.", False),
+    ("Shortly after the vote, the minister resigned.", False),
+    ("All the bars closed at midnight.", False),
+])
+def test_a_sentence_dated_by_another_or_going_on_from_it_points_back(sentence, points_back):
+    from service.text import POINTS_BACK
+
+    assert bool(POINTS_BACK.match(sentence)) is points_back
