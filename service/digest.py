@@ -382,10 +382,11 @@ def day(value: date | None) -> str:
 
 
 def credit(report: DigestItem) -> str:
-    """A story's outlet and publication date, "CNN · date unknown"; one line for both unknown, which
-    an editor found printed as "outlet unknown · date unknown" under 21 stories of 25."""
+    """A story's outlet and publication date, "CNN · date unknown"; nothing where both are unknown,
+    which the masthead says once (an editor found "outlet and date unknown" under 20 stories of
+    25, after "outlet unknown · date unknown" under 21)."""
     if not report.source and report.published is None:
-        return "outlet and date unknown"
+        return ""
     return f"{' '.join((report.source or 'outlet unknown').split())} · {day(report.published)}"
 
 
@@ -419,7 +420,10 @@ def coverage(digest: Digest) -> str:
     # Undated, a story's "on Thursday" or "later this year" would read as this issue's.
     note = (f"{undated} undated: a day one of them names, such as “Tuesday”, is its article's, not this issue's"
             if undated else "")
-    return " ".join(f"{part[0].upper()}{part[1:]}." for part in (span, note) if part)
+    uncredited = sum(not credit(item) for item in digest.items)
+    unknown = (f"{uncredited} {'story records' if uncredited == 1 else 'stories record'} neither outlet nor date: "
+               f"{'it has' if uncredited == 1 else 'they have'} no credit line" if uncredited else "")
+    return " ".join(f"{part[0].upper()}{part[1:]}." for part in (span, note, unknown) if part)
 
 
 def render(digest: Digest, fmt: str) -> str:
@@ -429,7 +433,8 @@ def render(digest: Digest, fmt: str) -> str:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                      autoescape=jinja2.select_autoescape(["html", "html.j2"]),
                                      finalize=markdown_text if fmt == "md" else None,
-                                     trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                                     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                     undefined=jinja2.StrictUndefined)
     environment.filters["oneline"] = lambda text: " ".join(str(text).split())
     environment.filters["web_url"] = web_url
     environment.filters["markdown_url"] = markdown_url

@@ -319,11 +319,20 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     plain = render(digest, "txt")
     assert f"\nHarbour expansion approved\n{'-' * 26}\nPort News · date unknown\nhttps://example.org/h\n" in plain
     assert not [line for line in plain.splitlines() if line.endswith(" ")]
+    assert all(render(digest, kind).endswith("\n") for kind in ("md", "txt", "html"))  # text files end their line
     message = email_message.message_from_bytes(email(digest), policy=email_policy.default)
     plain, rich = (part.get_content() for part in message.iter_parts())
     assert message.get_content_type() == "multipart/alternative" and message["Subject"] == "Morning"
     assert rich.strip() == html.strip() and '[1] "The port authority approved the harbour expansion on Monday' in plain
     assert "https://example.org/h" in plain and "<" not in plain
+    # a story with neither outlet nor date has no credit line: the masthead says so once
+    uncredited = digest.model_copy(deep=True)
+    for item in uncredited.items:
+        item.source = None if item.article_id == "rail" else item.source
+    for kind in ("md", "txt", "html"):
+        shown = render(uncredited, kind)
+        assert "1 story records neither outlet nor date: it has no credit line." in shown, kind
+        assert shown.count("date unknown") == render(digest, kind).count("date unknown") - 1, kind
 
 
 def test_two_reports_of_one_story_are_one_story_with_both_sources(rt, script):
@@ -925,11 +934,11 @@ def test_a_summary_that_says_little_of_a_long_article_goes_on_with_what_it_says_
     assert [s.text for s in summarize(runtime, ["webb"]).sentences] == [WEBB[4], WEBB[6]]
 
 
-def test_a_storys_credit_names_its_outlet_and_date_and_says_once_where_both_are_unknown():
+def test_a_storys_credit_names_its_outlet_and_date_and_is_left_out_where_both_are_unknown():
     from service.digest import DigestItem, credit
 
     story = DigestItem(article_id="a", title="Mine collapse", url=None, source=None, published=None)
-    assert credit(story) == "outlet and date unknown"
+    assert credit(story) == ""  # the masthead says how many stories have neither
     assert credit(story.model_copy(update={"source": " CNN\n"})) == "CNN · date unknown"
     assert credit(story.model_copy(update={"published": date(2023, 10, 5)})) == "outlet unknown · 5 October 2023"
 
