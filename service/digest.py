@@ -371,10 +371,10 @@ def markdown_text(value: object) -> object:
 # A headline is the article's own title, one the model wrote and the checker passed (it cites its
 # quote), or one cut from the lead; and the checker is a program that misses some errors (an editor
 # found two it let through): the tagline claims no more than that, and sends the reader to the quotes.
-TAGLINE = ("Every summary sentence cites the source sentences it rests on and was checked against them by a program "
-           "that can miss errors: the quotes under each story are verbatim from the articles. A headline is the title "
-           "of its article, one written from the sentence it cites and checked against it, or the first sentence of "
-           "the article, shortened; a story that opens with that sentence has those words in bold instead.")
+TAGLINE = ("Every sentence below cites the sentences of its article that it rests on, quoted word for word under "
+           "each story, and was checked against them by a program that can miss errors. A headline is the title of "
+           "its article, one written from the sentence it cites and checked the same way, or the first sentence of "
+           "the article, shortened; where a story opens in bold, those words are its headline.")
 
 
 def day(value: date | None) -> str:
@@ -418,8 +418,8 @@ def coverage(digest: Digest) -> str:
     if span and undated:  # alone, "published 5 October 2023" read to an editor as the issue's own date
         span = f"{len(digest.reports) - undated} of {len(digest.reports)} articles dated, {span}"
     # Undated, a story's "on Thursday" or "later this year" would read as this issue's.
-    note = (f"{undated} undated: a day one of them names, such as “Tuesday”, is its article's, not this issue's"
-            if undated else "")
+    note = (f"{undated} undated: where one of their stories says “Tuesday”, that is its article's Tuesday, "
+            "not this week's" if undated else "")
     uncredited = sum(not credit(item) for item in digest.items)
     unknown = (f"{uncredited} {'story records' if uncredited == 1 else 'stories record'} neither outlet nor date: "
                f"{'it has' if uncredited == 1 else 'they have'} no credit line" if uncredited else "")

@@ -298,7 +298,8 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     assert "[1] “The port authority approved the harbour expansion on Monday, its chairman said.”" in html
     assert 'href="https://example.org/h"' in html and "<script" not in html and "<style" not in html
     assert "Port News · date unknown · " in html
-    assert ">3 undated: a day one of them names, such as “Tuesday”, is its article&#39;s, not this issue&#39;s.<" in html
+    assert (">3 undated: where one of their stories says “Tuesday”, that is its article&#39;s Tuesday, not this "
+            "week&#39;s.<") in html
     assert TAGLINE in html and "quoted from its source" not in html
     harbour = next(item for item in digest.items if item.article_id == "harbour")
     # the word count is the metadata's, true to the words shown; a reader has no use for it
@@ -312,7 +313,7 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     made = f"{digest.generated_at.day} {digest.generated_at:%B %Y}"
     line = f"From the archive, compiled {made}: 3 stories published by 28 February 2023"
     assert line in render(archive, "txt") and line in render(archive, "html") and line in render(archive, "md")
-    assert render(digest, "txt").startswith(f"MORNING\n\n{made} · 3 stories\n3 undated: a day one of them names")
+    assert render(digest, "txt").startswith(f"MORNING\n\n{made} · 3 stories\n3 undated: where one of their stories says")
     assert f"_{made} · 3 stories_\n\n_3 undated: " in markdown
     # in the plain-text part, a story's headline is ruled off, its outlet and date a line of their own;
     # no line ends in a space
