@@ -23,7 +23,7 @@ from pathlib import Path
 import service  # noqa: F401  (offline variables first)
 from eval.datasets import SEED_PUBLISHED, corpus_sources, news_recorded
 from eval.summaries import write_review
-from service.digest import DigestItem, SummaryCache, build_digest, write_digest
+from service.digest import DigestItem, SummaryCache, build_digest, lead_in, write_digest
 from service.ingest.pipeline import ingest
 from service.models.registry import Models
 from service.runtime import Runtime
@@ -71,7 +71,7 @@ def review_records(item: DigestItem) -> list[dict]:
     one of them, checked like the rest."""
     quote = {c.n: c.quote for c in item.summary.citations}
     written = ([("the sentence is the story's headline", item.summary.title, item.summary.title_citations)]
-               if item.summary.title_citations else [])
+               if item.summary.title_citations and not lead_in(item) else [])  # a bold opening: not shown
     told = [(item.summary.title or item.title, s.text, s.citations) for s in item.summary.sentences]
     return [{"article": item.article_id, "title": title, "sentence": text, "quotes": [quote[n] for n in numbers]}
             for title, text, numbers in written + told]

@@ -274,10 +274,14 @@ def lead_in(item: DigestItem) -> int:
     with it in nearly its words (a headline cut from the lead the sentence tells, "Moderna, Inc.'s
     revenues ..." for "Moderna's revenues ..."): the story is told from that sentence, those words
     in bold, as briefs are, rather than under a headline the sentence repeats, which an editor
-    would not send. 0 for a story told under its headline."""
+    would not send. So for a headline the model wrote from the sentence the story opens with ("Asian
+    share markets follow Wall Street into the red" over "Asian share markets followed Wall Street
+    into the red as ..."); not for one written from other sentences, whose quotes the story's
+    opening does not show. 0 for a story told under its headline."""
     summary = item.summary
-    # A headline the model wrote is a headline, not its lead cut short: the story stays under it.
-    if summary is None or summary.style == "bullets" or not summary.sentences or summary.title_citations:
+    if summary is None or summary.style == "bullets" or not summary.sentences:
+        return 0
+    if not set(summary.title_citations) <= set(summary.sentences[0].citations):
         return 0
     untold = Counter(content_word_sequence(summary.title or item.title))  # each of its words, as often as it has it
     headline_words = len(untold)

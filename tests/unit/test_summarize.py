@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from service.cli import main
 from service.citations import Citation, CitedSentence
-from service.digest import (TAGLINE, Selection, SummaryCache, build_digest, email, first_sentence, render,
-                            select_articles)
+from service.digest import (TAGLINE, Digest, Selection, SummaryCache, build_digest, email, first_sentence, render,
+                            select_articles, Topic)
 from service.errors import PROBLEM_JSON
 from service.models.llm import Usage
 from service.policy import SummaryPolicy
@@ -995,6 +995,33 @@ def test_a_story_opens_with_its_headlines_words_in_bold_only_as_far_as_its_first
     story = DigestItem(article_id="a", title=headline, url=None, source=None, published=None, summary=summary)
     assert first[:lead_in(story)] == bold
 
+
+
+def test_a_written_headline_the_first_sentence_restates_becomes_that_sentence_in_bold():
+    from service.citations import with_markers
+    from service.digest import DigestItem, lead_in
+
+    headline = "Asian share markets follow Wall Street into the red"
+    first = ("Asian share markets followed Wall Street into the red as surprising strength in global surveys of "
+             "services stoked fears that central banks would have to lift interest rates yet further.")
+
+    def story(title_citations, cited):
+        sentence = CitedSentence(text=first, citations=cited, supported=True, score=1.0)
+        summary = Summary.model_construct(title=headline, title_citations=title_citations, style="brief",
+                                          sentences=[sentence], summary=with_markers(first, cited),
+                                          citations=[], headline_source=None)
+        return DigestItem(article_id="a", title=headline, url=None, source=None, published=None, summary=summary)
+
+    restated = story([1], [1])
+    assert first[:lead_in(restated)] == "Asian share markets followed Wall Street into the red"
+    for kind in ("md", "txt", "html"):  # no headline over it, and no label for a headline not shown
+        shown = render(Digest.model_construct(title="T", topics=[Topic(name="Business", items=[restated])],
+                                              failed=[], generated_at=datetime.now(timezone.utc), model="m",
+                                              checker="c", published_from=None, published_to=None,
+                                              stories_until=None), kind)
+        assert "Headline written from" not in shown and "Asian share markets follow Wall" not in shown, kind
+    # written from a sentence the story's opening does not cite, the headline stays over it
+    assert lead_in(story([2], [1])) == 0
 
 OZY = ("The founder of the digital start-up Ozy Media was arrested on fraud charges as part of a scheme to prop up "
        "the struggling company. The arrest of Carlos Watson at a Manhattan hotel came after two of the company's top "
