@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 from service.citations import SENTENCE_END, with_markers
 from service.headlines import headline, titled_by_lead
 from service.models.embedder import Embedder
+from service.models.llm import shown_name
 from service.models.reranker import Reranker
 from service.records import Article, Filters
 from service.retrieve import retrieve
@@ -443,6 +444,7 @@ def render(digest: Digest, fmt: str) -> str:
     environment.filters["web_url"] = web_url
     environment.filters["markdown_url"] = markdown_url
     environment.filters["day"] = day
+    environment.filters["shown_name"] = shown_name
     # A sentence shown without its full stop (a caption's, a subheading's) would run into the next.
     environment.filters["full_stop"] = lambda text: "" if SENTENCE_END.search(text) else "."
     environment.filters["markers"] = lambda numbers: ", ".join(f"[{n}]" for n in numbers)

@@ -36,9 +36,9 @@ from service.prompts import load_prompt
 from service.records import Article, Chunk
 from service.settings import Settings
 from service.store import Store
-from service.text import (FEATURE_OPENING, FILE_CAPTION, LEANS_ON_ANOTHER, PICTURED, POINTS_BACK, STOPWORDS, TITLES,
-                          WORD, content_words, is_caption, is_promotion, name_forms, names, numbers, past_kicker,
-                          sentence_spans, timeless)
+from service.text import (FEATURE_OPENING, FILE_CAPTION, LEANS_ON_ANOTHER, NAME, PICTURED, POINTS_BACK, STOPWORDS,
+                          TITLES, WORD, content_words, is_caption, is_promotion, name_forms, names, numbers,
+                          past_kicker, sentence_spans, timeless)
 from service.verify import CheckedSentence, degradations, headline_shortens, verify
 
 log = logging.getLogger(__name__)
@@ -287,7 +287,7 @@ class Summarizer:
             kept = with_reply(kept, numbered, leads, budget)
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
-        kept = self.introducing(kept, numbered, title)
+        kept = self.introducing(kept, numbered, None if lead_in_place else title)  # what the reader was told
         # The headline's quotes are numbered first, as a reader meets them.
         out, citations = renumber(undated_timeless([written_title, *kept] if written_title else kept, numbered),
                                   numbered)
@@ -311,18 +311,21 @@ class Summarizer:
     def introducing(self, sentences: list[CheckedSentence], numbered: Sequence[Passage], title: str | None
                     ) -> list[CheckedSentence]:
         """The sentences, a person one names by surname alone before the story has named them given
-        their full name ("Carlos Watson's attorney"), with the article's first sentence that names
-        them so cited beside its own, where the checker finds it supported as written: under "The
-        founder of Ozy Media was arrested", "Watson's attorney" was nobody's."""
+        their full name ("Carlos Watson's attorney"), and initials the story has not spelt out spelt
+        out ("the European Commission (EC)"), with the article's first sentence that names them so
+        cited beside its own, where the checker finds it supported as written: under "The founder of
+        Ozy Media was arrested", "Watson's attorney" was nobody's."""
         told, introduced = title or "", []
+        by_number = {p.n: p.text for p in numbered}
         for sentence in sentences:
             article = next((p.article for p in numbered if p.n in sentence.citations), None)
-            found = given_in_full(sentence.text, told, article.text) if article else None
-            source = found and next((p for p in numbered if p.article.id == article.id
-                                     and re.search(rf"\b{found[1]}\b", p.text)), None)
-            if found and source and source.n not in sentence.citations:
-                cited = [*sentence.citations, source.n]
-                by_number = {p.n: p.text for p in numbered}
+            for introduce in (given_in_full, spelt_out):
+                found = introduce(sentence.text, told, article.text) if article else None
+                source = found and next((p for p in numbered if p.article.id == article.id
+                                         and re.search(rf"\b{re.escape(found[1])}\b", p.text)), None)
+                if not found or not source:
+                    continue
+                cited = list(dict.fromkeys([*sentence.citations, source.n]))
                 verdict = self.checker.check(found[0], [by_number[n] for n in cited])
                 if verdict.probability >= (self.policy.min_support or self.checker.calibration.threshold):
                     sentence = dataclasses.replace(sentence, text=found[0], citations=cited,
@@ -665,16 +668,16 @@ _BARE_WORD = re.compile(r"(?<![\w'’.-])[A-Z][a-z]{2,30}+(?=['’]s\b|[^\w'’-
 
 
 def given_in_full(text: str, told: str, article_text: str) -> tuple[str, str] | None:
-    """`text`, and the full name, with the first surname it gives bare that `told` (what the story said before it) does
-    not given the full name its article introduced it by ("Watson" -> "Carlos Watson"): where the
-    article first writes it after one given name ("Carlos Watson ... Watson's attorney"), only
-    ever with that one, and never in lower case ("White" of "black and white" is no name alone).
-    Not a word of someone's quoted words, and not a name the article writes bare before it writes
-    it in full ("Australia ... Airservices Australia"), nor the last word of a longer name."""
+    """`text` with the first surname it gives alone that `told` (what the story said before it)
+    does not given the full name its article introduced it by ("Watson" -> "Carlos Watson"), and
+    that name: where the article first writes it after one given name ("Carlos Watson ... accuses
+    Watson of"), only ever with that one, and writes it alone within a sentence somewhere (as a
+    name; not "Police" of "Military Police", which opens sentences only). Not a word of someone's
+    quoted words, not a name the article writes alone before it writes it in full ("Australia ...
+    Airservices Australia"), nor the last word of a longer name."""
     for bare in _BARE_WORD.finditer(text):
         surname, before = bare.group(), text[:bare.start()]
-        if (before.count('"') + before.count("“") - before.count("”")) % 2 or _after_a_name(text, bare.start()) \
-                or re.match(r"\s+[A-Z]", text[bare.end():]):
+        if _within_quotes(before) or _after_a_name(text, bare.start()) or re.match(r"\s+[A-Z]", text[bare.end():]):
             continue
         if re.search(rf"\b{surname}\b", told) or not any(
                 _mid_sentence(article_text, found.start()) and not _after_a_name(article_text, found.start())
@@ -688,6 +691,40 @@ def given_in_full(text: str, told: str, article_text: str) -> tuple[str, str] | 
             name = f"{full[0].group(1)} {surname}"
             return f"{before}{name}{text[bare.end():]}", name
     return None
+
+
+# Capitals for a name's initials: "FIMS", "EC"; not "(UAS)", spelt out just before it, nor those
+# news style leaves as they are.
+_ACRONYM = re.compile(r"(?<![\w'’.(-])[A-Z]{2,6}(?![\w'’.-])")
+KNOWN_INITIALS = frozenset({"US", "UK", "EU", "UN"})
+
+
+def spelt_out(text: str, told: str, article_text: str) -> tuple[str, str] | None:
+    """`text` with the first initials it gives that `told` does not, spelt out as its article spells
+    them the first time ("FIMS will ..." -> "Flight Information Management System (FIMS) will
+    ...", "the EC" -> "the European Commission (EC)"), and the name spelt out: a reader of one
+    story in a digest has not read the article that introduced them."""
+    for found in _ACRONYM.finditer(text):
+        acronym, before = found.group(), text[:found.start()]
+        if acronym in KNOWN_INITIALS or _within_quotes(before) or re.search(rf"\b{acronym}\b", told):
+            continue
+        name = next((spelt for spelt in map(_without_opening_stopwords, NAME.finditer(article_text))
+                     if "".join(w[0] for w in spelt.split() if w.lower() not in STOPWORDS) == acronym), None)
+        if name is not None and name not in told:
+            return f"{before}{name} ({acronym}){text[found.end():]}", name
+    return None
+
+
+def _without_opening_stopwords(name: re.Match[str]) -> str:
+    """The name without the words that open it: "The", or a sentence before it ("TikTok. The")."""
+    words = re.split(r"(?<=[a-z])\.\s+", name.group())[-1].split()
+    while len(words) > 1 and words[0].lower() in STOPWORDS:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _within_quotes(before: str) -> bool:
+    return (before.count('"') + before.count("“") - before.count("”")) % 2 == 1
 
 
 def _mid_sentence(text: str, at: int) -> bool:

@@ -129,8 +129,8 @@ class Checker:
     @property
     def description(self) -> str:
         """What checks a claim, in words a reader of a digest's small print understands."""
-        fast = "fast signals (similar source sentences; words, numbers and names they lack; negation)"
-        return fast if self.judge is None else f"{fast}, then {self.judge.description} where they are unsure"
+        fast = "comparing each sentence with its quotes (the words, numbers and names they lack; negation)"
+        return fast if self.judge is None else f"{fast}, then {self.judge.description} where that is unsure"
 
     def check(self, claim: str, sources: Sequence[str]) -> Verdict:
         if not claim or not claim.strip():

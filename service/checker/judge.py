@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from service.models.llm import LLM
+from service.models.llm import LLM, shown_name
 from service.prompts import load_prompt
 
 
@@ -18,7 +18,7 @@ class Judge:
     def __init__(self, llm: LLM, prompt_version: str = "v2"):
         self.llm = llm
         self.prompt = load_prompt("judge", prompt_version)
-        self.description = f"{llm.model} as a yes/no judge"
+        self.description = f"the language model {shown_name(llm.model)} as a yes/no judge"
 
     def probability(self, claim: str, source_sentences: list[str]) -> float:
         # one line each, so that a line break in article text cannot start a sentence or a claim of its own

@@ -25,6 +25,12 @@ litellm.suppress_debug_info = True
 Message = dict[str, str]
 
 
+def shown_name(model: str) -> str:
+    """A model's name as a reader sees it: "qwen2.5-coder-1.5b-instruct", not the embedded
+    provider's routing name "local/qwen2.5-coder-1.5b-instruct" (an editor read it as a file path)."""
+    return model.removeprefix("local/")
+
+
 class LLMConfigError(ValueError):
     """The configured model string names no provider litellm knows, or no embedded model."""
 

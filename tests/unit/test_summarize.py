@@ -738,13 +738,15 @@ def test_a_story_without_a_title_is_headed_by_a_headline_the_model_wrote_where_i
     # under a headline of its own, the lead is the summary's first sentence: the news is in the body
     assert summary.sentences[0].citations == [1] and summary.citations[0].quote == lead
     assert summary.headline_source is None
-    # the headline says which quote it was written from under the quotes, not by a mark in it
-    for kind, shown in (("md", ("### EU Commission has banned employees from using TikTok\n",
-                                "> Headline written from \\[1\\]\n")),
-                        ("txt", ("\nEU Commission has banned employees from using TikTok\n",
-                                 "\n  Headline written from [1]\n")),
-                        ("html", ("TikTok</h3>", ">Headline written from [1]</p>"))):
-        assert all(part in render(digest, kind) for part in shown), kind
+    # the lead it was written from opens the story, in bold as far as it tells the headline, which
+    # it would restate at once: no headline, and no label for one
+    for kind, shown, heading in (
+            ("md", "**The EU Commission has banned employees from using TikTok** on work", "\n### "),
+            ("txt", "* The EU Commission has banned employees from using TikTok on work", "\nEU Commission has"),
+            ("html", "<strong style=\"font-size:17px;\">The EU Commission has banned employees from using "
+                     "TikTok</strong> on work", "</h3>")):
+        rendered = render(digest, kind)
+        assert shown in rendered and heading not in rendered and "Headline written from" not in rendered, kind
     # in brief, a story keeps its headline's quote; as another report of a story, its headline is not shown
     assert first_sentence(summary).title_citations == [1] and first_sentence(summary).citations[0].quote == lead
     assert first_sentence(summary, headed=False).title_citations == []
@@ -1098,6 +1100,29 @@ def test_a_surname_alone_is_given_in_full_only_where_the_article_introduced_that
 
     found = given_in_full(sentence, told, article)
     assert (found[0] if found else None) == named
+
+
+@pytest.mark.parametrize(("sentence", "told", "article", "spelt"), [
+    ("FIMS will represent the backbone.", "", "It has completed its Flight Information Management System (FIMS). "
+     "FIMS will represent the backbone.", "Flight Information Management System (FIMS) will represent the backbone."),
+    ("The BBC reports that the EC has ordered staff to remove TikTok.", "",
+     "The BBC reports that the EC has ordered staff to remove TikTok. The European Commission, the executive of the "
+     "EU, said so.", "The BBC reports that the European Commission (EC) has ordered staff to remove TikTok."),
+    ("The FDA said so.", "", "The Food and Drug Administration (FDA) met.", "The Food and Drug Administration (FDA) said so."),
+    # told before, spelt out already, known to every reader, or nowhere spelt out
+    ("The FDA said so.", "The FDA met.", "The Food and Drug Administration (FDA) met.", None),
+    ("Small uncrewed aircraft systems (UAS) fly.", "", "Uncrewed Aircraft Systems fly.", None),
+    ("Growth in the US slowed.", "", "The United States grew.", None),
+    ("The BBC said so.", "", "The BBC said so.", None),
+    # someone's quoted words are theirs as they said them
+    ("She said \"the EC is wrong\".", "", "The European Commission met.", None),
+])
+def test_initials_are_spelt_out_the_first_time_a_story_gives_them_as_the_article_spells_them(sentence, told, article,
+                                                                                               spelt):
+    from service.summarize import spelt_out
+
+    found = spelt_out(sentence, told, article)
+    assert (found[0] if found else None) == spelt
 
 
 @pytest.mark.parametrize(("sentence", "points_back"), [
