@@ -701,8 +701,8 @@ KNOWN_INITIALS = frozenset({"US", "UK", "EU", "UN"})
 
 def spelt_out(text: str, told: str, article_text: str) -> tuple[str, str] | None:
     """`text` with the first initials it gives that `told` does not, spelt out as its article spells
-    them the first time ("FIMS will ..." -> "Flight Information Management System (FIMS) will
-    ...", "the EC" -> "the European Commission (EC)"), and the name spelt out: a reader of one
+    them the first time ("FIMS will ..." -> "The Flight Information Management System (FIMS)
+    will ...", "the EC" -> "the European Commission (EC)"), and the name spelt out: a reader of one
     story in a digest has not read the article that introduced them."""
     for found in _ACRONYM.finditer(text):
         acronym, before = found.group(), text[:found.start()]
@@ -711,7 +711,8 @@ def spelt_out(text: str, told: str, article_text: str) -> tuple[str, str] | None
         name = next((spelt for spelt in map(_without_opening_stopwords, NAME.finditer(article_text))
                      if "".join(w[0] for w in spelt.split() if w.lower() not in STOPWORDS) == acronym), None)
         if name is not None and name not in told:
-            return f"{before}{name} ({acronym}){text[found.end():]}", name
+            opening = "The " if not before.strip() else ""  # "FIMS will ...": "The Flight ... (FIMS) will ..."
+            return f"{before}{opening}{name} ({acronym}){text[found.end():]}", name
     return None
 
 

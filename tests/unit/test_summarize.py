@@ -1104,11 +1104,14 @@ def test_a_surname_alone_is_given_in_full_only_where_the_article_introduced_that
 
 @pytest.mark.parametrize(("sentence", "told", "article", "spelt"), [
     ("FIMS will represent the backbone.", "", "It has completed its Flight Information Management System (FIMS). "
-     "FIMS will represent the backbone.", "Flight Information Management System (FIMS) will represent the backbone."),
+     "FIMS will represent the backbone.", "The Flight Information Management System (FIMS) will represent the "
+     "backbone."),
     ("The BBC reports that the EC has ordered staff to remove TikTok.", "",
      "The BBC reports that the EC has ordered staff to remove TikTok. The European Commission, the executive of the "
      "EU, said so.", "The BBC reports that the European Commission (EC) has ordered staff to remove TikTok."),
     ("The FDA said so.", "", "The Food and Drug Administration (FDA) met.", "The Food and Drug Administration (FDA) said so."),
+    ("FDA staff said so.", "", "The Food and Drug Administration (FDA) met.",
+     "The Food and Drug Administration (FDA) staff said so."),
     # told before, spelt out already, known to every reader, or nowhere spelt out
     ("The FDA said so.", "The FDA met.", "The Food and Drug Administration (FDA) met.", None),
     ("Small uncrewed aircraft systems (UAS) fly.", "", "Uncrewed Aircraft Systems fly.", None),
