@@ -324,7 +324,9 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     message = email_message.message_from_bytes(email(digest), policy=email_policy.default)
     plain, rich = (part.get_content() for part in message.iter_parts())
     assert message.get_content_type() == "multipart/alternative" and message["Subject"] == "Morning"
-    assert rich.strip() == html.strip() and '[1] "The port authority approved the harbour expansion on Monday' in plain
+    # quotes in curly marks, as in the other parts: a quote that opens with someone's words reads
+    # “"We are ...", not ""We are ..."
+    assert rich.strip() == html.strip() and "[1] “The port authority approved the harbour expansion on Monday" in plain
     assert "https://example.org/h" in plain and "<" not in plain
     # a story with neither outlet nor date has no credit line: the masthead says so once
     uncredited = digest.model_copy(deep=True)
