@@ -50,7 +50,7 @@ def main() -> None:
             articles = [runtime.store.texts.get(TENANT, i) for i in ids]
             started = time.perf_counter()
             digest = build_digest(articles, runtime.summarizer(), runtime.store,
-                                  SummaryCache(Path(data_dir) / "cache"), TENANT, title="The sourced weekly",
+                                  SummaryCache(Path(data_dir) / "cache"), TENANT, title="The sourced digest",
                                   stories_until=max(news_recorded(), SEED_PUBLISHED))
             seconds = time.perf_counter() - started
     finally:

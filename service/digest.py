@@ -379,7 +379,16 @@ def markdown_text(value: object) -> object:
 TAGLINE = ("Every sentence below cites the sentences of its article that it rests on, quoted word for word under "
            "each story, and was checked against them by a program that can miss errors. A headline is the title of "
            "its article, one written from the sentence it cites and checked the same way, or the first sentence of "
-           "the article, shortened; where a story opens in bold, those words are its headline.")
+           "the article, shortened.")
+# Where the format has bold (not the plain-text part, which shows such a story as a bullet).
+BOLD_NOTE = "Where a story opens in bold, those words are its headline."
+
+
+def quoted(quote: str) -> str:
+    """A quote on one line in quotation marks, unless it opens with someone's words in its own:
+    “"We are really disappointed," Watson's attorney ...” read as a stray mark."""
+    line = " ".join(quote.split())
+    return line if line[:1] in "\"“" else f"“{line}”"
 
 
 def day(value: date | None) -> str:
@@ -445,12 +454,14 @@ def render(digest: Digest, fmt: str) -> str:
     environment.filters["markdown_url"] = markdown_url
     environment.filters["day"] = day
     environment.filters["shown_name"] = shown_name
+    environment.filters["quoted"] = quoted
     # A sentence shown without its full stop (a caption's, a subheading's) would run into the next.
     environment.filters["full_stop"] = lambda text: "" if SENTENCE_END.search(text) else "."
     environment.filters["markers"] = lambda numbers: ", ".join(f"[{n}]" for n in numbers)
     template = environment.get_template(f"digest.{fmt}.j2")
     return template.render(digest=digest, citations_of=citations_of, issue_line=issue_line, coverage=coverage,
-                           shown_as=shown_as, lead_in=lead_in, credit=credit, TAGLINE=TAGLINE)
+                           shown_as=shown_as, lead_in=lead_in, credit=credit, TAGLINE=TAGLINE,
+                           BOLD_NOTE=BOLD_NOTE)
 
 
 def email(digest: Digest) -> bytes:

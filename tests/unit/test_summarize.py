@@ -301,6 +301,8 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     assert (">3 undated: where one of their stories says “Tuesday”, that is its article&#39;s Tuesday, not this "
             "week&#39;s.<") in html
     assert TAGLINE in html and "quoted from its source" not in html
+    # the plain-text part has no bold to speak of
+    assert "opens in bold" in html and "opens in bold" not in render(digest, "txt")
     harbour = next(item for item in digest.items if item.article_id == "harbour")
     # the word count is the metadata's, true to the words shown; a reader has no use for it
     assert harbour.summary.word_count == len(" ".join(s.text for s in harbour.summary.sentences).split())
@@ -937,6 +939,14 @@ def test_a_summary_that_says_little_of_a_long_article_goes_on_with_what_it_says_
     script.summary = lambda p: " ".join(f"{text} [{n}]" for n, text in numbered(p).items() if "Hubble" in text
                                         or "UNCOVER" in text)
     assert [s.text for s in summarize(runtime, ["webb"]).sentences] == [WEBB[4], WEBB[6]]
+
+
+def test_a_quote_is_shown_in_quotation_marks_unless_it_opens_with_someones_words():
+    from service.digest import quoted
+
+    assert quoted("The port   authority\napproved it.") == "“The port authority approved it.”"
+    assert quoted('"We are really disappointed," his attorney said.') == ('"We are really disappointed," his '
+                                                                          'attorney said.')
 
 
 def test_a_storys_credit_names_its_outlet_and_date_and_is_left_out_where_both_are_unknown():
