@@ -82,7 +82,13 @@ STANDING = (r"\bpleaded\s+not\s+guilty\b|\bmaintain(?:s|ed|ing)?\s+(?:his|her|th
 RETORT = (r"\bclarified\s+that\s+there\s+(?:was|were)\s+no\b|\b(?:we|i)\s+(?:are|am)\s+(?:\w+\s+)?disappointed\b|"
           r"\bdisappointed\s+(?:with|by)\s+(?:this|the)\s+decision\b|\bin\s+good\s+faith\b|\bno\s+wrongdoing\b|"
           r"\b(?:misguided|baseless|unfounded|groundless)\b|\bwithout\s+merit\b")
-REPLY = re.compile(rf"{DENIAL}|\b(?:no|not\s+(?:\w+\s+){{0,2}}any)\s+evidence\b|{STANDING}|{RETORT}", re.IGNORECASE)
+# The defence's: "the defense would challenge an extension, insisting there was not enough evidence"
+# (Tate's lawyer, left out beside "none of the four detainees has been formally charged").
+CHALLENGE = r"\b(?:would|will|to)\s+challenge\b|\bnot\s+enough\s+evidence\b"
+REPLY = re.compile(rf"{DENIAL}|\b(?:no|not\s+(?:\w+\s+){{0,2}}any)\s+evidence\b|{STANDING}|{RETORT}|{CHALLENGE}",
+                   re.IGNORECASE)
+# An answer the accused or their side give, not a state of things ("has not been charged").
+VOICED = re.compile(rf"{DENIAL}|{RETORT}|{CHALLENGE}", re.IGNORECASE)
 # "ByteDance has consistently denied these accusations": what it answers is in the sentence before.
 ANSWERS_THE_SENTENCE_BEFORE = re.compile(
     rf"{DENIAL}\s+(?:these|those|this|that|it|them|the\s+(?:claims?|accusations?|allegations?|reports?|charges?))\b",
@@ -505,12 +511,14 @@ def says_more_than(lead: str, title: str | None) -> bool:
 def read_alone(sentences: list[CheckedSentence], leads: set[int]) -> list[CheckedSentence]:
     """The sentences less those that point back to an article sentence the reader was not shown
     just before: the sentence before its quote is shown earlier in the summary, or is its
-    article's lead (the headline)."""
+    article's lead (the headline). "ByteDance has consistently denied these accusations", after
+    the EC's reason for its ban, denied what the sentence before it in the article says."""
     shown_before = set(leads)
     kept = []
     for sentence in sentences:
         first = min(sentence.citations, default=0)
-        if POINTS_BACK.match(sentence.text) and first - 1 not in shown_before | set(sentence.citations):
+        leans = POINTS_BACK.match(sentence.text) or ANSWERS_THE_SENTENCE_BEFORE.search(sentence.text)
+        if leans and first - 1 not in shown_before | set(sentence.citations):
             continue
         kept.append(sentence)
         shown_before.update(sentence.citations)
@@ -637,12 +645,14 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
     opened on his December arrest, and kept its answer at the cost of the court's extension), else
     the first. An answer that leans on a sentence not shown ("Another ...", "He denied it", "denied
     these accusations" after another sentence than the accusations) is no answer a reader can
-    follow."""
-    if not sentences or any(REPLY.search(s.text) for s in sentences):
+    follow. Where what is shown is only where the accused stand ("none of the four detainees has
+    been formally charged"), their own answer is added to it, where the article gives one."""
+    if not sentences or any(VOICED.search(s.text) for s in sentences):
         return sentences
+    answering = VOICED if any(REPLY.search(s.text) for s in sentences) else REPLY
     shown = {n for s in sentences for n in s.citations}
     replies = [reply for reply in map(without_opening_link, extractive_summary(numbered))
-               if REPLY.search(reply.text) and not POINTS_BACK.match(reply.text)
+               if answering.search(reply.text) and not POINTS_BACK.match(reply.text)
                and not LEANS_ON_ANOTHER.search(reply.text)
                and not (ANSWERS_THE_SENTENCE_BEFORE.search(reply.text) and reply.citations[0] - 1 not in shown)]
     if not replies:

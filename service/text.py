@@ -290,6 +290,9 @@ JUST_NOW = re.compile(r"(?<!\bnot)(?<!\bonly)\s+just(?=\s+[a-z]+ed\b)")
 NOW_BEFORE_VERB = re.compile(r'["“][^"“”]*["”]|\b(has|have|had|is|are|was|were)\s+now\s+(?=[a-z]+(?:ed|ing)\b)')
 # A sentence that dates its news by the day: "on Thursday", "On February 23,", "Feb. 23, 2023".
 DATED_NEWS = re.compile(rf"\b(?:{_WEEKDAY}|{_MONTH}\s+\d{{1,2}}(?!\d))\b")
+# "The draft guidance, released Wednesday, is ...": an aside that only dates what it follows goes
+# whole (without its day, it would be a bare "released,").
+DATED_ASIDE = re.compile(rf",\s+[a-z]{{1,30}}ed\s+(?:on\s+)?{_WEEKDAY}{_PART_OF_DAY},(?=\s)")
 WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
 
 
@@ -297,7 +300,8 @@ def timeless(sentence: str) -> str:
     """The sentence without the words that date it by the day it ran ("on Thursday", "this month",
     "last year", "just", "has now"): what it says is unchanged, but not when, which only its
     article's date could tell."""
-    without = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, OPENING_AS_OF.sub("", sentence)))
+    without = DATED_ASIDE.sub("", OPENING_AS_OF.sub("", sentence))
+    without = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, without))
     without = NOW_BEFORE_VERB.sub(_without_now, RELATIVE_TIME.sub(_without_relative_time, without))
     without = OPENING_RELATIVE_TIME.sub("", JUST_NOW.sub("", without).lstrip())
     return without[:1].upper() + without[1:] if sentence[:1].isupper() else without
@@ -312,9 +316,6 @@ def _without_weekday(found: re.Match[str]) -> str:
     if before.lower() == "on" and not on and found.start() == 0:  # "On Monday, police said": it opens after
         return ""
     kept = (before.lower() in KEPT_AFTER and not on) or (before == "Mail" and on)  # "The Mail on Sunday"
-    # ", released Wednesday, is ...": without its day, the phrase is a bare "released,"
-    between_commas = comma and not on and before.endswith("ed") and found.string[:found.start()].endswith(", ")
-    kept = kept or between_commas
     return found.group() if kept else before + comma
 
 

@@ -861,6 +861,38 @@ def test_a_sentence_about_some_of_their_victims_points_back():
         "Police have killed a gunman in Sinop.", "Most of the victims were regulars."]
 
 
+def test_where_only_the_accuseds_standing_is_shown_their_own_answer_is_added():
+    from service.summarize import with_reply
+
+    texts = ["A court extended the detention of four people on suspicion of fraud, according to reports.",
+             "None of the four detainees has been formally charged.",
+             "A lawyer for the four said the defense would challenge the extension.",
+             "Their homes were raided in December."]
+    article = Article(id="held", title="Held", text=" ".join(texts), content_hash="h",
+                      ingested_at=datetime.now(timezone.utc))
+    passages = [Passage(n=i + 1, article=article, chunk_id="c", start=article.text.index(t),
+                        end=article.text.index(t) + len(t), relevance=0.0) for i, t in enumerate(texts)]
+    told = [CheckedSentence(text=texts[n - 1], citations=[n], supported=True, score=1.0) for n in (1, 2)]
+    assert [s.citations for s in with_reply(told, passages, {1}, 75)] == [[1], [2], [3]]
+    # the answer itself shown: nothing is added
+    answered = [*told[:1], CheckedSentence(text=texts[2], citations=[3], supported=True, score=1.0)]
+    assert with_reply(answered, passages, {1}, 75) == answered
+
+
+def test_a_denial_of_these_accusations_is_shown_only_after_the_accusations():
+    from service.summarize import read_alone
+
+    def told(*numbered):
+        return [CheckedSentence(text=text, citations=[n], supported=True, score=1.0) for n, text in numbered]
+
+    ban = (1, "The EC has ordered its employees to remove TikTok from their phones.")
+    reason = (2, "The EC said the ban protects its data.")
+    accused = (3, "Governments have accused ByteDance of collecting data from TikTok's users.")
+    denial = (4, "ByteDance has consistently denied these accusations.")
+    assert [s.citations for s in read_alone(told(ban, reason, denial), {1})] == [[1], [2]]
+    assert [s.citations for s in read_alone(told(ban, accused, denial), {1})] == [[1], [3], [4]]
+
+
 def test_a_summary_that_names_nothing_its_headline_names_opens_with_the_sentence_that_does(settings, script):
     runtime, _ = fake_runtime(settings, script, checker_judge="none")
     runtime.summary_policy = replace(runtime.summary_policy, thin_share=0.0, thin_sentences=0)  # this rule alone: not filled out
@@ -965,6 +997,8 @@ def test_a_storys_credit_names_its_outlet_and_date_and_is_left_out_where_both_ar
      "decision, which we believe to be misguided and based on fundamental misconceptions.\"", True),
     ("The company said the claims were baseless and it had acted in good faith.", True),
     ("Alibaba denied any wrongdoing, it added.", True),
+    ("An attorney representing the brothers, Eugen Vidineac, reportedly told reporters that the defense would "
+     "challenge an extension, insisting there was not enough evidence to keep his clients in custody.", True),
     # not answers: a reaction to something else, a plain report
     ("Fans were disappointed when the match was called off because of rain.", False),
     ("The assets were shifted from the peg wallet to the exchange's cold wallet.", False),
