@@ -718,11 +718,24 @@ def spelt_out(text: str, told: str, article_text: str) -> tuple[str, str] | None
         acronym, before = found.group(), text[:found.start()]
         if acronym in KNOWN_INITIALS or _within_quotes(before) or re.search(rf"\b{acronym}\b", told):
             continue
-        name = next((spelt for spelt in map(_without_opening_stopwords, NAME.finditer(article_text))
-                     if "".join(w[0] for w in spelt.split() if w.lower() not in STOPWORDS) == acronym), None)
+        name = defined(acronym, article_text) or next(
+            (spelt for spelt in map(_without_opening_stopwords, NAME.finditer(article_text))
+             if "".join(w[0] for w in spelt.split() if w.lower() not in STOPWORDS) == acronym), None)
         if name is not None and name not in told:
             opening = "The " if not before.strip() else ""  # "FIMS will ...": "The Flight ... (FIMS) will ..."
             return f"{before}{opening}{name} ({acronym}){text[found.end():]}", name
+    return None
+
+
+def defined(acronym: str, article_text: str) -> str | None:
+    """What the article spells `acronym` out as just before it in brackets, in any case:
+    "purchasing managers' index ( PMI )"."""
+    for bracket in re.finditer(rf"\(\s*{acronym}\s*\)", article_text):
+        words = article_text[max(0, bracket.start() - 120):bracket.start()].split()
+        for count in range(1, min(len(words), 2 * len(acronym) + 2) + 1):  # its words and a few "of"s
+            spelt = [w for w in words[-count:] if w.lower() not in STOPWORDS]
+            if "".join(w[0] for w in spelt).upper() == acronym and spelt and words[-count] == spelt[0]:
+                return " ".join(words[-count:])
     return None
 
 

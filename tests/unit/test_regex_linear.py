@@ -38,6 +38,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "text.SENTENCE_END": (text.SENTENCE_END.search, ".)", "x"),
     "text.DATED_NEWS": (text.DATED_NEWS.search, "Feb. ", "x"),
     "text.DATED_ASIDE": (text.DATED_ASIDE.search, ", released ", "x"),
+    "summarize.defined": (lambda s: summarize.defined("PMI", s), "a ( PMI ) ", "x"),
     "text.POINTS_BACK 'that year'": (text.POINTS_BACK.match, "that ", "x"),
     "text.PROMOTION": (text.PROMOTION.search, "get ", ""),
     "text.CAPTION": (text.CAPTION.search, "x File)! ", "x"),  # not at the start: every "File)" is a near-match

@@ -1158,6 +1158,9 @@ def test_a_surname_alone_is_given_in_full_only_where_the_article_introduced_that
     ("The FDA said so.", "", "The Food and Drug Administration (FDA) met.", "The Food and Drug Administration (FDA) said so."),
     ("FDA staff said so.", "", "The Food and Drug Administration (FDA) met.",
      "The Food and Drug Administration (FDA) staff said so."),
+    # spelt out in brackets, in lower case
+    ("Shares fell after a PMI report.", "", "A reading of S&P Global's composite purchasing managers' index ( PMI ) "
+     "showed growth.", "Shares fell after a purchasing managers' index (PMI) report."),
     # told before, spelt out already, known to every reader, or nowhere spelt out
     ("The FDA said so.", "The FDA met.", "The Food and Drug Administration (FDA) met.", None),
     ("Small uncrewed aircraft systems (UAS) fly.", "", "Uncrewed Aircraft Systems fly.", None),
