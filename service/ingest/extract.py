@@ -48,6 +48,10 @@ OUTLET_CREDITS = {"AP": "The Associated Press", "AFP": "AFP", "BBC": "BBC", "BLO
 CREDIT = re.compile(r"(?:[A-Z][A-Za-z0-9 .,]{0,40}\s)?\((?P<wire>[A-Za-z]{2,12})\)\s*[-–—]"
                     r"|(?P<dateline>[A-Z]{2,12})\s*(?:--|[–—])|FIRST ON (?P<kicker>[A-Z]{2,12}):")
 CREDIT_PARAGRAPHS = 3  # a newsletter plea or a caption may come before the dateline
+# A plea for the outlet's own app, on a line of its own anywhere in the story: "CLICK HERE TO GET
+# THE FOX NEWS APP" (the Tate and mine stories credited no one).
+APP_PLEA = re.compile(r"^\W*(?:click here to\s+)?(?:get|download)\s+the\s+(?P<outlet>[A-Za-z]{2,12})(?:\s+news)?\s+app\W*$",
+                      re.IGNORECASE)
 
 
 def decode_body(raw: bytes, declared_charset: str | None = None) -> str:
@@ -94,14 +98,17 @@ def from_text(body: str, fields: ArticleFields) -> Extracted:
 
 
 def credited_outlet(paragraphs: list[str]) -> str | None:
-    """The outlet an article credits itself to at the start of one of its first paragraphs, if
-    it names a known one: text pasted without its outlet still says where it came from."""
+    """The outlet an article credits itself to at the start of one of its first paragraphs, or by
+    a plea for its own app on a line of its own, if it names a known one: text pasted without its
+    outlet still says where it came from."""
     for paragraph in paragraphs[:CREDIT_PARAGRAPHS]:
         credit = CREDIT.match(paragraph)
         name = credit and (credit["wire"] or credit["dateline"] or credit["kicker"]).upper()
         if name in OUTLET_CREDITS:
             return OUTLET_CREDITS[name]
-    return None
+    pleas = (APP_PLEA.match(line) for paragraph in paragraphs for line in paragraph.split("\n"))
+    return next((OUTLET_CREDITS[plea["outlet"].upper()] for plea in pleas
+                 if plea and plea["outlet"].upper() in OUTLET_CREDITS), None)
 
 
 def from_page_text(body: str, fields: ArticleFields) -> Extracted:

@@ -103,12 +103,16 @@ def test_an_untitled_articles_title_is_its_first_sentence_that_is_the_storys(bod
     ("LONDON, Oct 5 (Reuters) - Belgium's intelligence service has been monitoring the hub.", "Reuters"),
     ("WASHINGTON (AP) — The Senate passed the bill on Tuesday after a long debate.", "The Associated Press"),
     ("FIRST ON FOX: Chairman Michael McCaul traveled to Kyiv on Tuesday with a delegation.", "Fox News"),
+    # a plea for the outlet's own app, on a line of its own anywhere
+    ("A Romanian court extended the detention of Andrew Tate on Tuesday.\n\nThe Tates appealed.\n\nA lawyer spoke."
+     "\n\nCLICK HERE TO DOWNLOAD THE FOX NEWS APP\n\nThe case goes on.", "Fox News"),
     # Not credits: an AP caption's "FILE -", a city's dateline, an outlet quoted further down.
     ("FILE - Steve Johnson arrives at the court in Sydney on May 2, 2022, for a hearing.", None),
     ("PARIS — The museum reopened on Monday after a year of repairs to its roof.", None),
     ("The minister resigned on Monday.\n\nTwo more ministers followed.\n\nA third waited.\n\n"
      "CNN -- The party has not said who will replace them.", None),
     ("The minister resigned on Monday, an aide told CNN, after a week of reports.", None),
+    ("The minister resigned on Monday, a day after urging voters to get the CNN app.", None),
 ])
 def test_an_article_without_an_outlet_takes_the_one_its_dateline_credits(body, outlet):
     assert from_text(body, ArticleFields()).fields.source == outlet

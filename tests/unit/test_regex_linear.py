@@ -35,6 +35,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "answer.FINISHED_END": (answer.FINISHED_END.search, ".\" [1] ", "x"),
     "extract.FURNITURE 'download the ... app'": (extract.FURNITURE.search, "download the ", ""),
     "extract.credited_outlet": (lambda s: extract.credited_outlet([s]), "A ", "x"),
+    "extract.APP_PLEA": (extract.APP_PLEA.match, "get the ", "x"),
     "text.SENTENCE_END": (text.SENTENCE_END.search, ".)", "x"),
     "text.DATED_NEWS": (text.DATED_NEWS.search, "Feb. ", "x"),
     "text.DATED_ASIDE": (text.DATED_ASIDE.search, ", released ", "x"),
