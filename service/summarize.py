@@ -657,7 +657,9 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
                and not (ANSWERS_THE_SENTENCE_BEFORE.search(reply.text) and reply.citations[0] - 1 not in shown)]
     if not replies:
         return sentences
-    reply = replies[0]
+    # the accused's own answer before where they stand: Tate's lawyer's challenge, not "none of the
+    # four detainees has been formally charged", which names no one the story has introduced
+    reply = next((r for r in replies if VOICED.search(r.text)), replies[0])
     telling = [s for s in sentences if leads & set(s.citations)] or sentences[:1]
     kept = list(sentences)
     used = sum(len(s.text.split()) for s in [*sentences, reply])

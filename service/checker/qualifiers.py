@@ -21,7 +21,7 @@ from service.checker.specifics import initials
 from service.text import POSSESSIVE, STOPWORDS, TITLES, WORD, content_word_sequence, numbers
 
 REPORTING = (r"said|says|say|saying|told|tells|tell|reported|reports|reporting|according\s+to|claimed|claims|"
-             r"alleged|alleges|stated|(?<!United\s)states|announced|announces|argued|argues|believes|believed|estimated|"
+             r"alleged|alleges|stated|(?<!United\s)states|stating|announced|announces|argued|argues|believes|believed|estimated|"
              r"estimates|warned|warns|suggested|suggests|added|adds|noted|notes|wrote|writes|cited|citing|"
              r"denied|denies|deny|insisted|insists|confirmed|confirms|predicted|predicts|expects|expected|"
              r"acknowledged|admitted|described|accused|accuses|quoted|called|calls|asked|asks|urged|urges|vowed|"

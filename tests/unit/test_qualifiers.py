@@ -147,6 +147,8 @@ def test_speech_is_what_quotation_marks_enclose_even_across_sentences(quote, spe
     ('She called it "a disaster for the whole town and everyone in it".', False),
     ('"As I have said before, the war will end soon and we will win."', True),  # "said" is inside the quotation
     ("The plant will close in May, the company said.", False),
+    ('ByteDance is not happy with the move, with a spokesperson stating, "We are disappointed with this decision."',
+     False),
 ])
 def test_unattributed_speech_says_nothing_outside_its_quotation_marks_of_whose_it_is(quote, unattributed):
     assert unattributed_speech(quote) == unattributed

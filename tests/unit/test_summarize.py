@@ -874,6 +874,8 @@ def test_where_only_the_accuseds_standing_is_shown_their_own_answer_is_added():
                         end=article.text.index(t) + len(t), relevance=0.0) for i, t in enumerate(texts)]
     told = [CheckedSentence(text=texts[n - 1], citations=[n], supported=True, score=1.0) for n in (1, 2)]
     assert [s.citations for s in with_reply(told, passages, {1}, 75)] == [[1], [2], [3]]
+    # where nothing of it is shown, their own answer before where they stand
+    assert [s.citations for s in with_reply(told[:1], passages, {1}, 75)] == [[1], [3]]
     # the answer itself shown: nothing is added
     answered = [*told[:1], CheckedSentence(text=texts[2], citations=[3], supported=True, score=1.0)]
     assert with_reply(answered, passages, {1}, 75) == answered
