@@ -686,17 +686,19 @@ def given_in_full(text: str, told: str, article_text: str) -> tuple[str, str] | 
     Watson of"), only ever with that one, and writes it alone within a sentence somewhere (as a
     name; not "Police" of "Military Police", which opens sentences only). Not a word of someone's
     quoted words, not a name the article writes alone before it writes it in full ("Australia ...
-    Airservices Australia"), nor the last word of a longer name."""
+    Airservices Australia"), nor the last word of a longer name ("the Journal" is not "Street
+    Journal" of "the Wall Street Journal")."""
     for bare in _BARE_WORD.finditer(text):
         surname, before = bare.group(), text[:bare.start()]
-        if _within_quotes(before) or _after_a_name(text, bare.start()) or re.match(r"\s+[A-Z]", text[bare.end():]):
+        if (_within_quotes(before) or _after_a_name(text, bare.start()) or re.match(r"\s+[A-Z]", text[bare.end():])
+                or re.search(r"\bthe\s+$", before, re.IGNORECASE)):  # "the Journal": a title, not a surname
             continue
         if re.search(rf"\b{surname}\b", told) or not any(
                 _mid_sentence(article_text, found.start()) and not _after_a_name(article_text, found.start())
                 for found in re.finditer(rf"\b{surname}\b", article_text)):
             continue
         full = [found for found in re.finditer(rf"\b([A-Z][a-z]+)\s+{surname}\b", article_text)
-                if found.group(1).lower() not in STOPWORDS | TITLES]
+                if found.group(1).lower() not in STOPWORDS | TITLES and not _after_a_name(article_text, found.start())]
         first_bare = next((found.start() for found in re.finditer(rf"\b{surname}\b", article_text)
                            if not _after_a_name(article_text, found.start())), None)
         if full and len({found.group(1) for found in full}) == 1 and full[0].start() < (first_bare or 0):

@@ -1137,6 +1137,9 @@ def test_a_story_told_in_one_sentence_of_a_long_article_goes_on_after_its_lead()
     # written alone before it is written in full: a name of its own
     ("Australia will deploy it.", "", "Australia will deploy it. It is run by Airservices Australia, says Australia.",
      None),
+    # a longer name's last word, or a title's ("the Journal" of "the Wall Street Journal")
+    ("He told the Journal so.", "", "It was reported by the Wall Street Journal. He told the Journal so.", None),
+    ("Journal staff agreed.", "", "It was reported by the Wall Street Journal. Staff at the Journal agreed.", None),
     # two people of that name
     ("Johnson said so.", "", "Scott Johnson died. Steve Johnson spoke. Then Johnson said so.", None),
     # someone's quoted words are theirs as they said them
