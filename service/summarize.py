@@ -693,15 +693,15 @@ def given_in_full(text: str, told: str, article_text: str) -> tuple[str, str] | 
         if (_within_quotes(before) or _after_a_name(text, bare.start()) or re.match(r"\s+[A-Z]", text[bare.end():])
                 or re.search(r"\bthe\s+$", before, re.IGNORECASE)):  # "the Journal": a title, not a surname
             continue
-        if re.search(rf"\b{surname}\b", told) or not any(
-                _mid_sentence(article_text, found.start()) and not _after_a_name(article_text, found.start())
-                for found in re.finditer(rf"\b{surname}\b", article_text)):
+        if re.search(rf"\b{surname}\b", told):
+            continue
+        alone = [found.start() for found in re.finditer(rf"\b{surname}\b", article_text)
+                 if not _after_a_name(article_text, found.start())]
+        if not any(_mid_sentence(article_text, at) for at in alone):
             continue
         full = [found for found in re.finditer(rf"\b([A-Z][a-z]+)\s+{surname}\b", article_text)
                 if found.group(1).lower() not in STOPWORDS | TITLES and not _after_a_name(article_text, found.start())]
-        first_bare = next((found.start() for found in re.finditer(rf"\b{surname}\b", article_text)
-                           if not _after_a_name(article_text, found.start())), None)
-        if full and len({found.group(1) for found in full}) == 1 and full[0].start() < (first_bare or 0):
+        if full and len({found.group(1) for found in full}) == 1 and full[0].start() < alone[0]:
             name = f"{full[0].group(1)} {surname}"
             return f"{before}{name}{text[bare.end():]}", name
     return None
@@ -724,7 +724,7 @@ def spelt_out(text: str, told: str, article_text: str) -> tuple[str, str] | None
             continue
         name = defined(acronym, article_text) or next(
             (spelt for spelt in map(_without_opening_stopwords, NAME.finditer(article_text))
-             if "".join(w[0] for w in spelt.split() if w.lower() not in STOPWORDS) == acronym), None)
+             if _initials(spelt.split()) == acronym), None)
         if name is not None and name not in told:
             opening = "The " if not before.strip() else ""  # "FIMS will ...": "The Flight ... (FIMS) will ..."
             return f"{before}{opening}{name} ({acronym}){text[found.end():]}", name
@@ -737,10 +737,15 @@ def defined(acronym: str, article_text: str) -> str | None:
     for bracket in re.finditer(rf"\(\s*{acronym}\s*\)", article_text):
         words = article_text[max(0, bracket.start() - 120):bracket.start()].split()
         for count in range(1, min(len(words), 2 * len(acronym) + 2) + 1):  # its words and a few "of"s
-            spelt = [w for w in words[-count:] if w.lower() not in STOPWORDS]
-            if "".join(w[0] for w in spelt).upper() == acronym and spelt and words[-count] == spelt[0]:
-                return " ".join(words[-count:])
+            spelt = words[-count:]
+            if _initials(spelt).upper() == acronym and spelt[0].lower() not in STOPWORDS:
+                return " ".join(spelt)
     return None
+
+
+def _initials(words: list[str]) -> str:
+    """"FDA" of "Food and Drug Administration": the first letters of its words but stop words."""
+    return "".join(w[0] for w in words if w.lower() not in STOPWORDS)
 
 
 def _without_opening_stopwords(name: re.Match[str]) -> str:

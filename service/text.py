@@ -199,9 +199,9 @@ def is_promotion(sentence: str) -> bool:
 # A sentence that opens by pointing back ("He died ...", "This comes after ...", "The move could
 # cut ...", "The two Romanian women ...", "Six of their victims ...") leans on the one before it in
 # its article: shown after another, it points at the wrong man or at nothing ("All that is set to
-# change", "Shortly after, Ozy said ..."). So does one dated by
-# another's time ("White, 52, was arrested in Sydney that year", the year of a reward the sentence
-# before names): after "pleaded guilty on Feb. 23, 2023", it read as 2023.
+# change", "Shortly after, Ozy said ..."). So does one dated by another's time ("White, 52, was
+# arrested in Sydney that year", the year of a reward the sentence before names): after "pleaded
+# guilty on Feb. 23, 2023", it read as 2023.
 POINTS_BACK = re.compile(r"^\W*(?:(?:\w+\s+){1,3}?of\s+(?=(?:his|her|their|its|these)\b))?"
                          r"(?:he|she|they|it|his|her|their|its|these|those|both(?!\s+\S+\s+and\b)|"
                          r"the\s+(?:move|two|three|four)(?!-)|"
