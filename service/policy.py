@@ -102,6 +102,10 @@ class SummaryPolicy:
     thin_share: float = 0.5
     thin_sentences: int = 1
     thin_sentence_share: float = 0.25
+    # The accused's answer may take a story this share past its budget: the European Commission's
+    # TikTok ban went without ByteDance's "We are disappointed with this decision" for want of
+    # three words in 75.
+    reply_overrun: float = 0.1
     # Output tokens for a summary of N words: about two tokens a word, plus the citation markers.
     tokens_per_word: int = 2
     token_overhead: int = 60

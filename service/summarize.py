@@ -38,7 +38,7 @@ from service.settings import Settings
 from service.store import Store
 from service.text import (FEATURE_OPENING, FILE_CAPTION, LEANS_ON_ANOTHER, NAME, PICTURED, POINTS_BACK, STOPWORDS,
                           TITLES, WORD, content_words, is_caption, is_promotion, name_forms, names, numbers,
-                          past_kicker, sentence_spans, timeless)
+                          past_kicker, sentence_spans, timeless, without_converted_amounts)
 from service.verify import CheckedSentence, degradations, headline_shortens, verify
 
 log = logging.getLogger(__name__)
@@ -290,13 +290,14 @@ class Summarizer:
             if not lead_in_place:  # in its headline's place, the lead is the news, not "the headline again"
                 kept = told_under_headline(kept, numbered, headline_leads, title, budget, overlap)
             # the accused's answer before the filling: it is news, the filling background
-            kept = with_reply(kept, numbered, leads, budget)
+            kept = with_reply(kept, numbered, leads, round(budget * (1 + self.policy.reply_overrun)))
+            kept = with_actor(kept, numbered, budget)
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
         kept = self.introducing(kept, numbered, None if lead_in_place else title)  # what the reader was told
         # The headline's quotes are numbered first, as a reader meets them.
-        out, citations = renumber(undated_timeless([written_title, *kept] if written_title else kept, numbered),
-                                  numbered)
+        out, citations = renumber(printed(undated_timeless([written_title, *kept] if written_title else kept,
+                                                           numbered)), numbered)
         title_citations = []
         if written_title:
             title, title_citations, out = out[0].text, out[0].citations, out[1:]
@@ -573,6 +574,11 @@ def undated_timeless(sentences: list[CheckedSentence], passages: Sequence[Passag
             for s in sentences]
 
 
+def printed(sentences: list[CheckedSentence]) -> list[CheckedSentence]:
+    """The sentences without what a reader would stop at and need not: an amount's conversion."""
+    return [dataclasses.replace(s, text=without_converted_amounts(s.text)) for s in sentences]
+
+
 def told_under_headline(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int],
                         title: str | None, budget: int, overlap: float) -> list[CheckedSentence]:
     """The sentences, opened by the article's sentence that names most of what the headline names
@@ -661,18 +667,51 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
     # four detainees has been formally charged", which names no one the story has introduced
     reply = next((r for r in replies if VOICED.search(r.text)), replies[0])
     telling = [s for s in sentences if leads & set(s.citations)] or sentences[:1]
-    kept = list(sentences)
-    used = sum(len(s.text.split()) for s in [*sentences, reply])
-    for candidate in reversed(sentences):
-        if used <= budget:
-            break
-        if candidate not in telling:
-            kept.remove(candidate)
-            used -= len(candidate.text.split())
-    if used > budget:
+    kept = making_room(sentences, reply, telling, budget)
+    if kept is None:
         return sentences
     at = max((i + 1 for i, s in enumerate(kept) if s.citations and min(s.citations) < reply.citations[0]), default=1)
     return [*kept[:at], reply, *kept[at:]]
+
+
+def with_actor(sentences: list[CheckedSentence], numbered: Sequence[Passage], budget: int) -> list[CheckedSentence]:
+    """The sentences, where none of them names anyone and they open with their article's first
+    sentence, with the article's next sentence right after it where that one names who is behind
+    the news: "The labels of plant-based milk alternatives may soon include a voluntary statement
+    ..." is a proposal, and only the sentence after it says whose ("That's the primary
+    recommendation included in proposed guidelines, drafted by the U.S. Food and Drug
+    Administration, ..."). The last sentences give way where it would overrun the budget."""
+    if not sentences or not sentences[0].citations:
+        return sentences
+    opening = min(sentences[0].citations)
+    article = next(p.article for p in numbered if p.n == opening)
+    if any(p.n < opening and p.article.id == article.id for p in numbered):
+        return sentences
+    known = names(article.text)
+    if any(names(timeless(s.text)) or name_forms(" ".join(WORD.findall(s.text)[:1])) & known for s in sentences):
+        return sentences
+    after = next((p for p in numbered if p.n == opening + 1 and p.article.id == article.id), None)
+    cited = {n for s in sentences for n in s.citations}
+    if after is None or after.n in cited or not names(after.text) or LEANS_ON_ANOTHER.search(after.text):
+        return sentences
+    actor = without_opening_link(extractive_summary([after])[0])
+    kept = making_room(sentences, actor, sentences[:1], budget)
+    return sentences if kept is None else [kept[0], actor, *kept[1:]]
+
+
+def making_room(sentences: list[CheckedSentence], added: CheckedSentence, staying: list[CheckedSentence],
+                budget: int) -> list[CheckedSentence] | None:
+    """The sentences less the last ones, those `staying` apart, that must give way for `added` to
+    fit the budget; None where it cannot fit."""
+    kept = list(sentences)
+    used = sum(len(s.text.split()) for s in [*sentences, added])
+    for candidate in reversed(sentences):
+        if used <= budget:
+            break
+        if candidate not in staying:
+            kept.remove(candidate)
+            used -= len(candidate.text.split())
+    return kept if used <= budget else None
 
 
 # A capitalised word on its own: "Watson" of "Watson's attorney", "White" of "White, 52,".

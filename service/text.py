@@ -296,6 +296,16 @@ DATED_ASIDE = re.compile(rf",\s+[a-z]{{1,30}}ed\s+(?:on\s+)?{_WEEKDAY}{_PART_OF_
 WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
 
 
+# "around 4,000 reais (PS640)": an amount's conversion in brackets tells a reader nothing the amount
+# does not, and the Daily Mail's feed spells "£" as "PS", which reads as a typo.
+CONVERTED_AMOUNT = re.compile(r"(?P<amount>\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion))?(?:\s+[a-z]+)?)"
+                              r"\s+\((?:US\s?)?(?:PS|£|\$|€|¥|Rs\.?\s?)\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\)")
+
+
+def without_converted_amounts(sentence: str) -> str:
+    return CONVERTED_AMOUNT.sub(r"\g<amount>", sentence)
+
+
 def timeless(sentence: str) -> str:
     """The sentence without the words that date it by the day it ran ("on Thursday", "this month",
     "last year", "just", "has now"): what it says is unchanged, but not when, which only its

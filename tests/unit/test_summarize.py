@@ -1195,3 +1195,46 @@ def test_a_sentence_dated_by_another_or_going_on_from_it_points_back(sentence, p
     from service.text import POINTS_BACK
 
     assert bool(POINTS_BACK.match(sentence)) is points_back
+
+
+def test_a_story_that_names_no_one_goes_on_with_the_sentence_saying_whose_news_it_is():
+    from service.summarize import with_actor
+
+    texts = ["The labels of plant-based milk alternatives may soon include a statement on their nutrients.",
+             "That's the primary recommendation in proposed guidelines, drafted by the U.S. Food and Drug "
+             "Administration.",
+             "The draft guidance, released Wednesday, is a response to the increased consumption of plant-based milk "
+             "alternatives.",
+             "Research conducted in 2018 found that consumers understand the products contain no milk."]
+
+    def story(*numbers, lead=texts[0]):
+        article = Article(id="milk", title="Milk", text=" ".join([lead, *texts[1:]]), content_hash="h",
+                          ingested_at=datetime.now(timezone.utc))
+        passages = [Passage(n=i + 1, article=article, chunk_id="c", start=article.text.index(t),
+                            end=article.text.index(t) + len(t), relevance=0.0) for i, t in enumerate([lead, *texts[1:]])]
+        return [CheckedSentence(text=passages[n - 1].text, citations=[n], supported=True, score=1.0)
+                for n in numbers], passages
+
+    told, passages = story(1, 3)
+    assert [s.citations for s in with_actor(told, passages, 75)] == [[1], [2], [3]]
+    # the last sentences give way to it, never the lead
+    assert [s.citations for s in with_actor(told, passages, 35)] == [[1], [2]]
+    assert with_actor(told, passages, 20) == told
+    # a story that names its actor, or opens on a later sentence, is left as it is
+    named, named_passages = story(1, 3, lead="The Food and Drug Administration may soon label plant-based milks.")
+    assert with_actor(named, named_passages, 75) == named
+    later = [told[1]]
+    assert with_actor(later, passages, 75) == later
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("He lost around 4,000 reais (PS640) playing pool.", "He lost around 4,000 reais playing pool."),
+    ("The deal is worth $5bn (£4bn) to the firm.", "The deal is worth $5bn to the firm."),
+    ("He was found about nine miles (15km) from the city.", None),
+    ("The index (PMI) rose.", None),
+])
+def test_an_amounts_conversion_in_brackets_is_not_printed(sentence, expected):
+    from service.summarize import printed
+
+    shown = printed([CheckedSentence(text=sentence, citations=[1], supported=True, score=1.0)])
+    assert shown[0].text == (expected or sentence)
