@@ -321,12 +321,13 @@ class Summarizer:
         their full name ("Carlos Watson's attorney"), and initials the story has not spelt out spelt
         out ("the European Commission (EC)"), with the article's first sentence that names them so
         cited beside its own, where the checker finds it supported as written: under "The founder of
-        Ozy Media was arrested", "Watson's attorney" was nobody's."""
+        Ozy Media was arrested", "Watson's attorney" was nobody's. A name given by its last word is
+        given whole ("told the Wall Street Journal")."""
         told, introduced = title or "", []
         by_number = {p.n: p.text for p in numbered}
         for sentence in sentences:
             article = next((p.article for p in numbered if p.n in sentence.citations), None)
-            for introduce in (given_in_full, spelt_out):
+            for introduce in (given_in_full, given_whole, spelt_out):
                 found = introduce(sentence.text, told, article.text) if article else None
                 source = found and next((p for p in numbered if p.article.id == article.id
                                          and re.search(rf"\b{re.escape(found[1])}\b", p.text)), None)
@@ -743,6 +744,30 @@ def given_in_full(text: str, told: str, article_text: str) -> tuple[str, str] | 
         if full and len({found.group(1) for found in full}) == 1 and full[0].start() < alone[0]:
             name = f"{full[0].group(1)} {surname}"
             return f"{before}{name}{text[bare.end():]}", name
+    return None
+
+
+# A name's last word after "the", standing for the whole: "the Journal", "the Post".
+_LAST_WORD_OF_A_NAME = re.compile(r"\bthe\s+([A-Z][a-z]{2,30})\b(?![\w'’-])(?!\s+[A-Z])")
+
+
+def given_whole(text: str, told: str, article_text: str) -> tuple[str, str] | None:
+    """`text` with the first name it gives by its last word after "the" ("told the Journal") as
+    its article wrote it in full ("the Wall Street Journal"), and that name: where the article
+    ends one longer name only with that word, and writes it in full before it writes it short
+    (not "the House" for "the White House" where the article named the House first). Not a word
+    of someone's quoted words, nor a name `told` (what the story said before) gave in full."""
+    for short in _LAST_WORD_OF_A_NAME.finditer(text):
+        word, before = short.group(1), text[:short.start(1)]
+        if _within_quotes(before):
+            continue
+        longer = list(re.finditer(rf"\b[Tt]he\s+((?:[A-Z][\w.&'’-]*\s+){{1,3}}){word}\b", article_text))
+        alone = re.search(rf"\b[Tt]he\s+{word}\b", article_text)
+        if not longer or len({found.group(1) for found in longer}) > 1 or (alone and alone.start() < longer[0].start()):
+            continue
+        name = f"{longer[0].group(1)}{word}"
+        if not re.search(rf"\b{re.escape(name)}\b", told):
+            return f"{before}{name}{text[short.end(1):]}", name
     return None
 
 

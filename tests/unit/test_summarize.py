@@ -1153,6 +1153,24 @@ def test_a_surname_alone_is_given_in_full_only_where_the_article_introduced_that
     assert (found[0] if found else None) == named
 
 
+@pytest.mark.parametrize(("sentence", "told", "article", "whole"), [
+    ("He told the Journal so.", "", "It was reported by the Wall Street Journal. He told the Journal so.",
+     "He told the Wall Street Journal so."),
+    # given in full already, two names ending in the word, or the short name written first
+    ("He told the Journal so.", "The Wall Street Journal reported it.", "The Wall Street Journal reported it.", None),
+    ("He told the Journal so.", "", "The Wall Street Journal and the Montreal Journal reported it.", None),
+    ("The bill passed the House.", "", "The House voted. Then the White House spoke.", None),
+    # someone's quoted words, and a name that goes on ("the Post Office")
+    ("She said \"the Post lied\".", "", "The Washington Post reported it.", None),
+    ("He ran the Post Office.", "", "The Washington Post reported it.", None),
+])
+def test_a_name_given_by_its_last_word_is_given_whole_as_the_article_wrote_it(sentence, told, article, whole):
+    from service.summarize import given_whole
+
+    found = given_whole(sentence, told, article)
+    assert (found[0] if found else None) == whole
+
+
 @pytest.mark.parametrize(("sentence", "told", "article", "spelt"), [
     ("FIMS will represent the backbone.", "", "It has completed its Flight Information Management System (FIMS). "
      "FIMS will represent the backbone.", "The Flight Information Management System (FIMS) will represent the "
