@@ -58,6 +58,12 @@ SAID_TWICE = re.compile(r"[,\"”]\s*said\s+(?:(?:the\s+)?[A-Z][\w.'’-]{0,40}\
 # are crude ("fear" is not "fearing"), and a sentence that is half repeats reads as a repeat.
 FILL_MIN_WORDS = 6
 FILL_NEW_SHARE = 0.5
+# The person an article names this many times or more, more often than anyone else, is someone its
+# story names.
+MAIN_PERSON_MENTIONS = 3
+# "For the full year of 2023, ...", "In 2025, ...": the period what follows is true of.
+OPENING_PERIOD = re.compile(r"^\W*(?:for|in|during|by|over|throughout|through|since|until)\s+(?:the\s+)?"
+                            r"(?:[\w'’-]+\s+){0,4}?(?:\d{4}|FY\s?\d{2,4})\b[^,]{0,30},\s+", re.IGNORECASE)
 # A lead that adds this many content words to the headline cut from it says more than the headline.
 LEAD_ADDS_WORDS = 3
 # "And now, Politico reports ...", "But the company said ...": a link to a sentence the summary does
@@ -292,9 +298,10 @@ class Summarizer:
             # the accused's answer before the filling: it is news, the filling background
             kept = with_reply(kept, numbered, leads, round(budget * (1 + self.policy.reply_overrun)))
             kept = with_actor(kept, numbered, budget)
+            kept = with_main_person(kept, numbered, leads, budget)
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
-        kept = self.introducing(kept, numbered, None if lead_in_place else title)  # what the reader was told
+        kept = in_its_time(self.introducing(kept, numbered, None if lead_in_place else title), numbered)
         # The headline's quotes are numbered first, as a reader meets them.
         out, citations = renumber(printed(undated_timeless([written_title, *kept] if written_title else kept,
                                                            numbered)), numbered)
@@ -414,6 +421,23 @@ def quotes_in_place(checked: list[CheckedSentence], passages: Sequence[Passage],
                                       judge_failed=sentence.judge_failed))
         quoted += 1
     return result, quoted
+
+
+def in_its_time(sentences: list[CheckedSentence], passages: Sequence[Passage]) -> list[CheckedSentence]:
+    """The sentences, each that copies what its quote says after an opening period with a year ("For
+    the full year of 2023, Moderna expects Spikevax to have sales contracted for delivery of $5bn")
+    opened by it again: without it, the figure has no period."""
+    by_number = {p.n: p.text for p in passages}
+    timed = []
+    for sentence in sentences:
+        quote = by_number.get(sentence.citations[0], "") if len(sentence.citations) == 1 else ""
+        period = OPENING_PERIOD.match(quote)
+        rest = quote[period.end():] if period else ""
+        if (period and not numbers(period.group()) & numbers(sentence.text)
+                and sentence.text.lower().split()[:3] == rest.lower().split()[:3]):
+            sentence = dataclasses.replace(sentence, text=f"{period.group()}{rest[:1]}{sentence.text[1:]}")
+        timed.append(sentence)
+    return timed
 
 
 def extractive_summary(passages: Sequence[Passage]) -> list[CheckedSentence]:
@@ -698,6 +722,61 @@ def with_actor(sentences: list[CheckedSentence], numbered: Sequence[Passage], bu
     actor = without_opening_link(extractive_summary([after])[0])
     kept = making_room(sentences, actor, sentences[:1], budget)
     return sentences if kept is None else [kept[0], actor, *kept[1:]]
+
+
+def with_main_person(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int
+                     ) -> list[CheckedSentence]:
+    """The sentences, where none names the person their article names most (see `people`), with the
+    article's first sentence that names them and reads alone, in its place in reading order; the
+    last sentences give way where it would overrun the budget, never the one that tells the news.
+    Told through one gunman, the Sinop killings read as his alone, where his accomplice, named seven
+    times, "confessed to the crimes" ("The lawyer for surviving assailant Edgar Ricardo de Oliveira
+    said ...")."""
+    if not sentences or not sentences[0].citations:
+        return sentences
+    opening = min(sentences[0].citations)
+    article = next(p.article for p in numbered if p.n == opening)
+    named = people(article.text)
+    if not named:
+        return sentences
+    most = max(named.values())
+    main = [surname for surname, count in named.items() if count == most]
+    if most < MAIN_PERSON_MENTIONS or len(main) > 1 or any(re.search(rf"\b{main[0]}\b", s.text) for s in sentences):
+        return sentences
+    cited = {n for s in sentences for n in s.citations}
+    naming = next((candidate for candidate in map(without_opening_link, extractive_summary(
+        [p for p in numbered if p.article.id == article.id and p.n not in cited
+         and re.search(rf"\b{main[0]}\b", p.text)]))
+        if len(candidate.text.split()) >= FILL_MIN_WORDS and not POINTS_BACK.match(candidate.text)
+        and not LEANS_ON_ANOTHER.search(candidate.text) and not unattributed_speech(candidate.text)), None)
+    if naming is None:
+        return sentences
+    telling = [s for s in sentences if leads & set(s.citations)] or sentences[:1]
+    kept = making_room(sentences, naming, telling, budget)
+    if kept is None:
+        return sentences
+    at = max((i + 1 for i, s in enumerate(kept) if s.citations and min(s.citations) < naming.citations[0]), default=1)
+    return [*kept[:at], naming, *kept[at:]]
+
+
+# "to Asia", "in South Asia": a word a place name follows, where a person's surname seldom does.
+_PLACE_BEFORE = re.compile(r"\b(?:in|to|from|across|into|over|throughout|around|near|of|the)\s+$", re.IGNORECASE)
+
+
+def people(article_text: str) -> dict[str, int]:
+    """The people an article introduces by a given name and then calls by surname alone within a
+    sentence ("Edgar Ricardo de Oliveira ... that Oliveira had played"), each with how many times
+    it names them."""
+    found = {}
+    for bare in _BARE_WORD.finditer(article_text):
+        surname = bare.group()
+        if (surname in found or surname.lower() in TITLES or not _mid_sentence(article_text, bare.start())
+                or _after_a_name(article_text, bare.start()) or _PLACE_BEFORE.search(article_text, 0, bare.start())):
+            continue
+        full = re.search(rf"\b([A-Z][a-z]+)\s+(?:(?:[A-Z][a-z]+|d[aeo]s?)\s+){{0,2}}{surname}\b", article_text)
+        if full and full.group(1).lower() not in STOPWORDS | TITLES and full.start() < bare.start():
+            found[surname] = len(re.findall(rf"\b{surname}\b", article_text))
+    return found
 
 
 def making_room(sentences: list[CheckedSentence], added: CheckedSentence, staying: list[CheckedSentence],

@@ -1256,3 +1256,45 @@ def test_an_amounts_conversion_in_brackets_is_not_printed(sentence, expected):
 
     shown = printed([CheckedSentence(text=sentence, citations=[1], supported=True, score=1.0)])
     assert shown[0].text == (expected or sentence)
+
+
+def test_a_story_names_the_person_its_article_names_most():
+    from service.summarize import people, with_main_person
+
+    texts = ["Police have killed a gunman who shot seven people in a bar in Sinop.",
+             "Ezequias Souza Ribeiro, 27, went on the run after the shooting.",
+             "His accomplice, Edgar Ricardo de Oliveira, surrendered and confessed.",
+             "He said that Oliveira had lost a game of pool.",
+             "The lawyer for surviving assailant Edgar Ricardo de Oliveira said he will report to police.",
+             "Police said Oliveira had been arrested before in Cuiaba."]
+    article = Article(id="sinop", title="Sinop", text=" ".join(texts), content_hash="h",
+                      ingested_at=datetime.now(timezone.utc))
+    passages = [Passage(n=i + 1, article=article, chunk_id="c", start=article.text.index(t),
+                        end=article.text.index(t) + len(t), relevance=0.0) for i, t in enumerate(texts)]
+    assert people(article.text) == {"Oliveira": 4}  # not "Cuiaba", a place; "Ribeiro" is never alone
+    told = [CheckedSentence(text=texts[n - 1], citations=[n], supported=True, score=1.0) for n in (1, 2)]
+    # the first sentence naming him that reads alone: not "His accomplice", nor "He said"
+    assert [s.citations for s in with_main_person(told, passages, {1}, 75)] == [[1], [2], [5]]
+    assert [s.citations for s in with_main_person(told, passages, {1}, 30)] == [[1], [5]]
+    assert with_main_person(told, passages, {1}, 20) == told
+    named = [told[0], CheckedSentence(text=texts[3], citations=[4], supported=True, score=1.0)]
+    assert with_main_person(named, passages, {1}, 75) == named
+
+
+@pytest.mark.parametrize(("quote", "sentence", "timed"), [
+    ("For the full year of 2023, Moderna expects Spikevax to have sales of $5bn.",
+     "Moderna expects Spikevax to have sales of $5bn.",
+     "For the full year of 2023, Moderna expects Spikevax to have sales of $5bn."),
+    ("In 2025, the agency will deploy it.", "The agency will deploy it.", "In 2025, the agency will deploy it."),
+    # the year kept, another part of the quote, or no period with a year
+    ("In 2025, the agency will deploy it.", "In 2025 the agency will deploy it.", None),
+    ("In 2025, the agency will deploy it and test it.", "It will test it.", None),
+    ("For years, the agency has planned it.", "The agency has planned it.", None),
+])
+def test_a_sentence_copied_from_after_its_quotes_period_keeps_the_period(quote, sentence, timed):
+    from service.summarize import in_its_time
+
+    article = Article(id="a", title="A", text=quote, content_hash="h", ingested_at=datetime.now(timezone.utc))
+    passage = Passage(n=1, article=article, chunk_id="c", start=0, end=len(quote), relevance=0.0)
+    shown = in_its_time([CheckedSentence(text=sentence, citations=[1], supported=True, score=1.0)], [passage])
+    assert shown[0].text == (timed or sentence)
