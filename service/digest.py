@@ -468,7 +468,7 @@ def email(digest: Digest) -> bytes:
     """The digest as a MIME message, ready for any mail client or `sendmail`: its plain-text
     part, then the HTML one (multipart/alternative). The sender and recipients are the user's."""
     message = EmailMessage()
-    message["Subject"] = " ".join(digest.title.split())
+    message["Subject"] = f"{' '.join(digest.title.split())}, {day(digest.generated_at.date())}"  # one issue of many
     message["Date"] = format_datetime(digest.generated_at)
     message.set_content(render(digest, "txt"))
     message.add_alternative(render(digest, "html"), subtype="html")

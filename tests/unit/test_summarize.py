@@ -325,7 +325,9 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     assert all(render(digest, kind).endswith("\n") for kind in ("md", "txt", "html"))  # text files end their line
     message = email_message.message_from_bytes(email(digest), policy=email_policy.default)
     plain, rich = (part.get_content() for part in message.iter_parts())
-    assert message.get_content_type() == "multipart/alternative" and message["Subject"] == "Morning"
+    # the subject dates the issue, as one of many in an inbox
+    assert message.get_content_type() == "multipart/alternative"
+    assert message["Subject"] == f"Morning, {digest.generated_at.day} {digest.generated_at:%B %Y}"
     # quotes in curly marks, as in the other parts: a quote that opens with someone's words reads
     # “"We are ...", not ""We are ..."
     assert rich.strip() == html.strip() and "[1] “The port authority approved the harbour expansion on Monday" in plain
