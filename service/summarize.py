@@ -297,7 +297,7 @@ class Summarizer:
                 kept = told_under_headline(kept, numbered, headline_leads, title, budget, overlap)
             # the accused's answer before the filling: it is news, the filling background
             kept = with_reply(kept, numbered, leads, round(budget * (1 + self.policy.reply_overrun)))
-            kept = with_actor(kept, numbered, budget)
+            kept = with_actor(kept, numbered, leads, budget)
             kept = with_main_person(kept, numbered, leads, budget)
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
@@ -690,16 +690,11 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
         return sentences
     # the accused's own answer before where they stand: Tate's lawyer's challenge, not "none of the
     # four detainees has been formally charged", which names no one the story has introduced
-    reply = next((r for r in replies if VOICED.search(r.text)), replies[0])
-    telling = [s for s in sentences if leads & set(s.citations)] or sentences[:1]
-    kept = making_room(sentences, reply, telling, budget)
-    if kept is None:
-        return sentences
-    at = max((i + 1 for i, s in enumerate(kept) if s.citations and min(s.citations) < reply.citations[0]), default=1)
-    return [*kept[:at], reply, *kept[at:]]
+    return added_in_order(sentences, next((r for r in replies if VOICED.search(r.text)), replies[0]), leads, budget)
 
 
-def with_actor(sentences: list[CheckedSentence], numbered: Sequence[Passage], budget: int) -> list[CheckedSentence]:
+def with_actor(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int
+               ) -> list[CheckedSentence]:
     """The sentences, where none of them names anyone and they open with their article's first
     sentence, with the article's next sentence right after it where that one names who is behind
     the news: "The labels of plant-based milk alternatives may soon include a voluntary statement
@@ -719,9 +714,7 @@ def with_actor(sentences: list[CheckedSentence], numbered: Sequence[Passage], bu
     cited = {n for s in sentences for n in s.citations}
     if after is None or after.n in cited or not names(after.text) or LEANS_ON_ANOTHER.search(after.text):
         return sentences
-    actor = without_opening_link(extractive_summary([after])[0])
-    kept = making_room(sentences, actor, sentences[:1], budget)
-    return sentences if kept is None else [kept[0], actor, *kept[1:]]
+    return added_in_order(sentences, without_opening_link(extractive_summary([after])[0]), leads, budget)
 
 
 def with_main_person(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int
@@ -749,14 +742,7 @@ def with_main_person(sentences: list[CheckedSentence], numbered: Sequence[Passag
          and re.search(rf"\b{main[0]}\b", p.text)]))
         if len(candidate.text.split()) >= FILL_MIN_WORDS and not POINTS_BACK.match(candidate.text)
         and not LEANS_ON_ANOTHER.search(candidate.text) and not unattributed_speech(candidate.text)), None)
-    if naming is None:
-        return sentences
-    telling = [s for s in sentences if leads & set(s.citations)] or sentences[:1]
-    kept = making_room(sentences, naming, telling, budget)
-    if kept is None:
-        return sentences
-    at = max((i + 1 for i, s in enumerate(kept) if s.citations and min(s.citations) < naming.citations[0]), default=1)
-    return [*kept[:at], naming, *kept[at:]]
+    return sentences if naming is None else added_in_order(sentences, naming, leads, budget)
 
 
 # "to Asia", "in South Asia": a word a place name follows, where a person's surname seldom does.
@@ -779,19 +765,24 @@ def people(article_text: str) -> dict[str, int]:
     return found
 
 
-def making_room(sentences: list[CheckedSentence], added: CheckedSentence, staying: list[CheckedSentence],
-                budget: int) -> list[CheckedSentence] | None:
-    """The sentences less the last ones, those `staying` apart, that must give way for `added` to
-    fit the budget; None where it cannot fit."""
+def added_in_order(sentences: list[CheckedSentence], added: CheckedSentence, leads: set[int], budget: int
+                   ) -> list[CheckedSentence]:
+    """The sentences with `added` in its place in reading order, the last of them giving way where
+    it would overrun the budget, except the one that tells the news: the lead where one is shown,
+    else the first. The sentences as they are where it cannot fit."""
+    telling = [s for s in sentences if leads & set(s.citations)] or sentences[:1]
     kept = list(sentences)
     used = sum(len(s.text.split()) for s in [*sentences, added])
     for candidate in reversed(sentences):
         if used <= budget:
             break
-        if candidate not in staying:
+        if candidate not in telling:
             kept.remove(candidate)
             used -= len(candidate.text.split())
-    return kept if used <= budget else None
+    if used > budget:
+        return sentences
+    at = max((i + 1 for i, s in enumerate(kept) if s.citations and min(s.citations) < added.citations[0]), default=1)
+    return [*kept[:at], added, *kept[at:]]
 
 
 # A capitalised word on its own: "Watson" of "Watson's attorney", "White" of "White, 52,".

@@ -1236,15 +1236,15 @@ def test_a_story_that_names_no_one_goes_on_with_the_sentence_saying_whose_news_i
                 for n in numbers], passages
 
     told, passages = story(1, 3)
-    assert [s.citations for s in with_actor(told, passages, 75)] == [[1], [2], [3]]
+    assert [s.citations for s in with_actor(told, passages, {1}, 75)] == [[1], [2], [3]]
     # the last sentences give way to it, never the lead
-    assert [s.citations for s in with_actor(told, passages, 35)] == [[1], [2]]
-    assert with_actor(told, passages, 20) == told
+    assert [s.citations for s in with_actor(told, passages, {1}, 35)] == [[1], [2]]
+    assert with_actor(told, passages, {1}, 20) == told
     # a story that names its actor, or opens on a later sentence, is left as it is
     named, named_passages = story(1, 3, lead="The Food and Drug Administration may soon label plant-based milks.")
-    assert with_actor(named, named_passages, 75) == named
+    assert with_actor(named, named_passages, {1}, 75) == named
     later = [told[1]]
-    assert with_actor(later, passages, 75) == later
+    assert with_actor(later, passages, {1}, 75) == later
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
