@@ -61,6 +61,11 @@ FILL_NEW_SHARE = 0.5
 # The person an article names this many times or more, more often than anyone else, is someone its
 # story names.
 MAIN_PERSON_MENTIONS = 3
+# "His accomplice, 30-year-old Edgar Ricardo de Oliveira, ...": someone introduced as another's; the
+# other is who the sentences just before were about, this many sentences back at most.
+POSSESSIVE_OPENING = re.compile(r"^(?:His|Her)\s+[a-z-]+(?:\s+[a-z-]+)?,\s+(?:[\w-]+\s+)?[A-Z]")
+OWNER_REACH = 3
+THIRD_PERSON = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
 # "For the full year of 2023, ...", "In 2025, ...": the period what follows is true of.
 OPENING_PERIOD = re.compile(r"^\W*(?:for|in|during|by|over|throughout|through|since|until)\s+(?:the\s+)?"
                             r"(?:[\w'’-]+\s+){0,4}?(?:\d{4}|FY\s?\d{2,4})\b[^,]{0,30},\s+", re.IGNORECASE)
@@ -301,7 +306,7 @@ class Summarizer:
             kept = with_main_person(kept, numbered, leads, budget)
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
-        kept = in_its_time(self.introducing(kept, numbered, None if lead_in_place else title), numbered)
+        kept = in_its_time(self.introducing(answers_last(kept), numbered, None if lead_in_place else title), numbered)
         # The headline's quotes are numbered first, as a reader meets them.
         out, citations = renumber(printed(undated_timeless([written_title, *kept] if written_title else kept,
                                                            numbered)), numbered)
@@ -693,6 +698,14 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
     return added_in_order(sentences, next((r for r in replies if VOICED.search(r.text)), replies[0]), leads, budget)
 
 
+def answers_last(sentences: list[CheckedSentence]) -> list[CheckedSentence]:
+    """The sentences, the accused's answers (`VOICED`) after what they answer: Binance's "A
+    spokesperson for the exchange clarified that there was no commingling of funds" had come before
+    the transfers Forbes reported. The first sentence stays first: it tells the news."""
+    rest = sentences[1:]
+    return [*sentences[:1], *(s for s in rest if not VOICED.search(s.text)), *(s for s in rest if VOICED.search(s.text))]
+
+
 def with_actor(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int
                ) -> list[CheckedSentence]:
     """The sentences, where none of them names anyone and they open with their article's first
@@ -720,7 +733,8 @@ def with_actor(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
 def with_main_person(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int
                      ) -> list[CheckedSentence]:
     """The sentences, where none names the person their article names most (see `people`), with the
-    article's first sentence that names them and reads alone, in its place in reading order; the
+    article's first sentence that names them and reads alone (or after the one shown about whose
+    they are: see `follows_its_owner`), in its place in reading order; the
     last sentences give way where it would overrun the budget, never the one that tells the news.
     Told through one gunman, the Sinop killings read as his alone, where his accomplice, named seven
     times, "confessed to the crimes" ("The lawyer for surviving assailant Edgar Ricardo de Oliveira
@@ -740,9 +754,29 @@ def with_main_person(sentences: list[CheckedSentence], numbered: Sequence[Passag
     naming = next((candidate for candidate in map(without_opening_link, extractive_summary(
         [p for p in numbered if p.article.id == article.id and p.n not in cited
          and re.search(rf"\b{main[0]}\b", p.text)]))
-        if len(candidate.text.split()) >= FILL_MIN_WORDS and not POINTS_BACK.match(candidate.text)
-        and not LEANS_ON_ANOTHER.search(candidate.text) and not unattributed_speech(candidate.text)), None)
-    return sentences if naming is None else added_in_order(sentences, naming, leads, budget)
+        if len(candidate.text.split()) >= FILL_MIN_WORDS and not LEANS_ON_ANOTHER.search(candidate.text)
+        and not unattributed_speech(candidate.text)
+        and (not POINTS_BACK.match(candidate.text) or follows_its_owner(candidate, cited, numbered, set(named)))), None)
+    if naming is None:
+        return sentences
+    owner = {max(n for n in cited if n < naming.citations[0])} if POINTS_BACK.match(naming.text) else set()
+    return added_in_order(sentences, naming, leads | owner, budget)  # "His accomplice" keeps whose he was
+
+
+def follows_its_owner(sentence: CheckedSentence, shown: set[int], numbered: Sequence[Passage], surnames: set[str]
+                      ) -> bool:
+    """Whether a sentence that introduces someone as another's ("His accomplice, 30-year-old Edgar
+    Ricardo de Oliveira, also ran ...") may follow the last sentence shown before it: that one is at
+    most `OWNER_REACH` sentences before it in the article, and those between go on about one
+    person ("He died ...", "Military Police say he was shot ...") and name none of the people the
+    article names (`surnames`), so that "His" is still whom that sentence was about."""
+    n = sentence.citations[0]
+    before = max((m for m in shown if m < n), default=None)
+    if not POSSESSIVE_OPENING.match(sentence.text) or before is None or n - before > OWNER_REACH:
+        return False
+    between = [p.text for p in numbered if before < p.n < n]
+    return all(THIRD_PERSON.search(text) and not any(re.search(rf"\b{surname}\b", text) for surname in surnames)
+               for text in between)
 
 
 # "to Asia", "in South Asia": a word a place name follows, where a person's surname seldom does.

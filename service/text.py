@@ -266,11 +266,12 @@ def lead_among(found: list[str]) -> str | None:
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# "on Thursday morning", "arrested Thursday", "On Monday, police said": gone. "on Thursday, Feb. 23,
-# 2023,": the date stays. "Cyber Monday", "Super Tuesday's vote", "early Sunday", "by Friday", "on
-# Monday and Tuesday", "The Sunday Times", "The Mail on Sunday": they stay.
-WEEKDAY = re.compile(rf"(?<!\w)(?P<before>\w{{0,40}})(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}\b(?!['’])"
-                     rf"(?!,?\s+{_MONTH}\s+\d)(?!,?\s+(?:and|or|to|through|until)\b|\s+[A-Z])(?P<comma>,)?")
+# "on Thursday morning" (its morning too, before "and confessed"), "arrested Thursday", "On Monday,
+# police said": gone. "on Thursday, Feb. 23, 2023,": the date stays. "Cyber Monday", "Super
+# Tuesday's vote", "early Sunday", "by Friday", "on Monday and Tuesday", "The Sunday Times", "The
+# Mail on Sunday": they stay.
+WEEKDAY = re.compile(rf"(?<!\w)(?P<before>\w{{0,40}})(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}+\b(?!['’])"
+                     rf"(?!,?\s+{_MONTH}\s+\d)(?!,?\s+(?:and|or|to|through|until)\s+{_WEEKDAY}|\s+[A-Z])(?P<comma>,)?")
 KEPT_AFTER = frozenset("""early late since by until till before after from next last this every cyber super good black
 easter ash palm holy blue bloody giving and or between through to of""".split())
 # "As of Tuesday, none of them has been charged": the day goes with its phrase ("As of," read as

@@ -1275,10 +1275,12 @@ def test_a_story_names_the_person_its_article_names_most():
                         end=article.text.index(t) + len(t), relevance=0.0) for i, t in enumerate(texts)]
     assert people(article.text) == {"Oliveira": 4}  # not "Cuiaba", a place; "Ribeiro" is never alone
     told = [CheckedSentence(text=texts[n - 1], citations=[n], supported=True, score=1.0) for n in (1, 2)]
-    # the first sentence naming him that reads alone: not "His accomplice", nor "He said"
-    assert [s.citations for s in with_main_person(told, passages, {1}, 75)] == [[1], [2], [5]]
-    assert [s.citations for s in with_main_person(told, passages, {1}, 30)] == [[1], [5]]
-    assert with_main_person(told, passages, {1}, 20) == told
+    # the first sentence naming him that reads after what is shown: "His accomplice" after the
+    # sentence about the man whose accomplice he was, not "He said"
+    assert [s.citations for s in with_main_person(told, passages, {1}, 75)] == [[1], [2], [3]]
+    assert [s.citations for s in with_main_person(told[:1], passages, {1}, 75)] == [[1], [5]]
+    assert with_main_person(told, passages, {1}, 30) == told  # the man whose accomplice he was stays
+    assert with_main_person(told[:1], passages, {1}, 20) == told[:1]
     named = [told[0], CheckedSentence(text=texts[3], citations=[4], supported=True, score=1.0)]
     assert with_main_person(named, passages, {1}, 75) == named
 
@@ -1300,3 +1302,16 @@ def test_a_sentence_copied_from_after_its_quotes_period_keeps_the_period(quote, 
     passage = Passage(n=1, article=article, chunk_id="c", start=0, end=len(quote), relevance=0.0)
     shown = in_its_time([CheckedSentence(text=sentence, citations=[1], supported=True, score=1.0)], [passage])
     assert shown[0].text == (timed or sentence)
+
+
+def test_the_accuseds_answer_comes_after_what_it_answers():
+    from service.summarize import answers_last
+
+    def told(*texts):
+        return [CheckedSentence(text=text, citations=[n], supported=True, score=1.0) for n, text in enumerate(texts, 1)]
+
+    lead, answer, claim = ("A report found that the exchange moved $1.8 billion of collateral.",
+                           "A spokesperson for the exchange clarified that there was no commingling of funds.",
+                           "The transfers involved assets meant to back customers' stablecoins.")
+    assert [s.text for s in answers_last(told(lead, answer, claim))] == [lead, claim, answer]
+    assert [s.text for s in answers_last(told(answer, claim))] == [answer, claim]  # the news stays first

@@ -40,6 +40,7 @@ from service.text import sentence_spans, timeless
     ("It is the highest since last year.", None),
     ("Tesla shares, up 40% this year, fell.", None),
     ("A poll by USA Today found support.", None),
+    ("He surrendered on Thursday morning and confessed.", "He surrendered and confessed."),
     ("The Tonight Show aired.", None),
     ("Workers struck on Monday and Tuesday.", None),
     ("The shop opens from Monday to Friday.", None),
