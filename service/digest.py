@@ -56,6 +56,11 @@ OPENING_CHARS = 1500
 # content words, no more than LEAD_IN_GAP others between any two of them.
 LEAD_IN_SHARE = 0.7
 LEAD_IN_GAP = 3
+# Where a story is one sentence, its bold ends after at least this many words, where a phrase or
+# clause starts.
+LEAD_IN_OPENING_WORDS = 6
+PHRASE_START = re.compile(r"\s+(?=(?:of|to|in|on|at|for|with|from|after|as|amid|while|which|who|that)\b)|,")
+SENTENCE_CLOSE = " .!?\"'”’"
 DOTTED_REST = re.compile(r"(?:(?:\.[A-Z])+\.)?")
 CLOSERS = re.compile(r"[)\]”’\"']*")
 CLAUSE_CLOSING = re.compile(r"(?:\s+[\w']+){1,3}(?=[,;:.!?]|$)")
@@ -306,6 +311,13 @@ def lead_in(item: DigestItem) -> int:
         told_to = closing.end()
     told_to = DOTTED_REST.match(first, told_to).end()  # "U.S.", not "U" in bold
     told_to = CLOSERS.match(first, told_to).end()  # "(UAS)", not "(UAS" in bold
+    if len(summary.sentences) == 1 and not first[told_to:].strip(SENTENCE_CLOSE):
+        # bold to its end, a story of one sentence would read as a headline without a story: the
+        # bold ends before the first phrase after its opening words ("Lordstown Motors said it will
+        # suspend production and deliveries" | "of its all-electric Endurance pickup to ...")
+        opening = list(WORD.finditer(first))[LEAD_IN_OPENING_WORDS - 1:LEAD_IN_OPENING_WORDS]
+        phrase = PHRASE_START.search(first, opening[0].end()) if opening else None
+        told_to = phrase.start() if phrase else told_to
     return told_to if summary.summary.startswith(first[:told_to]) else 0
 
 
