@@ -63,6 +63,8 @@ PHRASE_START = re.compile(r"\s+(?=(?:of|to|in|on|at|for|with|from|after|as|amid|
 SENTENCE_CLOSE = " .!?\"'”’"
 DOTTED_REST = re.compile(r"(?:(?:\.[A-Z])+\.)?")
 CLOSERS = re.compile(r"[)\]”’\"']*")
+# "in Iran's holy city" | "of Qom": the name a headline's place is of goes with it.
+NAMED_PLACE = re.compile(r"(?:\s+of\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?")
 CLAUSE_CLOSING = re.compile(r"(?:\s+[\w']+){1,3}(?=[,;:.!?]|$)")
 log = logging.getLogger(__name__)
 
@@ -310,6 +312,7 @@ def lead_in(item: DigestItem) -> int:
     if closing and not content_words(closing.group()):
         told_to = closing.end()
     told_to = DOTTED_REST.match(first, told_to).end()  # "U.S.", not "U" in bold
+    told_to = NAMED_PLACE.match(first, told_to).end()  # "Iran's holy city of Qom"
     told_to = CLOSERS.match(first, told_to).end()  # "(UAS)", not "(UAS" in bold
     if len(summary.sentences) == 1 and not first[told_to:].strip(SENTENCE_CLOSE):
         # bold to its end, a story of one sentence would read as a headline without a story: the

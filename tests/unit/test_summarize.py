@@ -1034,6 +1034,9 @@ def test_an_answer_to_what_a_story_alleges_is_told_in_the_words_of_the_accused(s
     ("The Biden administration will spur the semiconductor sector in the U",
      "The Biden administration will spur the semiconductor sector in the U.S., a plan shows.",
      "The Biden administration will spur the semiconductor sector in the U.S."),
+    ("Hundreds of schoolgirls sick in Iran's holy city",
+     "Hundreds of schoolgirls have fallen sick in Iran's holy city of Qom in recent months, officials said.",
+     "Hundreds of schoolgirls have fallen sick in Iran's holy city of Qom"),
     # a story of one sentence is not bold to its end, which would read as a headline without a story
     ("Lordstown Motors said it will suspend production and deliveries of its pickup to address issues",
      "Lordstown Motors said it will suspend production and deliveries of its pickup to address issues.",
