@@ -865,6 +865,14 @@ def test_a_sentence_about_some_of_their_victims_points_back():
         "Police have killed a gunman in Sinop.", "Most of the victims were regulars."]
 
 
+def story_of(texts: list[str], *numbers: int) -> tuple[list[CheckedSentence], list[Passage]]:
+    """An article of `texts`, one passage each, and a story of those `numbers` shows, each citing itself."""
+    article = Article(id="a", title="A", text=" ".join(texts), content_hash="h", ingested_at=datetime.now(timezone.utc))
+    passages = [Passage(n=i + 1, article=article, chunk_id="c", start=article.text.index(t),
+                        end=article.text.index(t) + len(t), relevance=0.0) for i, t in enumerate(texts)]
+    return [CheckedSentence(text=texts[n - 1], citations=[n], supported=True, score=1.0) for n in numbers], passages
+
+
 def test_where_only_the_accuseds_standing_is_shown_their_own_answer_is_added():
     from service.summarize import with_reply
 
@@ -872,11 +880,7 @@ def test_where_only_the_accuseds_standing_is_shown_their_own_answer_is_added():
              "None of the four detainees has been formally charged.",
              "A lawyer for the four said the defense would challenge the extension.",
              "Their homes were raided in December."]
-    article = Article(id="held", title="Held", text=" ".join(texts), content_hash="h",
-                      ingested_at=datetime.now(timezone.utc))
-    passages = [Passage(n=i + 1, article=article, chunk_id="c", start=article.text.index(t),
-                        end=article.text.index(t) + len(t), relevance=0.0) for i, t in enumerate(texts)]
-    told = [CheckedSentence(text=texts[n - 1], citations=[n], supported=True, score=1.0) for n in (1, 2)]
+    told, passages = story_of(texts, 1, 2)
     assert [s.citations for s in with_reply(told, passages, {1}, 75)] == [[1], [2], [3]]
     # where nothing of it is shown, their own answer before where they stand
     assert [s.citations for s in with_reply(told[:1], passages, {1}, 75)] == [[1], [3]]
@@ -1236,21 +1240,14 @@ def test_a_story_that_names_no_one_goes_on_with_the_sentence_saying_whose_news_i
              "alternatives.",
              "Research conducted in 2018 found that consumers understand the products contain no milk."]
 
-    def story(*numbers, lead=texts[0]):
-        article = Article(id="milk", title="Milk", text=" ".join([lead, *texts[1:]]), content_hash="h",
-                          ingested_at=datetime.now(timezone.utc))
-        passages = [Passage(n=i + 1, article=article, chunk_id="c", start=article.text.index(t),
-                            end=article.text.index(t) + len(t), relevance=0.0) for i, t in enumerate([lead, *texts[1:]])]
-        return [CheckedSentence(text=passages[n - 1].text, citations=[n], supported=True, score=1.0)
-                for n in numbers], passages
-
-    told, passages = story(1, 3)
+    told, passages = story_of(texts, 1, 3)
     assert [s.citations for s in with_actor(told, passages, {1}, 75)] == [[1], [2], [3]]
     # the last sentences give way to it, never the lead
     assert [s.citations for s in with_actor(told, passages, {1}, 35)] == [[1], [2]]
     assert with_actor(told, passages, {1}, 20) == told
     # a story that names its actor, or opens on a later sentence, is left as it is
-    named, named_passages = story(1, 3, lead="The Food and Drug Administration may soon label plant-based milks.")
+    named, named_passages = story_of(["The Food and Drug Administration may soon label plant-based milks.", *texts[1:]],
+                                     1, 3)
     assert with_actor(named, named_passages, {1}, 75) == named
     later = [told[1]]
     assert with_actor(later, passages, {1}, 75) == later
@@ -1278,12 +1275,8 @@ def test_a_story_names_the_person_its_article_names_most():
              "He said that Oliveira had lost a game of pool.",
              "The lawyer for surviving assailant Edgar Ricardo de Oliveira said he will report to police.",
              "Police said Oliveira had been arrested before in Cuiaba."]
-    article = Article(id="sinop", title="Sinop", text=" ".join(texts), content_hash="h",
-                      ingested_at=datetime.now(timezone.utc))
-    passages = [Passage(n=i + 1, article=article, chunk_id="c", start=article.text.index(t),
-                        end=article.text.index(t) + len(t), relevance=0.0) for i, t in enumerate(texts)]
-    assert people(article.text) == {"Oliveira": 4}  # not "Cuiaba", a place; "Ribeiro" is never alone
-    told = [CheckedSentence(text=texts[n - 1], citations=[n], supported=True, score=1.0) for n in (1, 2)]
+    told, passages = story_of(texts, 1, 2)
+    assert people(" ".join(texts)) == {"Oliveira": 4}  # not "Cuiaba", a place; "Ribeiro" is never alone
     # the first sentence naming him that reads after what is shown: "His accomplice" after the
     # sentence about the man whose accomplice he was, not "He said"
     assert [s.citations for s in with_main_person(told, passages, {1}, 75)] == [[1], [2], [3]]
