@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from service.checker import Checker, Verdict
 from service.checker.cascade import CONCLUSION
 from service.checker.comparisons import (added_cause, contradicted_order, dated_as_another, lifespan_as_birth,
-                                         shared_by_one)
+                                         shared_by_one, widened_part)
 from service.checker.qualifiers import dropped_qualifiers, unattributed_speech
 from service.checker.specifics import changed_form, changed_persons, initials, uncovered_specifics, unshown
 from service.citations import DraftSentence
@@ -127,7 +127,8 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Passage], checker
             quotes = [by_number[n].text for n in citations]
         dropped = dropped_qualifiers(draft.text, quotes)
         rephrased = ((max_new_words is not None and not shortens(draft.text, quotes, max_new_words))
-                     or changed_persons(draft.text, quotes) or added_cause(draft.text, quotes))
+                     or changed_persons(draft.text, quotes) or added_cause(draft.text, quotes)
+                     or widened_part(draft.text, quotes))
         echoed = question is not None and restates_the_question(draft.text, quotes, question)
         if supported and (dropped or rephrased or echoed):
             # all its quotes where it joined them to echo the question: each carries a hop of the answer

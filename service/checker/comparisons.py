@@ -16,6 +16,12 @@ were Soviet mathematicians" citing one of the two men. The judge reads the share
 band") and passes the rest: what a sentence says both share, two of its quotes must each say,
 where no quote says it of both at once.
 
+A part for the whole: "The victims were executed from mere feet away" citing "Six of their victims
+died at the scene, having been executed from mere feet away" (two of the seven were shot in the
+street). The sentence keeps the quote's words in their order, so it passes as a shortening, and
+the judge passed it: a sentence that names what a quote counts a part of ("six of their victims",
+"none of the four detainees", "most of the residents") must keep how many.
+
 A person's years are the ones a quote writes in the brackets after the name, as reference texts
 do ("Neil N. LaBute (born March 19, 1963)", "Mary Pierce (born 15 January 1975)", "Elizabeth
 Stuart (19 August 1596 – 13 February 1662)"): the first year there is the year of birth.
@@ -27,7 +33,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from service.text import content_word_sequence
+from service.text import content_word_sequence, numbers
 
 # "<Name> was born first", "... is older than ...", "... was born after ..."
 ORDER_CLAIM = re.compile(
@@ -61,6 +67,27 @@ STATED_CAUSE = re.compile(rf"\b(?:{CAUSES})\b", re.IGNORECASE)
 QUOTED_CAUSE = re.compile(rf"\b(?:{CAUSES}|caus(?:e|es|ed|ing)|lead\s+to|leads\s+to|"
                           r"result(?:s|ed|ing)?\s+(?:in|from)|reasons?|why|so\s+that|prompting|blamed|attributed|"
                           r"driven\s+by|sparks?|triggers?)\b", re.IGNORECASE)
+
+# "Six of their victims", "none of the four detainees", "most of the residents": a part of the
+# thing named at its end. Not "all of" or "both of", which are the whole.
+PARTITIVE = re.compile(r"\b(?P<part>\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                       r"dozens|hundreds|thousands|some|many|most|several|half|none|few|majority|minority)\s+of\s+"
+                       r"(?:the|their|his|her|its|these|those|our)\s+(?:[\w-]+\s+){0,2}?(?P<whole>[a-z][\w-]*s)\b",
+                       re.IGNORECASE)
+
+
+def widened_part(sentence: str, quotes: list[str]) -> bool:
+    """Whether the sentence names what a quote counts only a part of ("The victims were executed"
+    for "Six of their victims ... executed"), without saying how many."""
+    for quote in quotes:
+        for part in PARTITIVE.finditer(quote):
+            count = part.group("part").lower()
+            named = re.search(rf"\b{re.escape(part.group('whole'))}\b", sentence, re.IGNORECASE)
+            kept = numbers(count) & numbers(sentence) if numbers(count) else re.search(rf"\b{count}\b", sentence,
+                                                                                       re.IGNORECASE)
+            if named and not kept:
+                return True
+    return False
 
 
 def contradicted_order(sentence: str, quotes: list[str], offered: Sequence[str] = ()) -> bool:

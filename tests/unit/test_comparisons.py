@@ -3,7 +3,7 @@
 import pytest
 
 from service.checker.comparisons import (added_cause, contradicted_order, dated_as_another, lifespan_as_birth,
-                                         shared_by_one)
+                                         shared_by_one, widened_part)
 from service.citations import DraftSentence
 from service.verify import verify
 from tests.unit.test_specifics import SupportingChecker, passages
@@ -72,6 +72,20 @@ def test_a_cause_stands_only_where_a_quote_states_one(sentence, quotes, added):
     assert added_cause(sentence, quotes) == added
 
 
+@pytest.mark.parametrize("sentence, quotes, widened", [
+    ("The victims were executed from mere feet away.",
+     ["Six of their victims died at the scene, having been executed from mere feet away."], True),
+    ("The detainees have been formally charged.", ["None of the four detainees has been formally charged."], True),
+    ("Most residents were evacuated.", ["Most of the residents were evacuated."], False),
+    ("6 victims were executed.", ["Six of their victims were executed."], False),
+    ("Six of their victims died at the scene.", ["Six of their victims died at the scene."], False),
+    ("The residents were evacuated.", ["All of the residents were evacuated."], False),
+    ("The gunman fled.", ["Six of their victims died at the scene."], False),
+])
+def test_a_part_is_not_told_as_the_whole(sentence, quotes, widened):
+    assert widened_part(sentence, quotes) == widened
+
+
 def test_a_sentence_that_adds_a_cause_gives_way_to_its_quote():
     numbered = passages(("qom", QOM[:1]))
     [checked] = verify([DraftSentence("The girls fell ill because of an unpleasant smell.", [1])], numbered,
@@ -134,3 +148,10 @@ WYNETTE = ("Tammy Wynette (born Virginia Wynette Pugh; May 5, 1942 – April 6, 
 ])
 def test_a_year_a_quote_gives_one_name_is_not_given_to_another(sentence, another):
     assert dated_as_another(sentence, ['"The Battle" is a song by George Jones.', WYNETTE]) == another
+
+
+def test_a_sentence_that_tells_a_part_as_the_whole_gives_way_to_its_quote():
+    quote = "Six of their victims died at the scene, having been executed from mere feet away."
+    [checked] = verify([DraftSentence("The victims were executed from mere feet away.", [1])],
+                       passages(("sinop", [quote])), SupportingChecker())
+    assert checked.supported and checked.text == quote
