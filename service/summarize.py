@@ -779,6 +779,9 @@ def follows_its_owner(sentence: CheckedSentence, shown: set[int], numbered: Sequ
                for text in between)
 
 
+# An article's people are read in its first this many characters (some 3,000 words: a long news
+# story), so that a page of a million characters costs a summary no more than a story does.
+PEOPLE_READ_CHARS = 20_000
 # "to Asia", "in South Asia": a word a place name follows, where a person's surname seldom does.
 _PLACE_BEFORE = re.compile(r"\b(?:in|to|from|across|into|over|throughout|around|near|of|the)\s+$", re.IGNORECASE)
 
@@ -787,15 +790,19 @@ def people(article_text: str) -> dict[str, int]:
     """The people an article introduces by a given name and then calls by surname alone within a
     sentence ("Edgar Ricardo de Oliveira ... that Oliveira had played"), each with how many times
     it names them."""
-    found = {}
-    for bare in _BARE_WORD.finditer(article_text):
+    text = article_text[:PEOPLE_READ_CHARS]
+    found, passed_over = {}, set()
+    for bare in _BARE_WORD.finditer(text):
         surname = bare.group()
-        if (surname in found or surname.lower() in TITLES or not _mid_sentence(article_text, bare.start())
-                or _after_a_name(article_text, bare.start()) or _PLACE_BEFORE.search(article_text, 0, bare.start())):
+        if (surname in found or surname in passed_over or surname.lower() in TITLES
+                or not _mid_sentence(text, bare.start()) or _after_a_name(text, bare.start())
+                or _PLACE_BEFORE.search(text[max(0, bare.start() - 20):bare.start()])):
             continue
-        full = re.search(rf"\b([A-Z][a-z]+)\s+(?:(?:[A-Z][a-z]+|d[aeo]s?)\s+){{0,2}}{surname}\b", article_text)
+        full = re.search(rf"\b([A-Z][a-z]+)\s+(?:(?:[A-Z][a-z]+|d[aeo]s?)\s+){{0,2}}{surname}\b", text)
         if full and full.group(1).lower() not in STOPWORDS | TITLES and full.start() < bare.start():
-            found[surname] = len(re.findall(rf"\b{surname}\b", article_text))
+            found[surname] = len(re.findall(rf"\b{surname}\b", text))
+        else:
+            passed_over.add(surname)  # introduced by no given name before its first lone use: none after it
     return found
 
 

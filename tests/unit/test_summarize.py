@@ -1317,3 +1317,12 @@ def test_the_accuseds_answer_comes_after_what_it_answers():
                            "The transfers involved assets meant to back customers' stablecoins.")
     assert [s.text for s in answers_last(told(lead, answer, claim))] == [lead, claim, answer]
     assert [s.text for s in answers_last(told(answer, claim))] == [answer, claim]  # the news stays first
+
+
+def test_an_articles_people_are_read_in_its_opening_only():
+    from service.summarize import PEOPLE_READ_CHARS, people
+
+    named = "Edgar Ricardo de Oliveira ran. Police said Oliveira fled. Police said Oliveira confessed. "
+    filler = "Police moved quickly. " * (PEOPLE_READ_CHARS // 22 + 1)
+    assert people(named + filler) == {"Oliveira": 3}
+    assert people(filler + named) == {}  # a page of a million characters costs no more than a story
