@@ -302,7 +302,7 @@ class Summarizer:
                 kept = told_under_headline(kept, numbered, headline_leads, title, budget, overlap)
             # the accused's answer before the filling: it is news, the filling background
             kept = with_reply(kept, numbered, leads, round(budget * (1 + self.policy.reply_overrun)))
-            kept = with_actor(kept, numbered, leads, budget)
+            kept = with_actor(kept, numbered, headline_leads, budget)
             kept = with_main_person(kept, numbered, leads, budget)
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
@@ -709,25 +709,44 @@ def answers_last(sentences: list[CheckedSentence]) -> list[CheckedSentence]:
 def with_actor(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int
                ) -> list[CheckedSentence]:
     """The sentences, where none of them names anyone and they open with their article's first
-    sentence, with the article's next sentence right after it where that one names who is behind
-    the news: "The labels of plant-based milk alternatives may soon include a voluntary statement
-    ..." is a proposal, and only the sentence after it says whose ("That's the primary
-    recommendation included in proposed guidelines, drafted by the U.S. Food and Drug
-    Administration, ..."). The last sentences give way where it would overrun the budget."""
+    sentence or stand under it as their headline (its number in `leads`), with the article's next
+    sentence right after it where that one names who is behind the news: "The labels of plant-based
+    milk alternatives may soon include a voluntary statement ..." is a proposal, and only the
+    sentence after it says whose ("That's the primary recommendation included in proposed
+    guidelines, drafted by the U.S. Food and Drug Administration, ..."). The last sentences give
+    way where it would overrun the budget."""
     if not sentences or not sentences[0].citations:
         return sentences
-    opening = min(sentences[0].citations)
+    headline = next((p for p in numbered if p.n in leads and not any(p.n in s.citations for s in sentences)), None)
+    opening = headline.n if headline else min(sentences[0].citations)
     article = next(p.article for p in numbered if p.n == opening)
     if any(p.n < opening and p.article.id == article.id for p in numbered):
         return sentences
     known = names(article.text)
-    if any(names(timeless(s.text)) or name_forms(" ".join(WORD.findall(s.text)[:1])) & known for s in sentences):
+    things = spelt_in_lower_case(known, article.text)  # "PBMA" (plant-based milk alternatives): no one
+    told = [*sentences, *extractive_summary([headline] if headline else [])]
+    if any(names(timeless(s.text)) - things or name_forms(" ".join(WORD.findall(s.text)[:1])) & known
+           for s in told):
         return sentences
     after = next((p for p in numbered if p.n == opening + 1 and p.article.id == article.id), None)
     cited = {n for s in sentences for n in s.citations}
     if after is None or after.n in cited or not names(after.text) or LEANS_ON_ANOTHER.search(after.text):
         return sentences
-    return added_in_order(sentences, without_opening_link(extractive_summary([after])[0]), leads, budget)
+    actor = without_opening_link(extractive_summary([after])[0])
+    shown = added_in_order(sentences, actor, leads, budget)
+    # under the headline it leans on, it comes first
+    return [actor, *(s for s in shown if s is not actor)] if headline and actor in shown else shown
+
+
+def spelt_in_lower_case(named: set[str], article_text: str) -> set[str]:
+    """Those of `named` (as `names` gives them) that are initials of words the article writes in
+    lower case, hyphens parting words: "pbma" of "plant-based milk alternatives", a thing, where an
+    actor's initials stand for capitals ("FDA" of "Food and Drug Administration")."""
+    acronyms = {name for name in named if 3 <= len(name) <= 6  # two letters match any two words
+                and re.search(rf"(?<![A-Z]{{2}}\s)\b{name.upper()}\b(?!\s+[A-Z]{{2}})", article_text)}  # not in capitals
+    words = re.findall(r"\b[a-z]+\b", article_text[:PEOPLE_READ_CHARS].replace("-", " "))
+    return {acronym for acronym in acronyms if any(
+        "".join(w[0] for w in words[at:at + len(acronym)]) == acronym for at in range(len(words)))}
 
 
 def with_main_person(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int

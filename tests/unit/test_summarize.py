@@ -1238,7 +1238,7 @@ def test_a_story_that_names_no_one_goes_on_with_the_sentence_saying_whose_news_i
              "Administration.",
              "The draft guidance, released Wednesday, is a response to the increased consumption of plant-based milk "
              "alternatives.",
-             "Research conducted in 2018 found that consumers understand the products contain no milk."]
+             "Research found that consumers understand that plant-based milk alternatives (PBMA) contain no milk."]
 
     told, passages = story_of(texts, 1, 3)
     assert [s.citations for s in with_actor(told, passages, {1}, 75)] == [[1], [2], [3]]
@@ -1249,8 +1249,13 @@ def test_a_story_that_names_no_one_goes_on_with_the_sentence_saying_whose_news_i
     named, named_passages = story_of(["The Food and Drug Administration may soon label plant-based milks.", *texts[1:]],
                                      1, 3)
     assert with_actor(named, named_passages, {1}, 75) == named
+    # initials of words in lower case name a thing, not who is behind the news
+    assert [s.citations for s in with_actor(story_of(texts, 1, 4)[0], passages, {1}, 75)] == [[1], [2], [4]]
+    # under the first sentence as its headline, it comes first
     later = [told[1]]
-    assert with_actor(later, passages, {1}, 75) == later
+    assert [s.citations for s in with_actor(later, passages, {1}, 75)] == [[2], [3]]
+    # a story that opens on a later sentence, its headline not the first, is left as it is
+    assert with_actor(later, passages, set(), 75) == later
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
@@ -1326,3 +1331,18 @@ def test_an_articles_people_are_read_in_its_opening_only():
     filler = "Police moved quickly. " * (PEOPLE_READ_CHARS // 22 + 1)
     assert people(named + filler) == {"Oliveira": 3}
     assert people(filler + named) == {}  # a page of a million characters costs no more than a story
+
+
+@pytest.mark.parametrize(("article", "things"), [
+    ("Sales of plant-based milk alternatives (PBMA) grew. PBMA products vary.", {"pbma"}),
+    ("Cases of respiratory syncytial virus rose. The RSV shot is near.", {"rsv"}),
+    # an actor's initials stand for capitals; two letters match any two words; a line in capitals is no acronym
+    ("The Food and Drug Administration met. The FDA said so.", set()),
+    ("The AP reported a plan.", set()),
+    ("ANDREW TATE DETAINED IN THE EAST. Officials said each action was taken.", set()),
+])
+def test_initials_of_words_written_in_lower_case_name_a_thing_not_an_actor(article, things):
+    from service.summarize import spelt_in_lower_case
+    from service.text import names
+
+    assert spelt_in_lower_case(names(article), article) == things
