@@ -703,7 +703,8 @@ def answers_last(sentences: list[CheckedSentence]) -> list[CheckedSentence]:
     spokesperson for the exchange clarified that there was no commingling of funds" had come before
     the transfers Forbes reported. The first sentence stays first: it tells the news."""
     rest = sentences[1:]
-    return [*sentences[:1], *(s for s in rest if not VOICED.search(s.text)), *(s for s in rest if VOICED.search(s.text))]
+    moved = [s for s in rest if VOICED.search(s.text) and not ANSWERS_THE_SENTENCE_BEFORE.search(s.text)]
+    return [*sentences[:1], *(s for s in rest if s not in moved), *moved]  # "denied these accusations" stays put
 
 
 def with_actor(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int
@@ -739,14 +740,17 @@ def with_actor(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
 
 
 def spelt_in_lower_case(named: set[str], article_text: str) -> set[str]:
-    """Those of `named` (as `names` gives them) that are initials of words the article writes in
-    lower case, hyphens parting words: "pbma" of "plant-based milk alternatives", a thing, where an
-    actor's initials stand for capitals ("FDA" of "Food and Drug Administration")."""
-    acronyms = {name for name in named if 3 <= len(name) <= 6  # two letters match any two words
-                and re.search(rf"(?<![A-Z]{{2}}\s)\b{name.upper()}\b(?!\s+[A-Z]{{2}})", article_text)}  # not in capitals
-    words = re.findall(r"\b[a-z]+\b", article_text[:PEOPLE_READ_CHARS].replace("-", " "))
+    """Those of `named` (as `names` gives them) that are initials of content words the article
+    writes in a row in lower case, hyphens parting words: "pbma" of "plant-based milk
+    alternatives", a thing, where an actor's initials stand for capitals ("FDA" of "Food and Drug
+    Administration"). Read in the article's opening, as its people are."""
+    text = article_text[:PEOPLE_READ_CHARS]
+    capitals = {word.lower() for word in re.findall(r"(?<![A-Z]{2}\s)\b[A-Z]{3,6}\b(?!\s+[A-Z]{2})", text)}
+    acronyms = named & capitals  # three letters or more, and not in a line of capitals
+    words = re.findall(r"[A-Za-z]+", text.replace("-", " "))
     return {acronym for acronym in acronyms if any(
-        "".join(w[0] for w in words[at:at + len(acronym)]) == acronym for at in range(len(words)))}
+        all(w.islower() and w not in STOPWORDS for w in words[at:at + len(acronym)])
+        and "".join(w[0] for w in words[at:at + len(acronym)]) == acronym for at in range(len(words)))}
 
 
 def with_main_person(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int
@@ -801,6 +805,8 @@ def follows_its_owner(sentence: CheckedSentence, shown: set[int], numbered: Sequ
 # An article's people are read in its first this many characters (some 3,000 words: a long news
 # story), so that a page of a million characters costs a summary no more than a story does.
 PEOPLE_READ_CHARS = 20_000
+CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
+june july august september october november december""".split())
 # "to Asia", "in South Asia": a word a place name follows, where a person's surname seldom does.
 _PLACE_BEFORE = re.compile(r"\b(?:in|to|from|across|into|over|throughout|around|near|of|the)\s+$", re.IGNORECASE)
 
@@ -818,7 +824,8 @@ def people(article_text: str) -> dict[str, int]:
                 or _PLACE_BEFORE.search(text[max(0, bare.start() - 20):bare.start()])):
             continue
         full = re.search(rf"\b([A-Z][a-z]+)\s+(?:(?:[A-Z][a-z]+|d[aeo]s?)\s+){{0,2}}{surname}\b", text)
-        if full and full.group(1).lower() not in STOPWORDS | TITLES and full.start() < bare.start():
+        if (full and full.group(1).lower() not in STOPWORDS | TITLES and surname.lower() not in CALENDAR
+                and full.start() < bare.start()):
             found[surname] = len(re.findall(rf"\b{surname}\b", text))
         else:
             passed_over.add(surname)  # introduced by no given name before its first lone use: none after it
@@ -828,9 +835,11 @@ def people(article_text: str) -> dict[str, int]:
 def added_in_order(sentences: list[CheckedSentence], added: CheckedSentence, leads: set[int], budget: int
                    ) -> list[CheckedSentence]:
     """The sentences with `added` in its place in reading order, the last of them giving way where
-    it would overrun the budget, except the one that tells the news: the lead where one is shown,
-    else the first. The sentences as they are where it cannot fit."""
-    telling = [s for s in sentences if leads & set(s.citations)] or sentences[:1]
+    it would overrun the budget, except the one that tells the news (the lead where one is shown,
+    else the first) and the accused's answer (it may have taken the story past the budget). The
+    sentences as they are where it cannot fit."""
+    telling = ([s for s in sentences if leads & set(s.citations)] or sentences[:1]) + [
+        s for s in sentences if VOICED.search(s.text)]
     kept = list(sentences)
     used = sum(len(s.text.split()) for s in [*sentences, added])
     for candidate in reversed(sentences):

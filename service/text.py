@@ -266,12 +266,12 @@ def lead_among(found: list[str]) -> str | None:
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# "on Thursday morning" (its morning too, before "and confessed"), "arrested Thursday", "On Monday,
-# police said": gone. "on Thursday, Feb. 23, 2023,": the date stays. "Cyber Monday", "Super
+# "on Thursday morning", "arrested Thursday", "On Monday, police said": gone, a part of the day with
+# its day or not at all ("on Thursday morning and confessed" stays whole, not "morning and"). "on Thursday, Feb. 23, 2023,": the date stays. "Cyber Monday", "Super
 # Tuesday's vote", "early Sunday", "by Friday", "on Monday and Tuesday", "The Sunday Times", "The
 # Mail on Sunday": they stay.
 WEEKDAY = re.compile(rf"(?<!\w)(?P<before>\w{{0,40}})(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}+\b(?!['’])"
-                     rf"(?!,?\s+{_MONTH}\s+\d)(?!,?\s+(?:and|or|to|through|until)\s+{_WEEKDAY}|\s+[A-Z])(?P<comma>,)?")
+                     rf"(?!,?\s+{_MONTH}\s+\d)(?!,?\s+(?:and|or|to|through|until)\b|\s+[A-Z])(?P<comma>,)?")
 KEPT_AFTER = frozenset("""early late since by until till before after from next last this every cyber super good black
 easter ash palm holy blue bloody giving and or between through to of""".split())
 # "As of Tuesday, none of them has been charged": the day goes with its phrase ("As of," read as
@@ -299,7 +299,7 @@ WEEKDAY_BEFORE_DATE = re.compile(rf"\b{_WEEKDAY},?\s+(?={_MONTH}\s+\d)")
 
 # "around 4,000 reais (PS640)": an amount's conversion in brackets tells a reader nothing the amount
 # does not, and the Daily Mail's feed spells "£" as "PS", which reads as a typo.
-CONVERTED_AMOUNT = re.compile(r"(?P<amount>\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion))?(?:\s+[a-z]+)?)"
+CONVERTED_AMOUNT = re.compile(r"(?P<amount>(?<![\d,.])\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion))?(?:\s+[a-z]+)?)"
                               r"\s+\((?:US\s?)?(?:PS|£|\$|€|¥|Rs\.?\s?)\d[\d,.]*\s?(?:m|bn|k|million|billion|trillion)?\)")
 
 

@@ -70,9 +70,10 @@ QUOTED_CAUSE = re.compile(rf"\b(?:{CAUSES}|caus(?:e|es|ed|ing)|lead\s+to|leads\s
 
 # "Six of their victims", "none of the four detainees", "most of the residents": a part of the
 # thing named at its end. Not "all of" or "both of", which are the whole.
-PARTITIVE = re.compile(r"\b(?P<part>\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+PARTITIVE = re.compile(r"\b(?P<part>(?<![\d,.])\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"dozens|hundreds|thousands|some|many|most|several|half|none|few|majority|minority)\s+of\s+"
-                       r"(?:the|their|his|her|its|these|those|our)\s+(?:[\w-]+\s+){0,2}?(?P<whole>[a-z][\w-]*s)\b",
+                       r"(?:the|their|his|her|its|these|those|our)\s+(?:[\w-]+\s+){0,2}?"
+                       r"(?P<whole>(?!(?:is|was|has|does|goes)\b)[a-z][\w-]*s)\b",
                        re.IGNORECASE)
 
 

@@ -81,6 +81,7 @@ def test_a_cause_stands_only_where_a_quote_states_one(sentence, quotes, added):
     ("Six of their victims died at the scene.", ["Six of their victims died at the scene."], False),
     ("The residents were evacuated.", ["All of the residents were evacuated."], False),
     ("The gunman fled.", ["Six of their victims died at the scene."], False),
+    ("The mayor is in Paris.", ["Half of the city is flooded, and the mayor is in Paris."], False),
 ])
 def test_a_part_is_not_told_as_the_whole(sentence, quotes, widened):
     assert widened_part(sentence, quotes) == widened
