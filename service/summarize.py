@@ -750,7 +750,7 @@ def spelt_in_lower_case(named: set[str], article_text: str) -> set[str]:
     words = re.findall(r"[A-Za-z]+", text.replace("-", " "))
     return {acronym for acronym in acronyms if any(
         all(w.islower() and w not in STOPWORDS for w in words[at:at + len(acronym)])
-        and "".join(w[0] for w in words[at:at + len(acronym)]) == acronym for at in range(len(words)))}
+        and _initials(words[at:at + len(acronym)]) == acronym for at in range(len(words)))}
 
 
 def with_main_person(sentences: list[CheckedSentence], numbered: Sequence[Passage], leads: set[int], budget: int
