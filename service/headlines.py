@@ -87,7 +87,7 @@ def lead_headline(lead: str) -> str | None:
     """The lead's main clause, or None where no cut keeps what the lead says and the whole is too
     long to head a story."""
     lead = RUN_ON.split(" ".join(lead.split()), maxsplit=1)[0]
-    shortened = timeless(lead)
+    shortened = timeless(lead, yearless=True)
     shortened = shortened if DOTTED_INITIALS.search(shortened[-6:]) else shortened.rstrip(TRAILING_PUNCTUATION)
     if len(shortened) <= MOST_CHARS:
         return shortened

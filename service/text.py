@@ -277,12 +277,22 @@ easter ash palm holy blue bloody giving and or between through to of""".split())
 # "As of Tuesday, none of them has been charged": the day goes with its phrase ("As of," read as
 # a slip); "the events of Tuesday" keeps it, as the rest needs it.
 OPENING_AS_OF = re.compile(rf"^\W*as\s+of\s+{_WEEKDAY}{_PART_OF_DAY},\s+(?=\w)", re.IGNORECASE)
-_RELATIVE = r"(?:(?:earlier|later)\s+)?(?:this|last|next)\s+(?:week|month|year|weekend)"
-# "..., Ohio this month,", "to the UK later this year", "yesterday"; not "this year's budget", not
-# "USA Today", and not where other words need it ("rose 10% from last year", "up 40% this year").
-RELATIVE_TIME = re.compile(rf"(?P<before>\S{{0,20}}),?\s+(?:(?i:{_RELATIVE})|yesterday|today|tonight)\b(?!['’])")
+
+
+def _relative(units: str) -> str:
+    return rf"(?:(?:earlier|later)\s+)?(?:this|last|next)\s+(?:{units})"
+
+
+# "..., Ohio this month,", "yesterday"; not "this month's budget", not "USA Today", and not where
+# other words need it ("rose 10% from last month"). A year stays in a story: "transferred ... last
+# year" and "to the UK later this year" place the news before or after its article (an editor
+# missed both), where a week or a month only dates it; a headline leaves it to its story.
+RELATIVE_TIME = re.compile(rf"(?P<before>\S{{0,20}}),?\s+(?:(?i:{_relative('week|month|weekend')})|yesterday|today"
+                           rf"|tonight)\b(?!['’])")
+RELATIVE_YEAR = re.compile(rf"(?P<before>\S{{0,20}}),?\s+(?i:{_relative('year')})\b(?!['’])")
 NEEDS_ITS_TIME = frozenset("from since than of until till by to with compared versus".split())
-OPENING_RELATIVE_TIME = re.compile(rf"^{_RELATIVE}\b(?!['’]),?\s+(?=\w)", re.IGNORECASE)
+OPENING_RELATIVE_TIME = re.compile(rf"^{_relative('week|month|weekend')}\b(?!['’]),?\s+(?=\w)", re.IGNORECASE)
+OPENING_RELATIVE_YEAR = re.compile(rf"^{_relative('year')}\b(?!['’]),?\s+(?=\w)", re.IGNORECASE)
 # "The telescope just peered into ...": "just" as "a moment ago"; not "not just used", "only just passed".
 JUST_NOW = re.compile(r"(?<!\bnot)(?<!\bonly)\s+just(?=\s+[a-z]+ed\b)")
 # "The EU has now banned ...", "Detectives are now hunting ...": "now" as "by the day it ran",
@@ -307,13 +317,16 @@ def without_converted_amounts(sentence: str) -> str:
     return CONVERTED_AMOUNT.sub(r"\g<amount>", sentence)
 
 
-def timeless(sentence: str) -> str:
+def timeless(sentence: str, *, yearless: bool = False) -> str:
     """The sentence without the words that date it by the day it ran ("on Thursday", "this month",
-    "last year", "just", "has now"): what it says is unchanged, but not when, which only its
-    article's date could tell."""
+    "just", "has now"), and where `yearless` (a headline) by its year ("last year"): what it says
+    is unchanged, but not when, which only its article's date could tell."""
     without = DATED_ASIDE.sub("", OPENING_AS_OF.sub("", sentence))
     without = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, without))
-    without = NOW_BEFORE_VERB.sub(_without_now, RELATIVE_TIME.sub(_without_relative_time, without))
+    without = RELATIVE_TIME.sub(_without_relative_time, without)
+    if yearless:
+        without = OPENING_RELATIVE_YEAR.sub("", RELATIVE_YEAR.sub(_without_relative_time, without).lstrip())
+    without = NOW_BEFORE_VERB.sub(_without_now, without)
     without = OPENING_RELATIVE_TIME.sub("", JUST_NOW.sub("", without).lstrip())
     return without[:1].upper() + without[1:] if sentence[:1].isupper() else without
 

@@ -113,7 +113,7 @@ def test_a_cut_keeps_the_condition_the_clause_depends_on():
     assert "unless buyers agree to pay in roubles for the gas" in lead_headline(lead)
 
 
-def test_a_headline_does_not_say_this_month_or_yesterday():
+def test_a_headline_does_not_say_this_month_last_year_or_yesterday():
     assert lead_headline("A train derailed in East Palestine, Ohio this month, leading to the release of toxic "
                          "chemicals.") == "A train derailed in East Palestine, Ohio, leading to the release of toxic chemicals"
     assert lead_headline("The minister resigned yesterday.") == "The minister resigned"

@@ -51,6 +51,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
     "text.is_caption pictures": (lambda s: text.is_caption(s, 0, len(s)), "the still ", "x"),
     "text.is_caption sentence ends": (lambda s: text.is_caption(s, 0, len(s)), ".\"", "x"),
     "text.timeless relative days": (text.timeless, " later this ", "x"),
+    "text.timeless relative years in a headline": (lambda s: text.timeless(s, yearless=True), " later this ", "x"),
     "text.timeless just": (text.timeless, " just ", "x"),
     "text.timeless now": (text.timeless, " has now ", "x"),
     "text.timeless now in quotation marks": (text.timeless, "“has now ", "x"),

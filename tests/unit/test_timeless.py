@@ -9,8 +9,8 @@ from service.text import sentence_spans, timeless
 @pytest.mark.parametrize(("sentence", "expected"), [
     ("A train derailed in East Palestine, Ohio this month, leading to the release of toxic chemicals.",
      "A train derailed in East Palestine, Ohio, leading to the release of toxic chemicals."),
-    ("Last year pizza chain Domino's pulled out of Italy.", "Pizza chain Domino's pulled out of Italy."),
-    ("It will bring the drinks to the UK later this year.", "It will bring the drinks to the UK."),
+    ("Last month pizza chain Domino's pulled out of Italy.", "Pizza chain Domino's pulled out of Italy."),
+    ("It will bring the drinks to the UK later this month.", "It will bring the drinks to the UK."),
     ("The James Webb Space Telescope just peered into a box.", "The James Webb Space Telescope peered into a box."),
     ("A Romanian court on Tuesday agreed to extend it.", "A Romanian court agreed to extend it."),
     ("McCaul traveled to Kyiv Tuesday with a delegation.", "McCaul traveled to Kyiv with a delegation."),
@@ -36,6 +36,10 @@ from service.text import sentence_spans, timeless
     ("Police described the events of Tuesday as chaotic.", None),
     ("The drug is not just used for diabetes.", None),
     ("The bill only just passed.", None),
+    # a year places the news before or after its article
+    ("It will bring the drinks to the UK later this year.", None),
+    ("Binance transferred $1.8 billion to hedge funds last year.", None),
+    ("Last year pizza chain Domino's pulled out of Italy.", None),
     ("Revenue rose 10% from last year.", None),
     ("It is the highest since last year.", None),
     ("Tesla shares, up 40% this year, fell.", None),
