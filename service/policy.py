@@ -91,6 +91,13 @@ class SummaryPolicy:
     # A written sentence sharing this share of its content words with the headline or an earlier
     # sentence repeats it, and is dropped.
     repeat_overlap: float = 0.7
+    # A sentence the story's earlier sentences support this strongly (the checker reading them as
+    # its quotes) restates them in other words, and is dropped: "Moderna has begun to see its
+    # sales take a downward trajectory" after "Moderna's revenues ... have begun an anticipated
+    # decline" scored 0.87. Binance's "The transfers involved more than a billion dollars worth of
+    # assets that were meant to back stablecoins" after "Binance transferred nearly $1.8 billion
+    # worth of stablecoins collateral" scored 0.52, and tells what the collateral was for.
+    restatement_support: float = 0.8
     # Sentences past this share of the word budget are cut, whole.
     budget_slack: float = 1.25
     # A summary shorter than this share of its word budget, showing at most this share of the

@@ -294,6 +294,8 @@ class Summarizer:
         opened = (alone if style == "headline" else
                   opened_by_lead(alone, numbered if told_from_lead else passages, leads, title, budget,
                                  always=lead_in_place))
+        if style != "headline":
+            opened = without_restatements(opened, self.checker, self.policy.restatement_support)
         kept = (within_budget(opened, budget)
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
@@ -534,6 +536,20 @@ def without_repeats(sentences: list[CheckedSentence], title: str | None, overlap
     return kept or (sentences[:1] if keep_one else [])
 
 
+def without_restatements(sentences: list[CheckedSentence], checker: Checker, support: float
+                         ) -> list[CheckedSentence]:
+    """The sentences less each that the story's sentences before it already support at `support`
+    (checked against them as if they were its quotes): it says again, in other words, what the
+    reader was just told, where `without_repeats` sees only the same words. The budget it held
+    goes to what comes after it."""
+    kept: list[CheckedSentence] = []
+    for sentence in sentences:
+        if kept and checker.check(sentence.text, [k.text for k in kept]).probability >= support:
+            continue
+        kept.append(sentence)
+    return kept
+
+
 def says_more_than(lead: str, title: str | None) -> bool:
     """Whether a lead says more than the headline cut from it: a day or two more is not more."""
     return len(content_words(lead) - content_words(title or "")) >= LEAD_ADDS_WORDS
@@ -597,7 +613,7 @@ def opened_by_lead(sentences: list[CheckedSentence], passages: Sequence[Passage]
 
 def undated_timeless(sentences: list[CheckedSentence], passages: Sequence[Passage]) -> list[CheckedSentence]:
     """The sentences, those resting only on undated articles without the words that date them by
-    the day they ran ("this month", "last year", "on Thursday"): under a digest's date they read
+    the day they ran ("this month", "on Thursday"): under a digest's date they read
     as that week's. Dropping when a thing happened leaves what the quotes support supported."""
     undated = {p.n for p in passages if p.article.published is None}
     return [dataclasses.replace(s, text=timeless(s.text)) if s.citations and set(s.citations) <= undated else s

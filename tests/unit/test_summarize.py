@@ -1349,3 +1349,32 @@ def test_initials_of_words_written_in_lower_case_name_a_thing_not_an_actor(artic
 
     assert spelt_in_lower_case(names(article), article) == things
 
+
+MODERNA = ("Moderna's revenues from its COVID-19 vaccines have begun an anticipated decline, and it is forecasting "
+           "a steep drop in vaccine sales in 2023. Along with other drug makers, Moderna has begun to see its sales "
+           "take a downward trajectory. Moderna sold $18.4bn of its vaccine in 2022. It expects sales of $5bn in 2023.")
+RESTATED = "Moderna has begun to see its sales take a downward trajectory."
+
+
+@pytest.mark.parametrize("judged_a_restatement", [True, False])
+def test_a_sentence_the_story_already_told_in_other_words_gives_its_place_to_one_that_tells_more(
+        settings, script, judged_a_restatement):
+    from tests.unit.test_ask import judge_by_words
+
+    def judge(prompt):
+        claim = re.search(r'Claim: "(.*)"', prompt).group(1)
+        told = "anticipated decline" in prompt  # the sentence before it is among those it is checked against
+        return "Yes" if judged_a_restatement and claim == RESTATED and told else judge_by_words(prompt)
+
+    runtime, _ = fake_runtime(settings, lambda messages: (judge(messages[-1]["content"])
+                                                          if "<source>" in messages[-1]["content"] else script(messages)),
+                              checker_judge="llm")
+    ingest(enumerate([Source(id="moderna", title="Moderna's vaccine sales fall", text=MODERNA)]), runtime.store,
+           runtime.models.embedder, runtime.settings, "default")
+    first = MODERNA.split(". ")[0] + "."
+    script.summary = lambda p: (f"{first} [1] {RESTATED} [2] Moderna sold $18.4bn of its vaccine in 2022. [3] "
+                                "It expects sales of $5bn in 2023. [4]")
+    texts = [s.text for s in summarize(runtime, ["moderna"], words=30).sentences]
+    figures = ["Moderna sold $18.4bn of its vaccine in 2022.", "It expects sales of $5bn in 2023."]
+    # its words went to the figures
+    assert texts == ([first, *figures] if judged_a_restatement else [first, RESTATED])
