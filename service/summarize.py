@@ -541,12 +541,16 @@ def without_restatements(sentences: list[CheckedSentence], checker: Checker, sup
     """The sentences less each that the story's sentences before it already support at `support`
     (checked against them as if they were its quotes): it says again, in other words, what the
     reader was just told, where `without_repeats` sees only the same words. The budget it held
-    goes to what comes after it."""
+    goes to what comes after it. A sentence with a name or a number the story has not given tells
+    something new, and is not checked (the judge it would go to costs a digest a second or more)."""
     kept: list[CheckedSentence] = []
+    given: set[str] = set()
     for sentence in sentences:
-        if kept and checker.check(sentence.text, [k.text for k in kept]).probability >= support:
+        facts = names(sentence.text) | numbers(sentence.text)
+        if kept and facts <= given and checker.check(sentence.text, [k.text for k in kept]).probability >= support:
             continue
         kept.append(sentence)
+        given |= facts
     return kept
 
 

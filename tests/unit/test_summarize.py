@@ -20,6 +20,7 @@ from service.policy import SummaryPolicy
 from service.records import Article
 from service.context import Passage
 from service.summarize import GENERATOR_FAILED, Summary, numbered_sentences, select_salient, without_repeats
+from service.checker.cascade import Verdict
 from service.verify import CheckedSentence
 from service.ingest.pipeline import Source, ingest
 from tests.conftest import client_of, fake_runtime
@@ -1378,3 +1379,24 @@ def test_a_sentence_the_story_already_told_in_other_words_gives_its_place_to_one
     figures = ["Moderna sold $18.4bn of its vaccine in 2022.", "It expects sales of $5bn in 2023."]
     # its words went to the figures
     assert texts == ([first, *figures] if judged_a_restatement else [first, RESTATED])
+
+
+def test_a_sentence_with_a_name_or_a_number_the_story_has_not_given_is_no_restatement():
+    from service.summarize import without_restatements
+
+    class Supporting:
+        """A checker that finds every sentence supported by the ones before it."""
+        def __init__(self):
+            self.checked = []
+
+        def check(self, claim, sources):
+            self.checked.append(claim)
+            return Verdict(probability=1.0, label="supported", decided_by="fast", evidence=[], signals={})
+
+    story = [CheckedSentence(text=text, citations=[n], supported=True, score=1.0) for n, text in enumerate(
+        [MODERNA.split(". ")[0] + ".", RESTATED, "Moderna sold $18.4bn of its vaccine in 2022.",
+         "Sales will fall, Pfizer said."], start=1)]
+    checker = Supporting()
+    kept = without_restatements(story, checker, SummaryPolicy().restatement_support)
+    assert [s.text for s in kept] == [story[0].text, *(s.text for s in story[2:])]
+    assert checker.checked == [RESTATED]
