@@ -446,9 +446,10 @@ def coverage(digest: Digest) -> str:
     undated = sum(item.published is None for item in digest.reports)
     if span and undated:  # alone, "published 5 October 2023" read to an editor as the issue's own date
         span = f"{len(digest.reports) - undated} of {len(digest.reports)} articles dated, {span}"
-    # Undated, a story's "later this year" would read as this year.
-    note = (f"{undated} undated: where one of their stories says “last year”, that is the year before its "
-            "article's, not before this issue's" if undated else "")
+    # Undated, a story's "later this year", or a weekday kept where its phrase needs it ("by Friday"),
+    # would read as this issue's.
+    note = (f"{undated} undated: where one of their stories says “last year” or “by Friday”, that is counted "
+            "from its article's day, not this issue's" if undated else "")
     uncredited = sum(not credit(item) for item in digest.items)
     unknown = (f"{uncredited} {'story records' if uncredited == 1 else 'stories record'} neither outlet nor date: "
                f"{'it has' if uncredited == 1 else 'they have'} no credit line" if uncredited else "")

@@ -295,7 +295,9 @@ class Summarizer:
                   opened_by_lead(alone, numbered if told_from_lead else passages, leads, title, budget,
                                  always=lead_in_place))
         if style != "headline":
-            opened = without_restatements(opened, self.checker, self.policy.restatement_support)
+            started = time.perf_counter()
+            opened = without_restatements(opened, self.checker, self.policy.restatement_support, budget)
+            timings["verify"] += _ms(started)
         kept = (within_budget(opened, budget)
                 or [without_opening_link(s) for s in within_budget(standing or shown or extractive_summary(passages),
                                                                    budget)[:1]])
@@ -536,21 +538,28 @@ def without_repeats(sentences: list[CheckedSentence], title: str | None, overlap
     return kept or (sentences[:1] if keep_one else [])
 
 
-def without_restatements(sentences: list[CheckedSentence], checker: Checker, support: float
+def without_restatements(sentences: list[CheckedSentence], checker: Checker, support: float, budget: int
                          ) -> list[CheckedSentence]:
-    """The sentences less each that the story's sentences before it already support at `support`
-    (checked against them as if they were its quotes): it says again, in other words, what the
-    reader was just told, where `without_repeats` sees only the same words. The budget it held
-    goes to what comes after it. A sentence with a name or a number the story has not given tells
-    something new, and is not checked (the judge it would go to costs a digest a second or more)."""
+    """The sentences less each that the story's supported sentences before it already support at
+    `support` (checked against them as if they were its quotes): it says again, in other words,
+    what the reader was just told, where `without_repeats` sees only the same words. The budget it
+    held goes to what comes after it. Not checked: a sentence with a name or a number the story
+    has not given, which tells something new (each check may cost a call to the judge, a second
+    or more); one the next sentence points back to ("It ...", "denied these accusations"), which
+    would then point at another; and those past the `budget` in words, which are cut anyway."""
     kept: list[CheckedSentence] = []
-    given: set[str] = set()
-    for sentence in sentences:
-        facts = names(sentence.text) | numbers(sentence.text)
-        if kept and facts <= given and checker.check(sentence.text, [k.text for k in kept]).probability >= support:
+    given: set[str] = set()  # every word of the story so far: a name may open a sentence, where names() passes it by
+    used = 0
+    for sentence, following in zip(sentences, [*sentences[1:], None]):
+        leaned_on = following is not None and bool(POINTS_BACK.match(following.text)
+                                                   or ANSWERS_THE_SENTENCE_BEFORE.search(following.text))
+        told = [k.text for k in kept if k.supported]
+        if (told and not leaned_on and used < budget and names(sentence.text) | numbers(sentence.text) <= given
+                and checker.check(sentence.text, told).probability >= support):
             continue
         kept.append(sentence)
-        given |= facts
+        given |= name_forms(sentence.text) | numbers(sentence.text)
+        used += len(sentence.text.split())
     return kept
 
 

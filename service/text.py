@@ -345,6 +345,8 @@ def _without_weekday(found: re.Match[str]) -> str:
 
 def _without_relative_time(found: re.Match[str]) -> str:
     before = found.group("before")
+    if found.start() == 0 and before.lower() in {"earlier", "later"}:  # "Later this year Apple will ...": all of it
+        return ""
     needed = before.lower() in NEEDS_ITS_TIME or before.endswith("%") or before[-1:].isdigit()
     return found.group() if needed else before
 

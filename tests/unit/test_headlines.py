@@ -117,6 +117,8 @@ def test_a_headline_does_not_say_this_month_last_year_or_yesterday():
     assert lead_headline("A train derailed in East Palestine, Ohio this month, leading to the release of toxic "
                          "chemicals.") == "A train derailed in East Palestine, Ohio, leading to the release of toxic chemicals"
     assert lead_headline("The minister resigned yesterday.") == "The minister resigned"
+    assert lead_headline("Later this year Apple will sue Google over its search deal.") == (
+        "Apple will sue Google over its search deal")
     assert lead_headline("The telescope just peered into a box of galaxies later this year.") == (
         "The telescope peered into a box of galaxies")
 

@@ -299,8 +299,8 @@ def test_digest_groups_renders_and_stands_in_for_a_failing_model(rt, script):
     assert "[1] “The port authority approved the harbour expansion on Monday, its chairman said.”" in html
     assert 'href="https://example.org/h"' in html and "<script" not in html and "<style" not in html
     assert "Port News · date unknown · " in html
-    assert (">3 undated: where one of their stories says “last year”, that is the year before its article&#39;s, "
-            "not before this issue&#39;s.<") in html
+    assert (">3 undated: where one of their stories says “last year” or “by Friday”, that is counted from its "
+            "article&#39;s day, not this issue&#39;s.<") in html
     assert TAGLINE in html and "quoted from its source" not in html
     # the plain-text part has no bold to speak of
     assert "opens in bold" in html and "opens in bold" not in render(digest, "txt")
@@ -1381,22 +1381,44 @@ def test_a_sentence_the_story_already_told_in_other_words_gives_its_place_to_one
     assert texts == ([first, *figures] if judged_a_restatement else [first, RESTATED])
 
 
-def test_a_sentence_with_a_name_or_a_number_the_story_has_not_given_is_no_restatement():
+class Supporting:
+    """A checker that finds every sentence supported by the ones before it, and notes what it checked."""
+    def __init__(self):
+        self.checked = []
+
+    def check(self, claim, sources):
+        self.checked.append((claim, sources))
+        return Verdict(probability=1.0, label="supported", decided_by="fast", evidence=[], signals={})
+
+
+def sentences_of(*texts, unsupported=()):
+    return [CheckedSentence(text=text, citations=[n], supported=n not in unsupported, score=1.0)
+            for n, text in enumerate(texts, start=1)]
+
+
+def test_what_is_not_checked_as_a_restatement():
     from service.summarize import without_restatements
 
-    class Supporting:
-        """A checker that finds every sentence supported by the ones before it."""
-        def __init__(self):
-            self.checked = []
-
-        def check(self, claim, sources):
-            self.checked.append(claim)
-            return Verdict(probability=1.0, label="supported", decided_by="fast", evidence=[], signals={})
-
-    story = [CheckedSentence(text=text, citations=[n], supported=True, score=1.0) for n, text in enumerate(
-        [MODERNA.split(". ")[0] + ".", RESTATED, "Moderna sold $18.4bn of its vaccine in 2022.",
-         "Sales will fall, Pfizer said."], start=1)]
+    support, budget = SummaryPolicy().restatement_support, 60
+    opening = MODERNA.split(". ")[0] + "."
+    figure, attributed = "Moderna sold $18.4bn of its vaccine in 2022.", "Sales will fall, Pfizer said."
+    # a name or a number the story has not given tells something new
     checker = Supporting()
-    kept = without_restatements(story, checker, SummaryPolicy().restatement_support)
-    assert [s.text for s in kept] == [story[0].text, *(s.text for s in story[2:])]
-    assert checker.checked == [RESTATED]
+    kept = without_restatements(sentences_of(opening, RESTATED, figure, attributed), checker, support, budget)
+    assert [s.text for s in kept] == [opening, figure, attributed]
+    assert [claim for claim, _ in checker.checked] == [RESTATED]
+    # a name the story gave as a sentence's first word is given: the article's own sentence is checked
+    own = "Along with other drug makers, Moderna has begun to see its sales take a downward trajectory."
+    assert [s.text for s in without_restatements(sentences_of(opening, own), Supporting(), support, budget)] == [opening]
+    # the next sentence points back to it: dropped, it would point at another
+    leaned_on = sentences_of(opening, RESTATED, "It was the first fall since 2020.")
+    assert without_restatements(leaned_on, Supporting(), support, budget) == leaned_on
+    # past the budget, it is cut anyway
+    checker = Supporting()
+    assert without_restatements(sentences_of(opening, RESTATED), checker, support, 10) == sentences_of(opening, RESTATED)
+    assert checker.checked == []
+    # flagged unsupported, a sentence is no source of another
+    checker = Supporting()
+    flagged = sentences_of(opening, RESTATED, "Moderna has begun to see its revenues decline.", unsupported={1})
+    assert [s.text for s in without_restatements(flagged, checker, support, budget)] == [opening, RESTATED]
+    assert [sources for _, sources in checker.checked] == [[RESTATED]]

@@ -10,6 +10,7 @@ from service.text import sentence_spans, timeless
     ("A train derailed in East Palestine, Ohio this month, leading to the release of toxic chemicals.",
      "A train derailed in East Palestine, Ohio, leading to the release of toxic chemicals."),
     ("Last month pizza chain Domino's pulled out of Italy.", "Pizza chain Domino's pulled out of Italy."),
+    ("Earlier this month Apple sued Google.", "Apple sued Google."),
     ("It will bring the drinks to the UK later this month.", "It will bring the drinks to the UK."),
     ("The James Webb Space Telescope just peered into a box.", "The James Webb Space Telescope peered into a box."),
     ("A Romanian court on Tuesday agreed to extend it.", "A Romanian court agreed to extend it."),
