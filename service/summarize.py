@@ -551,8 +551,7 @@ def without_restatements(sentences: list[CheckedSentence], checker: Checker, sup
     given: set[str] = set()  # every word of the story so far: a name may open a sentence, where names() passes it by
     used = 0
     for sentence, following in zip(sentences, [*sentences[1:], None]):
-        leaned_on = following is not None and bool(POINTS_BACK.match(following.text)
-                                                   or ANSWERS_THE_SENTENCE_BEFORE.search(following.text))
+        leaned_on = following is not None and leans_on_the_one_before(following.text)
         told = [k.text for k in kept if k.supported]
         if (told and not leaned_on and used < budget and names(sentence.text) | numbers(sentence.text) <= given
                 and checker.check(sentence.text, told).probability >= support):
@@ -568,6 +567,12 @@ def says_more_than(lead: str, title: str | None) -> bool:
     return len(content_words(lead) - content_words(title or "")) >= LEAD_ADDS_WORDS
 
 
+def leans_on_the_one_before(text: str) -> bool:
+    """Whether a sentence points back to the one before it ("He died ...", "The move ...") or
+    answers it ("denied these accusations")."""
+    return bool(POINTS_BACK.match(text) or ANSWERS_THE_SENTENCE_BEFORE.search(text))
+
+
 def read_alone(sentences: list[CheckedSentence], leads: set[int]) -> list[CheckedSentence]:
     """The sentences less those that point back to an article sentence the reader was not shown
     just before: the sentence before its quote is shown earlier in the summary, or is its
@@ -577,8 +582,7 @@ def read_alone(sentences: list[CheckedSentence], leads: set[int]) -> list[Checke
     kept = []
     for sentence in sentences:
         first = min(sentence.citations, default=0)
-        leans = POINTS_BACK.match(sentence.text) or ANSWERS_THE_SENTENCE_BEFORE.search(sentence.text)
-        if leans and first - 1 not in shown_before | set(sentence.citations):
+        if leans_on_the_one_before(sentence.text) and first - 1 not in shown_before | set(sentence.citations):
             continue
         kept.append(sentence)
         shown_before.update(sentence.citations)
