@@ -77,6 +77,11 @@ OPENING_LINK = re.compile(r"^(?:(?:and\s+now|also|meanwhile|however|now|still),\
                           r"(?=(?:the|a|an|he|she|they|it|its|this|his|her|their|police|officials)\b))",
                           re.IGNORECASE)
 
+# "However, there have been fears ...", "But the authorities ... have not found any evidence": a
+# quote set against the sentence before it in its article. Not "But for the rain" or "However hard".
+SETS_AGAINST = re.compile(r"^\W*(?:(?:however|nevertheless|nonetheless|still|yet),\s+|but\s+(?!for\b|also\b))",
+                          re.IGNORECASE)
+
 # An answer to what a story alleges: a denial, an inquiry that found no evidence, where the accused
 # stand ("Alibaba denied any wrongdoing, it added"; "the authorities ... have not found any
 # evidence of poison"). An editor does not send the allegation without it; the session 34 editor
@@ -289,7 +294,7 @@ class Summarizer:
         standing = [s for s in extractive_summary(passages) if not POINTS_BACK.match(s.text)
                     and (told_from_lead or says_more_than(s.text, title) if s.citations[0] in headline_leads
                          else without_repeats([s], title, overlap, keep_one=False))]
-        alone = read_alone(unlinked, headline_leads)
+        alone = read_alone(unlinked, headline_leads, numbered)
         lead_in_place = told_from_lead and bool(headline_leads)  # the lead shown where its headline is not
         opened = (alone if style == "headline" else
                   opened_by_lead(alone, numbered if told_from_lead else passages, leads, title, budget,
@@ -573,16 +578,34 @@ def leans_on_the_one_before(text: str) -> bool:
     return bool(POINTS_BACK.match(text) or ANSWERS_THE_SENTENCE_BEFORE.search(text))
 
 
-def read_alone(sentences: list[CheckedSentence], leads: set[int]) -> list[CheckedSentence]:
+def set_against_one_not_shown(sentence: CheckedSentence, quotes: dict[int, str], shown: set[int]) -> bool:
+    """Whether a sentence tells a quote its article sets against the sentence before it
+    (`SETS_AGAINST`), where that one is neither among `shown` nor cited with it. An answer to what
+    the story alleges (`REPLY`: "But the company has denied any wrongdoing") answers the
+    allegation, wherever the article told it, not the sentence before it."""
+    return not REPLY.search(sentence.text) and any(
+        SETS_AGAINST.match(quotes.get(n, "")) and n - 1 not in shown | set(sentence.citations)
+        for n in sentence.citations)
+
+
+def read_alone(sentences: list[CheckedSentence], leads: set[int], numbered: Sequence[Passage]
+               ) -> list[CheckedSentence]:
     """The sentences less those that point back to an article sentence the reader was not shown
     just before: the sentence before its quote is shown earlier in the summary, or is its
     article's lead (the headline). "ByteDance has consistently denied these accusations", after
-    the EC's reason for its ban, denied what the sentence before it in the article says."""
+    the EC's reason for its ban, denied what the sentence before it in the article says. So for
+    one that tells a quote its article sets against the sentence before it (`SETS_AGAINST`):
+    "However, there have been fears that the virus could have evolved to spread more easily
+    between people" answered "most cases in people involving direct contact with infected birds";
+    told without it, after a child's death from bird flu, it read as an alarm the article does
+    not raise."""
+    quotes = {p.n: p.text for p in numbered}
     shown_before = set(leads)
     kept = []
     for sentence in sentences:
         first = min(sentence.citations, default=0)
-        if leans_on_the_one_before(sentence.text) and first - 1 not in shown_before | set(sentence.citations):
+        if ((leans_on_the_one_before(sentence.text) and first - 1 not in shown_before | set(sentence.citations))
+                or set_against_one_not_shown(sentence, quotes, shown_before)):
             continue
         kept.append(sentence)
         shown_before.update(sentence.citations)
@@ -687,6 +710,7 @@ def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], le
     shown = list(sentences)
     told = content_words(title or "").union(*(content_words(s.text) for s in sentences))
     article_of = {p.n: p.article.id for p in passages}
+    quotes = {p.n: p.text for p in passages}
     opening = int(bool(shown) and bool(leads & set(shown[0].citations)))  # a lead that opens the story stays first
     for candidate in map(without_opening_link, extractive_summary(passages)):
         n, length, words = candidate.citations[0], len(candidate.text.split()), content_words(candidate.text)
@@ -695,6 +719,7 @@ def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], le
         if (n in cited or length < FILL_MIN_WORDS or said + length > budget or LEANS_ON_ANOTHER.search(candidate.text)
                 or FEATURE_OPENING.match(candidate.text)
                 or (POINTS_BACK.match(candidate.text) and not follows_one_shown)
+                or set_against_one_not_shown(candidate, quotes, cited)
                 or not words or len(words - told) < FILL_NEW_SHARE * len(words)):
             continue
         # after the last sentence shown that comes before it in the article: the summary's own

@@ -86,6 +86,7 @@ CASES: dict[str, tuple[Callable[[str], object], str, str]] = {
         lambda s: ordering.order_draft(f"Which was founded first, a{s}?", []), " or   ", "x"),
     "headlines.lead_headline weekdays": (headlines.lead_headline, "\u2003 on Monday", "x"),
     "summarize.OPENING_LINK": (summarize.OPENING_LINK.match, "and ", "x"),
+    "summarize.SETS_AGAINST": (summarize.SETS_AGAINST.match, "\" ", "x"),
     "comparisons.shared_by_one": (lambda s: comparisons.shared_by_one(s, ["x"]), "both ", ""),
     "comparisons.shared_by_one, a quote of many 'both'": (
         lambda s: comparisons.shared_by_one("Both were Soviet mathematicians.", [s]), "both ", "x"),

@@ -862,7 +862,7 @@ def test_a_sentence_about_some_of_their_victims_points_back():
                  CheckedSentence(text="Six of their victims died at the scene.", citations=[5], supported=True,
                                  score=1.0),
                  CheckedSentence(text="Most of the victims were regulars.", citations=[7], supported=True, score=1.0)]
-    assert [s.text for s in read_alone(sentences, {1})] == [
+    assert [s.text for s in read_alone(sentences, {1}, [])] == [
         "Police have killed a gunman in Sinop.", "Most of the victims were regulars."]
 
 
@@ -900,8 +900,8 @@ def test_a_denial_of_these_accusations_is_shown_only_after_the_accusations():
     reason = (2, "The EC said the ban protects its data.")
     accused = (3, "Governments have accused ByteDance of collecting data from TikTok's users.")
     denial = (4, "ByteDance has consistently denied these accusations.")
-    assert [s.citations for s in read_alone(told(ban, reason, denial), {1})] == [[1], [2]]
-    assert [s.citations for s in read_alone(told(ban, accused, denial), {1})] == [[1], [3], [4]]
+    assert [s.citations for s in read_alone(told(ban, reason, denial), {1}, [])] == [[1], [2]]
+    assert [s.citations for s in read_alone(told(ban, accused, denial), {1}, [])] == [[1], [3], [4]]
 
 
 def test_a_summary_that_names_nothing_its_headline_names_opens_with_the_sentence_that_does(settings, script):
@@ -1422,3 +1422,36 @@ def test_what_is_not_checked_as_a_restatement():
     flagged = sentences_of(opening, RESTATED, "Moderna has begun to see its revenues decline.", unsupported={1})
     assert [s.text for s in without_restatements(flagged, checker, support, budget)] == [opening, RESTATED]
     assert [sources for _, sources in checker.checked] == [[RESTATED]]
+
+
+BIRD_FLU = ["An 11-year-old girl from Cambodia has died from bird flu, health officials have said.",
+            "Avian influenza usually spreads through poultry and was not deemed a threat to humans until a 1997 "
+            "outbreak in Hong Kong, with most cases in people involving direct contact with infected birds.",
+            "However, there have been fears that the virus could have evolved to spread more easily between people.",
+            "But the ministry has found no evidence that the girl caught it from another person."]
+
+
+def test_a_quote_set_against_the_sentence_before_it_is_told_only_after_that_sentence():
+    from service.summarize import read_alone
+
+    told, passages = story_of(BIRD_FLU, 1, 2, 3)
+    fears = replace(told[2], text="There have been fears that the virus could have evolved.")
+    assert [s.citations for s in read_alone([told[0], told[1], fears], set(), passages)] == [[1], [2], [3]]
+    # without the sentence it answers, the fears read as the article's alarm
+    assert [s.citations for s in read_alone([told[0], fears], set(), passages)] == [[1]]
+    # cited together with it, it is told against it
+    both = replace(fears, citations=[2, 3])
+    assert [s.citations for s in read_alone([told[0], both], set(), passages)] == [[1], [2, 3]]
+    # an answer to what the story alleges answers the allegation, not the sentence before it
+    answer, _ = story_of(BIRD_FLU, 4)
+    assert [s.citations for s in read_alone([told[0], *answer], set(), passages)] == [[1], [4]]
+
+
+def test_filling_out_a_story_passes_over_a_quote_set_against_a_sentence_it_does_not_show():
+    from service.summarize import filled_out
+
+    told, passages = story_of(BIRD_FLU[:3], 1)
+    budget = len(BIRD_FLU[0].split()) + len(BIRD_FLU[2].split())  # room for the fears, not for what they answer
+    assert [s.citations for s in filled_out(told, passages, {1}, None, budget)] == [[1]]
+    roomy = filled_out(told, passages, {1}, None, budget + len(BIRD_FLU[1].split()))
+    assert [s.citations for s in roomy] == [[1], [2], [3]]
