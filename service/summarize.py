@@ -15,7 +15,7 @@ import dataclasses
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -81,6 +81,11 @@ OPENING_LINK = re.compile(r"^(?:(?:and\s+now|also|meanwhile|however|now|still),\
 # quote set against the sentence before it in its article. Not "But for the rain" or "However hard".
 SETS_AGAINST = re.compile(r"^\W*(?:(?:however|nevertheless|nonetheless|still|yet),\s+|but\s+(?!for\b|also\b))",
                           re.IGNORECASE)
+
+# "An attorney representing the brothers, ...": brothers the reader knows only where the story has
+# said whose brother is who (the Tate story never named Tristan). Not "the Tate brothers".
+KIN_GROUP = re.compile(r"\bthe\s+(?:brothers|sisters|siblings|twins)\b", re.IGNORECASE)
+KIN = re.compile(r"\b(?:brother|sister|sibling|twin)s?\b", re.IGNORECASE)
 
 # An answer to what a story alleges: a denial, an inquiry that found no evidence, where the accused
 # stand ("Alibaba denied any wrongdoing, it added"; "the authorities ... have not found any
@@ -588,6 +593,12 @@ def set_against_one_not_shown(sentence: CheckedSentence, quotes: dict[int, str],
         for n in sentence.citations)
 
 
+def kin_not_introduced(text: str, told: Iterable[str]) -> bool:
+    """Whether a sentence speaks of "the brothers" (`KIN_GROUP`) where nothing `told` before it says
+    whose brother anyone is."""
+    return bool(KIN_GROUP.search(text)) and not any(KIN.search(before) for before in told)
+
+
 def read_alone(sentences: list[CheckedSentence], leads: set[int], numbered: Sequence[Passage]
                ) -> list[CheckedSentence]:
     """The sentences less those that point back to an article sentence the reader was not shown
@@ -598,14 +609,16 @@ def read_alone(sentences: list[CheckedSentence], leads: set[int], numbered: Sequ
     "However, there have been fears that the virus could have evolved to spread more easily
     between people" answered "most cases in people involving direct contact with infected birds";
     told without it, after a child's death from bird flu, it read as an alarm the article does
-    not raise."""
+    not raise. And for one that speaks of "the brothers" before the story says whose brother
+    anyone is (`kin_not_introduced`)."""
     quotes = {p.n: p.text for p in numbered}
     shown_before = set(leads)
-    kept = []
+    kept: list[CheckedSentence] = []
     for sentence in sentences:
         first = min(sentence.citations, default=0)
         if ((leans_on_the_one_before(sentence.text) and first - 1 not in shown_before | set(sentence.citations))
-                or set_against_one_not_shown(sentence, quotes, shown_before)):
+                or set_against_one_not_shown(sentence, quotes, shown_before)
+                or kin_not_introduced(sentence.text, [*(quotes.get(n, "") for n in leads), *(k.text for k in kept)])):
             continue
         kept.append(sentence)
         shown_before.update(sentence.citations)
@@ -740,7 +753,10 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
     the first. An answer that leans on a sentence not shown ("Another ...", "He denied it", "denied
     these accusations" after another sentence than the accusations) is no answer a reader can
     follow. Where what is shown is only where the accused stand ("none of the four detainees has
-    been formally charged"), their own answer is added to it, where the article gives one."""
+    been formally charged"), their own answer is added to it, where the article gives one. Nor is
+    one that would speak of "the brothers" where the story, made room for it, no longer says whose
+    brother anyone is: Tate's lawyer "representing the brothers" pushed out the sentence on his
+    arrest with his brother Tristan; the next answer in the article stands in its place."""
     if not sentences or any(VOICED.search(s.text) for s in sentences):
         return sentences
     answering = VOICED if any(REPLY.search(s.text) for s in sentences) else REPLY
@@ -749,11 +765,16 @@ def with_reply(sentences: list[CheckedSentence], numbered: Sequence[Passage], le
                if answering.search(reply.text) and not POINTS_BACK.match(reply.text)
                and not LEANS_ON_ANOTHER.search(reply.text)
                and not (ANSWERS_THE_SENTENCE_BEFORE.search(reply.text) and reply.citations[0] - 1 not in shown)]
-    if not replies:
-        return sentences
     # the accused's own answer before where they stand: Tate's lawyer's challenge, not "none of the
     # four detainees has been formally charged", which names no one the story has introduced
-    return added_in_order(sentences, next((r for r in replies if VOICED.search(r.text)), replies[0]), leads, budget)
+    headline_quotes = [p.text for p in numbered if p.n in leads]
+    for reply in sorted(replies, key=lambda r: not VOICED.search(r.text)):
+        answered = added_in_order(sentences, reply, leads, budget)
+        if answered is sentences:
+            return sentences
+        if not kin_not_introduced(reply.text, [*headline_quotes, *(s.text for s in answered[:answered.index(reply)])]):
+            return answered
+    return sentences
 
 
 def answers_last(sentences: list[CheckedSentence]) -> list[CheckedSentence]:

@@ -1455,3 +1455,30 @@ def test_filling_out_a_story_passes_over_a_quote_set_against_a_sentence_it_does_
     assert [s.citations for s in filled_out(told, passages, {1}, None, budget)] == [[1]]
     roomy = filled_out(told, passages, {1}, None, budget + len(BIRD_FLU[1].split()))
     assert [s.citations for s in roomy] == [[1], [2], [3]]
+
+
+DETENTION = ["A court extended the detention of Andrew Tate for 30 days, according to reports.",
+             "Tate was arrested in December with his brother Tristan and two women.",
+             "None of the four detainees has been formally charged.",
+             "An attorney representing the brothers said the defense would challenge the extension."]
+
+
+def test_the_brothers_are_spoken_of_only_after_the_story_says_whose_brother_is_who():
+    from service.summarize import read_alone
+
+    told, passages = story_of(DETENTION, 1, 2, 4)
+    assert [s.citations for s in read_alone(told, set(), passages)] == [[1], [2], [4]]
+    assert [s.citations for s in read_alone([told[0], told[2]], set(), passages)] == [[1]]
+
+
+def test_an_answer_that_would_push_out_whose_brother_is_who_gives_way_to_the_next():
+    from service.summarize import with_reply
+
+    told, passages = story_of(DETENTION, 1, 2)
+    words = [len(text.split()) for text in DETENTION]
+    # room for the lawyer beside the arrest: his answer comes first
+    assert [s.citations for s in with_reply(told, passages, {1}, words[0] + words[1] + words[3])] == [[1], [2], [4]]
+    # room for him only in the arrest's place: "the brothers" would be no one's, so where they stand
+    tight = words[0] + words[1] + words[2]
+    assert tight < words[0] + words[1] + words[3]
+    assert [s.citations for s in with_reply(told, passages, {1}, tight)] == [[1], [2], [3]]
