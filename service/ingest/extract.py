@@ -52,6 +52,16 @@ CREDIT_PARAGRAPHS = 3  # a newsletter plea or a caption may come before the date
 # THE FOX NEWS APP" (the Tate and mine stories credited no one).
 APP_PLEA = re.compile(r"^\W*(?:click here to\s+)?(?:get|download)\s+the\s+(?P<outlet>[A-Za-z]{2,12})(?:\s+news)?\s+app\W*$",
                       re.IGNORECASE)
+# An outlet's name for itself, written out: its reporter's line at the story's foot ("Ben Werschkul
+# is Washington correspondent for Yahoo Finance.") or its sign-up box ("you agree to receive marketing
+# emails from Insider"). A name of up to four capitalised words, after the words only the
+# outlet's own furniture uses.
+_OUTLET_WORD = r"[A-Z][\w&'-]*(?:\.[\w&'-]+)*"  # "Yahoo", "Yahoo.com"; not the full stop after it
+_OUTLET_NAME = rf"(?P<outlet>(?:The\s+)?{_OUTLET_WORD}(?:\s+{_OUTLET_WORD}){{0,3}})"
+SELF_CREDITS = (
+    re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}\s+is\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?"
+               rf"(?:correspondent|reporter|writer|editor|columnist|journalist)\s+(?:for|at)\s+{_OUTLET_NAME}\.?$"),
+    re.compile(rf"\bagree\s+to\s+receive\s+(?:marketing\s+)?emails\s+from\s+{_OUTLET_NAME}\b"))
 
 
 def decode_body(raw: bytes, declared_charset: str | None = None) -> str:
@@ -99,16 +109,20 @@ def from_text(body: str, fields: ArticleFields) -> Extracted:
 
 def credited_outlet(paragraphs: list[str]) -> str | None:
     """The outlet an article credits itself to at the start of one of its first paragraphs, or by
-    a plea for its own app on a line of its own, if it names a known one: text pasted without its
+    a plea for its own app on a line of its own, if it names a known one, or by its name for
+    itself in its reporter's line or its sign-up box (`SELF_CREDITS`): text pasted without its
     outlet still says where it came from."""
     for paragraph in paragraphs[:CREDIT_PARAGRAPHS]:
         credit = CREDIT.match(paragraph)
         name = credit and (credit["wire"] or credit["dateline"] or credit["kicker"]).upper()
         if name in OUTLET_CREDITS:
             return OUTLET_CREDITS[name]
-    pleas = (APP_PLEA.match(line) for paragraph in paragraphs for line in paragraph.split("\n"))
-    return next((OUTLET_CREDITS[plea["outlet"].upper()] for plea in pleas
-                 if plea and plea["outlet"].upper() in OUTLET_CREDITS), None)
+    lines = [line.strip() for paragraph in paragraphs for line in paragraph.split("\n")]
+    pleas = (APP_PLEA.match(line) for line in lines)
+    known = next((OUTLET_CREDITS[plea["outlet"].upper()] for plea in pleas
+                  if plea and plea["outlet"].upper() in OUTLET_CREDITS), None)
+    return known or next((credit["outlet"] for pattern in SELF_CREDITS for credit in map(pattern.search, lines)
+                          if credit), None)
 
 
 def from_page_text(body: str, fields: ArticleFields) -> Extracted:

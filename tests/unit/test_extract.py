@@ -106,6 +106,12 @@ def test_an_untitled_articles_title_is_its_first_sentence_that_is_the_storys(bod
     # a plea for the outlet's own app, on a line of its own anywhere
     ("A Romanian court extended the detention of Andrew Tate on Tuesday.\n\nThe Tates appealed.\n\nA lawyer spoke."
      "\n\nCLICK HERE TO DOWNLOAD THE FOX NEWS APP\n\nThe case goes on.", "Fox News"),
+    # its name for itself: its reporter's line at the foot, its sign-up box
+    ("The Biden administration unveiled new details on Thursday of its chips plan.\n\n"
+     "Ben Werschkul is Washington correspondent for Yahoo Finance.\n\nRead the latest news.", "Yahoo Finance"),
+    ("Residents of a small town fear for their futures after a train derailed in Ohio.\n\nThanks for signing up! "
+     "By clicking 'Sign up', you agree to receive marketing emails from Insider as well as other partner offers.",
+     "Insider"),
     # Not credits: an AP caption's "FILE -", a city's dateline, an outlet quoted further down.
     ("FILE - Steve Johnson arrives at the court in Sydney on May 2, 2022, for a hearing.", None),
     ("PARIS — The museum reopened on Monday after a year of repairs to its roof.", None),
@@ -113,6 +119,9 @@ def test_an_untitled_articles_title_is_its_first_sentence_that_is_the_storys(bod
      "CNN -- The party has not said who will replace them.", None),
     ("The minister resigned on Monday, an aide told CNN, after a week of reports.", None),
     ("The minister resigned on Monday, a day after urging voters to get the CNN app.", None),
+    # someone's role within a sentence, a reporter of another outlet quoted
+    ("The minister resigned on Monday, said Jane Doe, who is a reporter for the Times.", None),
+    ("The minister resigned on Monday.\n\nJane Doe is a senior fellow at the Brookings Institution.", None),
 ])
 def test_an_article_without_an_outlet_takes_the_one_its_dateline_credits(body, outlet):
     assert from_text(body, ArticleFields()).fields.source == outlet
