@@ -718,7 +718,8 @@ def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], le
     budget. Each goes after the last sentence shown that comes before it in the article, so that
     "The space observatory" still follows the headline that names it. Under "The James Webb Space
     Telescope peered into a celestial Pandora's box", one sentence on Hubble's earlier images left
-    out what Webb observed, which the article goes on to say."""
+    out what Webb observed, which the article goes on to say. Not one that speaks of "the brothers"
+    where nothing shown says whose brother anyone is."""
     said = sum(len(s.text.split()) for s in sentences)
     shown = list(sentences)
     told = content_words(title or "").union(*(content_words(s.text) for s in sentences))
@@ -733,6 +734,8 @@ def filled_out(sentences: list[CheckedSentence], passages: Sequence[Passage], le
                 or FEATURE_OPENING.match(candidate.text)
                 or (POINTS_BACK.match(candidate.text) and not follows_one_shown)
                 or set_against_one_not_shown(candidate, quotes, cited)
+                or kin_not_introduced(candidate.text, [title or "", *(quotes[c] for c in leads if c in quotes),
+                                                       *(s.text for s in shown)])
                 or not words or len(words - told) < FILL_NEW_SHARE * len(words)):
             continue
         # after the last sentence shown that comes before it in the article: the summary's own

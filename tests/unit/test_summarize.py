@@ -1482,3 +1482,12 @@ def test_an_answer_that_would_push_out_whose_brother_is_who_gives_way_to_the_nex
     tight = words[0] + words[1] + words[2]
     assert tight < words[0] + words[1] + words[3]
     assert [s.citations for s in with_reply(told, passages, {1}, tight)] == [[1], [2], [3]]
+
+
+def test_filling_out_a_story_passes_over_the_brothers_until_it_says_whose():
+    from service.summarize import filled_out
+
+    told, passages = story_of(DETENTION, 1)
+    lawyer_only = [p for p in passages if p.n in (1, 4)]
+    assert [s.citations for s in filled_out(told, lawyer_only, {1}, None, 60)] == [[1]]
+    assert [s.citations for s in filled_out(told, passages, {1}, None, 60)] == [[1], [2], [3], [4]]
