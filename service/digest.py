@@ -47,8 +47,9 @@ TEMPLATES = Path(__file__).with_name("templates")
 # 7: a headline of the model's own for an article without a title; 8: a day kept where a phrase
 # between commas needs it; 9: a denial or a finding of no evidence kept; 10: where the accused stand
 # kept, and "As of Tuesday," gone whole; 11: a story headed by its cut lead told from that lead; 12: the
-# accused's answer in their own words kept).
-SUMMARY_RULES = "12"
+# accused's answer in their own words kept; 13: a quote set against the sentence before it, and "the
+# brothers", only after what they lean on, and "As of Tuesday," kept).
+SUMMARY_RULES = "13"
 # Of an article, what two reports of one story are compared by: about the 256 word pieces the
 # embedder reads of a text.
 OPENING_CHARS = 1500

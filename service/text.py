@@ -269,14 +269,12 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # "on Thursday morning", "arrested Thursday", "On Monday, police said": gone, a part of the day with
 # its day or not at all ("on Thursday morning and confessed" stays whole, not "morning and"). "on Thursday, Feb. 23, 2023,": the date stays. "Cyber Monday", "Super
 # Tuesday's vote", "early Sunday", "by Friday", "on Monday and Tuesday", "The Sunday Times", "The
-# Mail on Sunday": they stay.
+# Mail on Sunday": they stay. So does "As of Tuesday, none of the four detainees has been formally
+# charged": without its day, where the accused stood that week read as where they stand now.
 WEEKDAY = re.compile(rf"(?<!\w)(?P<before>\w{{0,40}})(?P<on>\s+on)?\s+{_WEEKDAY}{_PART_OF_DAY}+\b(?!['’])"
                      rf"(?!,?\s+{_MONTH}\s+\d)(?!,?\s+(?:and|or|to|through|until)\b|\s+[A-Z])(?P<comma>,)?")
 KEPT_AFTER = frozenset("""early late since by until till before after from next last this every cyber super good black
 easter ash palm holy blue bloody giving and or between through to of""".split())
-# "As of Tuesday, none of them has been charged": the day goes with its phrase ("As of," read as
-# a slip); "the events of Tuesday" keeps it, as the rest needs it.
-OPENING_AS_OF = re.compile(rf"^\W*as\s+of\s+{_WEEKDAY}{_PART_OF_DAY},\s+(?=\w)", re.IGNORECASE)
 
 
 def _relative(units: str) -> str:
@@ -321,7 +319,7 @@ def timeless(sentence: str, *, yearless: bool = False) -> str:
     """The sentence without the words that date it by the day it ran ("on Thursday", "this month",
     "just", "has now"), and where `yearless` (a headline) by its year ("last year"): what it says
     is unchanged, but not when, which only its article's date could tell."""
-    without = DATED_ASIDE.sub("", OPENING_AS_OF.sub("", sentence))
+    without = DATED_ASIDE.sub("", sentence)
     without = WEEKDAY_BEFORE_DATE.sub("", WEEKDAY.sub(_without_weekday, without))
     without = RELATIVE_TIME.sub(_without_relative_time, without)
     if yearless:

@@ -19,8 +19,9 @@ from service.text import sentence_spans, timeless
     ("Lordstown Motors said Thursday it will suspend production.", "Lordstown Motors said it will suspend production."),
     ("On Monday, police said the man fled.", "Police said the man fled."),
     ("On Thursday morning the strike began.", "The strike began."),
+    # where someone stood that week, not where they stand now
     ("As of Tuesday, none of the four detainees has been formally charged.",
-     "None of the four detainees has been formally charged."),
+     "As of Tuesday, none of the four detainees has been formally charged."),
     ("Police said on Monday, adding that it was over.", "Police said, adding that it was over."),
     ("He pleaded guilty on Thursday, Feb. 23, 2023, to manslaughter.", "He pleaded guilty on Feb. 23, 2023, to manslaughter."),
     ("The EU Commission has now banned employees from using TikTok.",
