@@ -48,7 +48,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 # between commas needs it; 9: a denial or a finding of no evidence kept; 10: where the accused stand
 # kept, and "As of Tuesday," gone whole; 11: a story headed by its cut lead told from that lead; 12: the
 # accused's answer in their own words kept; 13: a quote set against the sentence before it, and "the
-# brothers", only after what they lean on, and "As of Tuesday," kept).
+# brothers", only after what they lean on; "As of Tuesday," kept; "But ..." kept after what it links to).
 SUMMARY_RULES = "13"
 # Of an article, what two reports of one story are compared by: about the 256 word pieces the
 # embedder reads of a text.

@@ -321,6 +321,7 @@ class Summarizer:
             if is_thin(kept, passages, words, self.policy):
                 kept = filled_out(kept, passages, headline_leads, title, budget)
         kept = in_its_time(self.introducing(answers_last(kept), numbered, None if lead_in_place else title), numbered)
+        kept = with_links_kept(kept, numbered)
         # The headline's quotes are numbered first, as a reader meets them.
         out, citations = renumber(printed(undated_timeless([written_title, *kept] if written_title else kept,
                                                            numbered)), numbered)
@@ -1062,6 +1063,27 @@ def without_opening_link(sentence: CheckedSentence) -> CheckedSentence:
     if rest == sentence.text or len(rest.split()) < 4:
         return sentence
     return dataclasses.replace(sentence, text=rest[:1].upper() + rest[1:])
+
+
+def with_links_kept(sentences: list[CheckedSentence], numbered: Sequence[Passage]) -> list[CheckedSentence]:
+    """The sentences, each that tells its quote without the quote's link to the sentence before it
+    in its article (`without_opening_link`) given it back where that sentence is cited by the one
+    shown just before it: the link then joins what the article joins ("... with some parents and
+    officials suspecting they were poisoned. But the authorities ... have not found any evidence of
+    poison", which the reader missed)."""
+    quotes = {p.n: p.text for p in numbered}
+    kept = sentences[:1]
+    for before, sentence in zip(sentences, sentences[1:]):
+        n = min(sentence.citations, default=0)
+        quote = quotes.get(n, "")
+        link = OPENING_LINK.match(quote)
+        first = WORD.match(sentence.text)
+        linked_word = WORD.match(quote, link.end()) if link else None
+        if (link and first and linked_word and n - 1 in before.citations
+                and first.group().lower() == linked_word.group().lower()):
+            sentence = dataclasses.replace(sentence, text=quote[:linked_word.end()] + sentence.text[first.end():])
+        kept.append(sentence)
+    return kept
 
 
 def within_budget(sentences: list[CheckedSentence], most_words: int) -> list[CheckedSentence]:

@@ -1492,3 +1492,20 @@ def test_filling_out_a_story_passes_over_the_brothers_until_it_says_whose():
     lawyer_only = [p for p in passages if p.n in (1, 4)]
     assert [s.citations for s in filled_out(told, lawyer_only, {1}, None, 60)] == [[1]]
     assert [s.citations for s in filled_out(told, passages, {1}, None, 60)] == [[1], [2], [3], [4]]
+
+
+def test_a_quotes_link_comes_back_where_the_sentence_it_links_to_is_shown_just_before_it():
+    from service.summarize import with_links_kept
+
+    texts = ["Hundreds of schoolgirls have fallen sick in Qom, with some parents suspecting they were poisoned.",
+             "But the authorities have not found any evidence of poison.",
+             "No deaths have been reported."]
+    told, passages = story_of(texts, 1, 2, 3)
+    unlinked = [told[0], replace(told[1], text="The authorities have not found any evidence of poison."), told[2]]
+    assert [s.text for s in with_links_kept(unlinked, passages)] == texts
+    # after another sentence, the link would join what the article does not
+    assert [s.text for s in with_links_kept([unlinked[2], unlinked[1]], passages)] == [
+        texts[2], "The authorities have not found any evidence of poison."]
+    # a sentence the model wrote in other words keeps them
+    reworded = replace(told[1], text="Investigators found no evidence of poison.")
+    assert with_links_kept([told[0], reworded], passages)[1] == reworded
